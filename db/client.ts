@@ -1,0 +1,132 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { env } from "@/lib/env";
+import * as schema from "./schema";
+
+/** The database handle every query function takes first; a transaction is assignable to it too. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export type DbHandle = {
+  db: Db;
+  /** `pglite`: this process owns the embedded database; `postgres`: a server (or another process's PGlite). */
+  kind: "pglite" | "postgres";
+  close: () => Promise<void>;
+};
+
+/** A Postgres server (or the socket of an embedded database another process owns). */
+export function connectPostgres(url: string | { path: string }, options: { max?: number } = {}): DbHandle {
+  const sql =
+    typeof url === "string"
+      ? postgres(url, { max: options.max ?? 10, onnotice: () => {} })
+      : // PGlite multiplexes one backend: keep the client to one connection.
+        postgres({ path: url.path, database: "postgres", username: "postgres", max: 1, onnotice: () => {} });
+  const db = drizzlePostgres(sql, { schema }) as unknown as Db;
+  return { db, kind: "postgres", close: () => sql.end({ timeout: 5 }) };
+}
+
+/** A PGlite database in `dataDir` (or in memory when `dataDir` is undefined), owned by this process. */
+export function openPglite(dataDir?: string): DbHandle & { client: PGlite } {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const client = new PGlite(dataDir);
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return { db, client, kind: "pglite", close: () => client.close() };
+}
+
+type Lock = { pid: number; socket: string };
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * PGlite serves one process. The first process to open the data directory owns it (lock file with its
+ * pid) and serves it on a Unix socket; every other process (the CLI while the app runs, a second app
+ * instance) speaks the Postgres protocol to that socket. Never two processes on one data directory.
+ */
+export function openEmbedded(dataDir: string): DbHandle {
+  mkdirSync(dataDir, { recursive: true });
+  const lockFile = path.join(dataDir, "pglite.lock");
+  const socketPath = path.join(dataDir, ".s.PGSQL.5432");
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(lockFile, "wx");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const lock = readLock(lockFile);
+      if (lock && lock.pid !== process.pid && isAlive(lock.pid))
+        return connectPostgres({ path: lock.socket });
+      rmSync(lockFile, { force: true }); // stale: its owner died
+      continue;
+    }
+    writeFileSync(fd, JSON.stringify({ pid: process.pid, socket: socketPath } satisfies Lock));
+    closeSync(fd);
+    return ownEmbedded(path.join(dataDir, "pgdata"), lockFile, socketPath);
+  }
+  throw new Error(`Could not lock the embedded database in ${dataDir} (${lockFile})`);
+}
+
+function readLock(file: string): Lock | undefined {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as Lock;
+  } catch {
+    return undefined; // being written right now, or garbage: treated as stale after a retry
+  }
+}
+
+function ownEmbedded(pgdata: string, lockFile: string, socketPath: string): DbHandle {
+  const handle = openPglite(pgdata);
+  rmSync(socketPath, { force: true });
+  const server = new PGLiteSocketServer({ db: handle.client, path: socketPath, maxConnections: 16 });
+  const listening = server.start().catch((error: unknown) => {
+    console.error(`[db] could not serve the embedded database on ${socketPath}:`, error);
+  });
+  const release = () => {
+    const lock = readLock(lockFile);
+    if (lock?.pid === process.pid) rmSync(lockFile, { force: true });
+    rmSync(socketPath, { force: true });
+  };
+  process.once("exit", release);
+  return {
+    ...handle,
+    close: async () => {
+      await listening;
+      await server.stop();
+      await handle.client.close();
+      release();
+      process.removeListener("exit", release);
+    },
+  };
+}
+
+const globalForDb = globalThis as unknown as { meridianDb?: DbHandle };
+
+/** The process-wide database: Postgres when DATABASE_URL is set, else the embedded PGlite database. */
+export function getDbHandle(): DbHandle {
+  if (!globalForDb.meridianDb) {
+    const { DATABASE_URL, dataDir } = env();
+    globalForDb.meridianDb = DATABASE_URL ? connectPostgres(DATABASE_URL) : openEmbedded(dataDir);
+  }
+  return globalForDb.meridianDb;
+}
+
+export function getDb(): Db {
+  return getDbHandle().db;
+}
+
+export async function closeDb(): Promise<void> {
+  const handle = globalForDb.meridianDb;
+  globalForDb.meridianDb = undefined;
+  await handle?.close();
+}

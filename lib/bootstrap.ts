@@ -1,0 +1,32 @@
+import { getDbHandle } from "@/db/client";
+import { migrateDb } from "@/db/migrate";
+import { DEMO, seedDemo } from "@/lib/demo";
+import { env } from "@/lib/env";
+
+/**
+ * Runs once when the server starts (instrumentation.ts): validate the environment, migrate, seed the
+ * demo org in embedded mode, start the jobs, and say how to sign in.
+ */
+export async function bootstrap(): Promise<void> {
+  const e = env();
+  const started = Date.now();
+  const handle = getDbHandle();
+  await migrateDb(handle);
+  const seedDemoOrg = e.embedded ? e.MERIDIAN_SEED_DEMO !== "0" : e.MERIDIAN_SEED_DEMO === "1";
+  if (seedDemoOrg) await seedDemo(handle.db);
+  const { startJobs } = await import("@/inngest");
+  await startJobs();
+  const where = e.embedded
+    ? `embedded PGlite in ${e.dataDir}`
+    : `Postgres server ${new URL(e.DATABASE_URL ?? "").host}`;
+  const lines = [
+    "",
+    `  Meridian is ready on ${e.appUrl} (database: ${where}; ready in ${Date.now() - started} ms)`,
+    ...(seedDemoOrg
+      ? [`  Sign in as ${DEMO.email} / ${DEMO.password} to see the "${DEMO.orgName}" organisation.`]
+      : []),
+    `  Jobs run ${e.inngestConfigured ? "on Inngest" : "in-process (no Inngest configured)"}; mail ${e.SMTP_URL ? "via SMTP_URL" : `is written to ${e.dataDir}/mail`}.`,
+    "",
+  ];
+  console.info(lines.join("\n"));
+}

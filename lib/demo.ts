@@ -1,0 +1,32 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { organizations } from "@/db/schema";
+import { createUser, findUserByEmail } from "@/lib/auth/users";
+import { createOrganization } from "@/lib/orgs/organizations";
+
+export const DEMO = {
+  email: "demo@meridian.local",
+  password: "meridian-demo",
+  orgSlug: "demo",
+  orgName: "Demo Company",
+} as const;
+
+/** Seeds the demo org and its owner if missing; safe to run on every start. Embedded mode only. */
+export async function seedDemo(db: Db): Promise<{ created: boolean }> {
+  const [existing] = await db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(eq(organizations.slug, DEMO.orgSlug));
+  if (existing) return { created: false };
+  const user =
+    (await findUserByEmail(db, DEMO.email)) ??
+    (await createUser(db, { email: DEMO.email, password: DEMO.password, name: "Demo Owner" }));
+  await createOrganization(db, {
+    name: DEMO.orgName,
+    slug: DEMO.orgSlug,
+    currency: "USD",
+    timezone: "UTC",
+    ownerUserId: user.id,
+  });
+  return { created: true };
+}

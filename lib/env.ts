@@ -1,0 +1,107 @@
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const optional = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const flag = z
+  .enum(["", "0", "1", "true", "false"])
+  .optional()
+  .transform((v) => v === "1" || v === "true");
+
+export const ZEnv = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    /** Postgres server; unset means the embedded PGlite database under MERIDIAN_DATA_DIR. */
+    DATABASE_URL: optional.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+    MERIDIAN_DATA_DIR: z.string().trim().min(1).default(".data"),
+    AUTH_SECRET: optional.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+    /** Public base URL used in links inside mails, e.g. https://meridian.example.com. */
+    APP_URL: optional.pipe(z.url().optional()),
+    SMTP_URL: optional.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
+    MAIL_FROM: z.string().default("Meridian <no-reply@meridian.local>"),
+    INNGEST_EVENT_KEY: optional,
+    INNGEST_SIGNING_KEY: optional,
+    INNGEST_DEV: flag,
+    /** Set by the e2e suite and CI; never needed by users. */
+    MERIDIAN_SEED_DEMO: z.enum(["", "0", "1"]).optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.DATABASE_URL && !env.AUTH_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_SECRET"],
+        message: "is required when DATABASE_URL is set (generate one with `openssl rand -base64 32`)",
+      });
+    }
+    if (Boolean(env.INNGEST_EVENT_KEY) !== Boolean(env.INNGEST_SIGNING_KEY)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.INNGEST_EVENT_KEY ? "INNGEST_SIGNING_KEY" : "INNGEST_EVENT_KEY"],
+        message: "INNGEST_EVENT_KEY and INNGEST_SIGNING_KEY must be set together",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof ZEnv> & {
+  AUTH_SECRET: string;
+  /** Absolute path of MERIDIAN_DATA_DIR. */
+  dataDir: string;
+  appUrl: string;
+  embedded: boolean;
+  inngestConfigured: boolean;
+};
+
+export class EnvError extends Error {}
+
+/** Validates `source` and names every bad variable. Pure apart from the embedded AUTH_SECRET file. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = ZEnv.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`);
+    throw new EnvError(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  const dataDir = path.resolve(env.MERIDIAN_DATA_DIR);
+  const embedded = !env.DATABASE_URL;
+  const authSecret = env.AUTH_SECRET ?? embeddedAuthSecret(dataDir);
+  return {
+    ...env,
+    AUTH_SECRET: authSecret,
+    dataDir,
+    embedded,
+    appUrl: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
+    inngestConfigured: Boolean(env.INNGEST_EVENT_KEY) || env.INNGEST_DEV,
+  };
+}
+
+/** Embedded mode only: a secret generated on first start and kept in the data directory. */
+function embeddedAuthSecret(dataDir: string): string {
+  const file = path.join(dataDir, "auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  try {
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
+    chmodSync(file, 0o600);
+    return secret;
+  } catch (error) {
+    // Another process wrote it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return readFileSync(file, "utf8").trim();
+    throw error;
+  }
+}
+
+let cached: Env | undefined;
+
+/** The process environment, validated once. */
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}
