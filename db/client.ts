@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
@@ -49,32 +49,54 @@ function isAlive(pid: number): boolean {
   }
 }
 
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 /**
  * PGlite serves one process. The first process to open the data directory owns it (lock file with its
- * pid) and serves it on a Unix socket; every other process (the CLI while the app runs, a second app
- * instance) speaks the Postgres protocol to that socket. Never two processes on one data directory.
+ * pid) and serves it on a Unix socket; every other process (the CLI while the app runs) speaks the
+ * Postgres protocol to that socket. Never two processes on one data directory.
+ *
+ * `mustOwn` (the app server): wait up to `waitMs` for another owner, e.g. a CLI command, to finish and
+ * release the directory, rather than leaning on a process that is about to exit.
  */
-export function openEmbedded(dataDir: string): DbHandle {
+export function openEmbedded(dataDir: string, { mustOwn = false, waitMs = 30_000 } = {}): DbHandle {
   mkdirSync(dataDir, { recursive: true });
   const lockFile = path.join(dataDir, "pglite.lock");
   const socketPath = path.join(dataDir, ".s.PGSQL.5432");
-  for (let attempt = 0; attempt < 3; attempt++) {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
     let fd: number;
     try {
       fd = openSync(lockFile, "wx");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const lock = readLock(lockFile);
-      if (lock && lock.pid !== process.pid && isAlive(lock.pid))
-        return connectPostgres({ path: lock.socket });
-      rmSync(lockFile, { force: true }); // stale: its owner died
+      if (lock && lock.pid !== process.pid && isAlive(lock.pid)) {
+        // The owner writes the lock before its socket listens: give it a moment to come up.
+        if (!mustOwn && existsSync(lock.socket)) return connectPostgres({ path: lock.socket });
+        if (Date.now() > deadline) {
+          throw new Error(
+            mustOwn
+              ? `The embedded database in ${dataDir} is held by process ${lock.pid}; stop it, or point MERIDIAN_DATA_DIR elsewhere.`
+              : `Process ${lock.pid} holds the embedded database in ${dataDir} but does not serve ${lock.socket}.`,
+          );
+        }
+        sleepSync(100);
+        continue;
+      }
+      if (!lock) {
+        sleepSync(50); // being written this instant: look again before calling it garbage
+        if (readLock(lockFile)) continue;
+      }
+      rmSync(lockFile, { force: true }); // stale: its owner died (or the file is garbage)
       continue;
     }
     writeFileSync(fd, JSON.stringify({ pid: process.pid, socket: socketPath } satisfies Lock));
     closeSync(fd);
     return ownEmbedded(path.join(dataDir, "pgdata"), lockFile, socketPath);
   }
-  throw new Error(`Could not lock the embedded database in ${dataDir} (${lockFile})`);
 }
 
 function readLock(file: string): Lock | undefined {
@@ -116,7 +138,11 @@ const globalForDb = globalThis as unknown as { meridianDb?: DbHandle };
 export function getDbHandle(): DbHandle {
   if (!globalForDb.meridianDb) {
     const { DATABASE_URL, dataDir } = env();
-    globalForDb.meridianDb = DATABASE_URL ? connectPostgres(DATABASE_URL) : openEmbedded(dataDir);
+    // The Next.js server must own the embedded database; other processes (CLI, scripts) may share it.
+    const mustOwn = process.env.NEXT_RUNTIME === "nodejs";
+    globalForDb.meridianDb = DATABASE_URL
+      ? connectPostgres(DATABASE_URL)
+      : openEmbedded(dataDir, { mustOwn });
   }
   return globalForDb.meridianDb;
 }

@@ -1,9 +1,16 @@
 import type { Command } from "commander";
+import { DrizzleQueryError } from "drizzle-orm";
 import type { DbHandle } from "@/db/client";
 import type { CliContext } from "./context";
 
 /** Every failure is one line: an EnvError lists variables on several, a driver error may have none. */
 export function errorLine(error: unknown): string {
+  // Its message is the SQL and its parameters (password hashes, ...); the cause says what went wrong.
+  if (error instanceof DrizzleQueryError) {
+    if (!error.cause) return "database query failed";
+    const undefinedTable = (error.cause as { code?: string }).code === "42P01";
+    return `database error: ${errorLine(error.cause)}${undefinedTable ? " (run `meridian db migrate` first)" : ""}`;
+  }
   let message = error instanceof Error ? error.message : String(error);
   // Node's AggregateError (e.g. ECONNREFUSED on every address of a host) has an empty message.
   if (!message && error instanceof AggregateError) message = errorLine(error.errors[0]);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DbHandle } from "@/db/client";
+import { type DbHandle, openPglite } from "@/db/client";
 import { EnvError } from "@/lib/env";
 import { createTestDb } from "@/tests/helpers/db";
 import type { CliContext } from "./context";
@@ -92,6 +92,21 @@ describe("runCli", () => {
       code: 1,
       stderr: "meridian: Invalid environment: DATABASE_URL: Invalid URL PORT: Too big\n",
     });
+  });
+
+  it("reports a failed query by its cause, never its SQL parameters", async () => {
+    const unmigrated = openPglite();
+    try {
+      const failed = await cli(["user", "create", "--email", "eve@acme.com"], () => unmigrated);
+      expect(failed).toMatchObject({
+        code: 1,
+        stdout: "",
+        stderr:
+          'meridian: database error: relation "users" does not exist (run `meridian db migrate` first)\n',
+      });
+    } finally {
+      await unmigrated.close();
+    }
   });
 
   it("exits 2 on usage errors without opening the database", async () => {
