@@ -1,0 +1,78 @@
+import { type EventType, eventType, type StandardSchemaV1 } from "inngest";
+import { z } from "zod";
+
+/*
+ * Every event Meridian sends. Events carry ids only (never payloads): a job reads what it needs inside a
+ * step, so a retried or replayed run sees the current rows, and events stay small enough for Inngest.
+ * The zod schemas are checked when an event is sent (sendEvent in ./index.ts) and again by both
+ * executors before a run starts, so a malformed event fails loudly in either mode.
+ */
+
+/** A health check through the whole job pipeline: event → function → step → database. */
+export const pingRequested = eventType("meridian/ping", {
+  schema: z.object({ orgId: z.uuid().optional() }),
+});
+
+// Later issues add their events here, e.g.
+// export const importRequested = eventType("upload/import.requested", {
+//   schema: z.object({ orgId: z.uuid(), uploadId: z.uuid() }),
+// });
+
+/** The registry `sendEvent` validates against; an event missing here cannot be sent. */
+export const appEvents = [pingRequested] as const;
+
+export type AnyEventType = EventType<string, StandardSchemaV1<Record<string, unknown>> | undefined>;
+
+/** The data an event type's schema accepts (before validation). */
+export type EventInput<T> =
+  T extends EventType<string, infer S>
+    ? S extends StandardSchemaV1<Record<string, unknown>>
+      ? StandardSchemaV1.InferInput<S>
+      : Record<string, unknown>
+    : never;
+
+/** The data a handler receives (after validation). */
+export type EventOutput<T> =
+  T extends EventType<string, infer S>
+    ? S extends StandardSchemaV1<Record<string, unknown>>
+      ? StandardSchemaV1.InferOutput<S>
+      : Record<string, unknown>
+    : never;
+
+type PayloadOf<T> =
+  T extends EventType<infer N, infer _S> ? { name: N; data: EventInput<T>; id?: string; ts?: number } : never;
+
+/** Any event the app may send, typed by name: `{ name: "meridian/ping", data: { orgId } }`. */
+export type AppEvent = PayloadOf<(typeof appEvents)[number]>;
+
+/** The shape both executors accept; `someEvent.create(data)` builds a typed one. */
+export type EventPayload = { name: string; data?: Record<string, unknown>; id?: string; ts?: number };
+
+/** Checks `data` against an event type's schema; throws naming the event and the bad fields. */
+export async function validateEventData(
+  type: AnyEventType,
+  data: Record<string, unknown> | undefined,
+): Promise<Record<string, unknown>> {
+  const input = data ?? {};
+  if (!type.schema) return input;
+  const result = await type.schema["~standard"].validate(input);
+  if (result.issues) {
+    const detail = result.issues
+      .map(
+        (i) =>
+          `${(i.path ?? []).map((p) => (typeof p === "object" ? p.key : p)).join(".") || "(data)"}: ${i.message}`,
+      )
+      .join("; ");
+    throw new Error(`Invalid data for event "${type.name}": ${detail}`);
+  }
+  return result.value;
+}
+
+/** Validates app events against the registry before they leave the process. */
+export async function validateAppEvents(events: EventPayload[]): Promise<void> {
+  for (const event of events) {
+    const type = appEvents.find((t) => t.name === event.name);
+    if (!type) throw new Error(`Unknown event "${event.name}": add it to inngest/events.ts`);
+    await validateEventData(type, event.data);
+  }
+}
