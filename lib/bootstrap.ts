@@ -30,3 +30,13 @@ export async function bootstrap(): Promise<void> {
   ];
   console.info(lines.join("\n"));
 }
+
+/** Bootstraps, or stops the process with the reason on one line (bad environment, database unreachable). */
+export async function bootstrapOrExit(): Promise<void> {
+  try {
+    await bootstrap();
+  } catch (error) {
+    console.error(`\nMeridian could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}

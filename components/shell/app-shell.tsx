@@ -67,7 +67,12 @@ function OrgSwitcher({ current, orgs }: { current: { slug: string; name: string 
     <details className="relative rounded-md ring-1 ring-slate-200">
       <summary className="cursor-pointer list-none px-3 py-2 text-sm">
         <span className="block text-xs text-slate-500">Organisation</span>
-        <span className="block truncate font-medium text-slate-900">{current.name}</span>
+        <span className="flex items-center justify-between gap-2 font-medium text-slate-900">
+          <span className="truncate">{current.name}</span>
+          <span aria-hidden="true" className="text-slate-500">
+            ▾
+          </span>
+        </span>
       </summary>
       <ul className="border-t border-slate-200 py-1 text-sm">
         {orgs.map((o) => (

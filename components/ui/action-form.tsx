@@ -1,5 +1,14 @@
 "use client";
-import { createContext, type ReactNode, useActionState, useContext, useEffect, useRef } from "react";
+import {
+  createContext,
+  type ReactNode,
+  startTransition,
+  useActionState,
+  useContext,
+  useEffect,
+  useId,
+  useRef,
+} from "react";
 import type { ActionResult } from "@/lib/actions/safe-action";
 
 type Action<T> = (prev: unknown, formData: FormData) => Promise<ActionResult<T>>;
@@ -36,14 +45,32 @@ export function ActionForm<T>({
     if (state?.ok && resetOnSuccess) ref.current?.reset();
   }, [state, resetOnSuccess]);
   return (
-    <form ref={ref} action={formAction} className={className ?? "space-y-4"} noValidate>
+    <form
+      ref={ref}
+      action={formAction}
+      // React resets a form after a submitted `action`; submitting through a transition instead keeps
+      // what the user typed when the server says no. (Without JavaScript, `action` still posts it.)
+      onSubmit={(event) => {
+        event.preventDefault();
+        const formData = new FormData(event.currentTarget);
+        startTransition(() => formAction(formData));
+      }}
+      noValidate
+    >
       {Object.entries(hidden ?? {}).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      <FieldErrors.Provider value={state && !state.ok ? state.fieldErrors : undefined}>
-        {children}
-      </FieldErrors.Provider>
-      <div aria-live="polite">
+      <div className={className ?? "space-y-4"}>
+        <FieldErrors.Provider value={state && !state.ok ? state.fieldErrors : undefined}>
+          {children}
+        </FieldErrors.Provider>
+        <div>
+          <SubmitButton pending={pending} variant={submitVariant}>
+            {pending ? (pendingLabel ?? `${submitLabel}…`) : submitLabel}
+          </SubmitButton>
+        </div>
+      </div>
+      <div aria-live="polite" className="empty:hidden mt-3 space-y-2">
         {state && !state.ok && (
           <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
             {state.error}
@@ -54,9 +81,6 @@ export function ActionForm<T>({
         )}
         {state?.ok && renderResult?.(state.data)}
       </div>
-      <SubmitButton pending={pending} variant={submitVariant}>
-        {pending ? (pendingLabel ?? `${submitLabel}…`) : submitLabel}
-      </SubmitButton>
     </form>
   );
 }
@@ -98,7 +122,8 @@ export function Field({
   ...rest
 }: { name: string; label: string; hint?: string } & React.InputHTMLAttributes<HTMLInputElement>) {
   const errors = useContext(FieldErrors)?.[name];
-  const id = `field-${name}`;
+  // Unique per instance: a page may hold several forms with a field of the same name.
+  const id = `field-${name}-${useId()}`;
   return (
     <div>
       <label htmlFor={id} className="block text-sm font-medium text-slate-800">
@@ -110,7 +135,7 @@ export function Field({
         type={type}
         aria-invalid={errors ? true : undefined}
         aria-describedby={errors ? `${id}-error` : hint ? `${id}-hint` : undefined}
-        className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600 sm:text-sm aria-[invalid]:ring-red-500"
+        className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:outline-none focus:ring-2 focus:ring-inset focus:ring-indigo-600 sm:text-sm aria-[invalid]:ring-red-500"
         {...rest}
       />
       {hint && !errors && (
@@ -132,24 +157,28 @@ export function SelectField({
   label,
   options,
   defaultValue,
+  hideLabel = false,
 }: {
   name: string;
   label: string;
   options: readonly string[];
   defaultValue?: string;
+  /** Keep the label for screen readers only (e.g. inside a table row that already names the member). */
+  hideLabel?: boolean;
 }) {
   const errors = useContext(FieldErrors)?.[name];
-  const id = `field-${name}`;
+  // Unique per instance: a page may hold several forms with a field of the same name.
+  const id = `field-${name}-${useId()}`;
   return (
     <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+      <label htmlFor={id} className={hideLabel ? "sr-only" : "block text-sm font-medium text-slate-800"}>
         {label}
       </label>
       <select
         id={id}
         name={name}
         defaultValue={defaultValue}
-        className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600 sm:text-sm"
+        className={`${hideLabel ? "" : "mt-1 "}block w-full rounded-md border-0 px-3 py-2 text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 bg-white focus:outline-none focus:ring-2 focus:ring-indigo-600 sm:text-sm`}
       >
         {options.map((o) => (
           <option key={o} value={o}>

@@ -106,6 +106,9 @@ async function authenticate(req: NextRequest, db: Db, sessionOnly: boolean) {
     if (sessionOnly) return jsonError(403, "This endpoint needs a signed-in user, not an API key.");
     const key = await authenticateApiKey(db, match[1]);
     if (!key) return jsonError(401, "Invalid or revoked API key.");
+    // A key acts for its own org only; naming another one is "not found", like any other org's data.
+    const named = req.nextUrl.searchParams.get("org");
+    if (named && named.toLowerCase() !== key.org.slug) return jsonError(404, "Not found.");
     return { org: key.org, role: API_KEY_ROLE, user: null, apiKeyId: key.keyId };
   }
   const user = await getSessionUser();

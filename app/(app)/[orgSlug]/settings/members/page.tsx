@@ -46,13 +46,13 @@ export default async function MembersPage({ params }: { params: Promise<{ orgSlu
         </p>
       </Card>
       <Card title={`Members (${members.length})`}>
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="min-w-full text-sm">
             <thead className="text-left text-xs uppercase text-slate-500">
               <tr>
                 <th className="py-2 pr-4">Member</th>
                 <th className="py-2 pr-4">Role</th>
-                <th className="py-2 pr-4">Since</th>
+                <th className="hidden py-2 pr-4 sm:table-cell">Since</th>
                 <th className="py-2">
                   <span className="sr-only">Actions</span>
                 </th>
@@ -74,20 +74,21 @@ export default async function MembersPage({ params }: { params: Promise<{ orgSlu
                           submitLabel="Change"
                           submitVariant="secondary"
                           hidden={{ orgSlug: org.slug, userId: m.userId }}
-                          className="flex items-end gap-2"
+                          className="flex items-center gap-2"
                         >
                           <SelectField
                             name="role"
                             label={`Role of ${m.email}`}
                             options={assignable}
                             defaultValue={m.role}
+                            hideLabel
                           />
                         </ActionForm>
                       ) : (
                         m.role
                       )}
                     </td>
-                    <td className="py-2 pr-4 text-slate-600">{fmt(m.since)}</td>
+                    <td className="hidden py-2 pr-4 text-slate-600 sm:table-cell">{fmt(m.since)}</td>
                     <td className="py-2">
                       {editable && m.userId !== user.id && (
                         <ActionForm
