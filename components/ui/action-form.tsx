@@ -178,7 +178,7 @@ export function SelectField({
         id={id}
         name={name}
         defaultValue={defaultValue}
-        className={`${hideLabel ? "" : "mt-1 "}block w-full rounded-md border-0 px-3 py-2 text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 bg-white focus:outline-none focus:ring-2 focus:ring-indigo-600 sm:text-sm`}
+        className={`${hideLabel ? "" : "mt-1 "}block w-full min-w-[7.5rem] rounded-md border-0 px-3 py-2 text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 bg-white focus:outline-none focus:ring-2 focus:ring-indigo-600 sm:text-sm`}
       >
         {options.map((o) => (
           <option key={o} value={o}>

@@ -18,7 +18,7 @@ export default async function SettingsLayout({
     <>
       <PageHeader title="Settings" description={`Organisation settings for ${org.name}.`} />
       <div className="flex flex-col gap-6 lg:flex-row">
-        <nav aria-label="Settings" className="flex gap-1 overflow-x-auto lg:w-44 lg:flex-col">
+        <nav aria-label="Settings" className="flex flex-wrap gap-1 lg:w-44 lg:flex-col">
           {SETTINGS_PAGES.map((p) => (
             <NavLink key={p.href} href={`/${org.slug}${p.href}`} exact>
               {p.label}
