@@ -1,42 +1,23 @@
 import { eq } from "drizzle-orm";
 import { eventType } from "inngest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { DbHandle } from "@/db/client";
 import { jobRuns, organizations } from "@/db/schema";
-import { defineJob, type Job, type JobLogger } from "@/inngest/define-job";
+import { defineJob } from "@/inngest/define-job";
 import { pingRequested } from "@/inngest/events";
 import { ping } from "@/inngest/functions/ping";
-import { createRunner } from "@/inngest/runner";
-import { createTestDb } from "./helpers/db";
+import { orgEvent, setupRunnerTestDb } from "./helpers/jobs";
 
 // The in-process runner's events (fan-out, idempotency, validation, concurrency), sleep and cron, against
 // a real database, plus the real ping job. Step retries and memoisation: jobs-runner.test.ts.
 
 let handle: DbHandle;
 let orgId: string;
-const logs: string[] = [];
-const logger: JobLogger = {
-  info: () => {},
-  debug: () => {},
-  warn: (...args) => logs.push(args.join(" ")),
-  error: (...args) => logs.push(args.join(" ")),
-};
-
-beforeAll(async () => {
-  handle = await createTestDb();
-  const [org] = await handle.db.insert(organizations).values({ slug: "acme", name: "Acme" }).returning();
-  orgId = org!.id;
+const { logs, runnerWith, rowOf } = setupRunnerTestDb((h, id) => {
+  handle = h;
+  orgId = id;
 });
-afterAll(async () => handle?.close());
-
-const runnerWith = (jobs: Job[], backoffMs = 10) => createRunner({ db: handle.db, jobs, backoffMs, logger });
-const rowOf = async (runId: string) => {
-  const [row] = await handle.db.select().from(jobRuns).where(eq(jobRuns.runId, runId));
-  if (!row) throw new Error(`no job_runs row for ${runId}`);
-  return row;
-};
-const orgEvent = (name: string) => eventType(name, { schema: z.object({ orgId: z.uuid() }) });
 
 describe("events", () => {
   it("fans out with step.sendEvent to another function, once even when the sender retries", async () => {

@@ -1,40 +1,15 @@
-import { eq } from "drizzle-orm";
 import { eventType, NonRetriableError } from "inngest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
-import type { DbHandle } from "@/db/client";
-import { jobRuns, organizations } from "@/db/schema";
-import { defineJob, type Job, type JobLogger } from "@/inngest/define-job";
-import { createRunner } from "@/inngest/runner";
-import { createTestDb } from "./helpers/db";
+import { describe, expect, it } from "vitest";
+import { defineJob } from "@/inngest/define-job";
+import { orgEvent, setupRunnerTestDb } from "./helpers/jobs";
 
 // The in-process runner's step semantics against a real database, with jobs defined here so each
 // behaviour is isolated. Events, sleep, cron and the real ping job: jobs-runner-events.test.ts.
 
-let handle: DbHandle;
 let orgId: string;
-const logs: string[] = [];
-const logger: JobLogger = {
-  info: () => {},
-  debug: () => {},
-  warn: (...args) => logs.push(args.join(" ")),
-  error: (...args) => logs.push(args.join(" ")),
-};
-
-beforeAll(async () => {
-  handle = await createTestDb();
-  const [org] = await handle.db.insert(organizations).values({ slug: "acme", name: "Acme" }).returning();
-  orgId = org!.id;
+const { logs, runnerWith, rowOf } = setupRunnerTestDb((_handle, id) => {
+  orgId = id;
 });
-afterAll(async () => handle?.close());
-
-const runnerWith = (jobs: Job[], backoffMs = 10) => createRunner({ db: handle.db, jobs, backoffMs, logger });
-const rowOf = async (runId: string) => {
-  const [row] = await handle.db.select().from(jobRuns).where(eq(jobRuns.runId, runId));
-  if (!row) throw new Error(`no job_runs row for ${runId}`);
-  return row;
-};
-const orgEvent = (name: string) => eventType(name, { schema: z.object({ orgId: z.uuid() }) });
 
 describe("step.run", () => {
   it("memoises succeeded steps while a later step is retried with exponential backoff", async () => {

@@ -2,14 +2,14 @@ import type { Metadata } from "next";
 import { NewApiKeyForm } from "@/components/settings/new-api-key";
 import { ActionForm } from "@/components/ui/action-form";
 import { Card } from "@/components/ui/card";
+import { Table } from "@/components/ui/table";
 import { getDb } from "@/db/client";
 import { revokeApiKeyAction } from "@/lib/actions/revoke-api-key";
 import { listApiKeys } from "@/lib/api-keys";
 import { requireOrgPage } from "@/lib/auth/org-context";
+import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "API keys" };
-
-const fmt = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace("T", " ") : "—");
 
 export default async function ApiKeysPage({ params }: { params: Promise<{ orgSlug: string }> }) {
   const { orgSlug } = await params;
@@ -34,41 +34,36 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ orgSlu
         {keys.length === 0 ? (
           <p className="text-sm text-slate-600">No keys yet.</p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="min-w-full text-sm">
-              <thead className="text-left text-xs uppercase text-slate-500">
-                <tr>
-                  <th className="py-2 pr-4">Name</th>
-                  <th className="py-2 pr-4">Key</th>
-                  <th className="py-2 pr-4">Created (UTC)</th>
-                  <th className="py-2 pr-4">Last used</th>
-                  <th className="py-2">Status</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {keys.map((k) => (
-                  <tr key={k.id}>
-                    <td className="py-2 pr-4 font-medium">{k.name}</td>
-                    <td className="py-2 pr-4 font-mono text-xs">{k.prefix}…</td>
-                    <td className="py-2 pr-4">{fmt(k.createdAt)}</td>
-                    <td className="py-2 pr-4">{fmt(k.lastUsedAt)}</td>
-                    <td className="py-2">
-                      {k.revokedAt ? (
-                        <span className="text-slate-500">revoked {fmt(k.revokedAt)}</span>
-                      ) : (
-                        <ActionForm
-                          action={revokeApiKeyAction}
-                          submitLabel="Revoke"
-                          submitVariant="danger"
-                          hidden={{ orgSlug: org.slug, keyId: k.id }}
-                        />
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            columns={[
+              { label: "Name" },
+              { label: "Key" },
+              { label: "Created (UTC)" },
+              { label: "Last used" },
+              { label: "Status" },
+            ]}
+          >
+            {keys.map((k) => (
+              <tr key={k.id}>
+                <td className="py-2 pr-4 font-medium">{k.name}</td>
+                <td className="py-2 pr-4 font-mono text-xs">{k.prefix}…</td>
+                <td className="py-2 pr-4">{formatDateTime(k.createdAt)}</td>
+                <td className="py-2 pr-4">{formatDateTime(k.lastUsedAt)}</td>
+                <td className="py-2">
+                  {k.revokedAt ? (
+                    <span className="text-slate-500">revoked {formatDateTime(k.revokedAt)}</span>
+                  ) : (
+                    <ActionForm
+                      action={revokeApiKeyAction}
+                      submitLabel="Revoke"
+                      submitVariant="danger"
+                      hidden={{ orgSlug: org.slug, keyId: k.id }}
+                    />
+                  )}
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Card>
     </>

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Card } from "@/components/ui/card";
+import { Table } from "@/components/ui/table";
 import { getDb } from "@/db/client";
 import { listAuditLog } from "@/lib/audit";
 import { requireOrgPage } from "@/lib/auth/org-context";
+import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -30,35 +32,28 @@ export default async function AuditLogPage({
       title="Audit log"
       description="Sign-in failures on members' accounts, role changes, removals, invitations, API keys and settings changes. Times are UTC."
     >
-      <div className="overflow-x-auto">
-        <table className="min-w-full text-sm">
-          <thead className="text-left text-xs uppercase text-slate-500">
-            <tr>
-              <th className="py-2 pr-4">When</th>
-              <th className="py-2 pr-4">Who</th>
-              <th className="py-2 pr-4">Action</th>
-              <th className="py-2 pr-4">Target</th>
-              <th className="py-2">Details</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {rows.map((r) => (
-              <tr key={r.id}>
-                <td className="whitespace-nowrap py-2 pr-4">
-                  {r.createdAt.toISOString().slice(0, 19).replace("T", " ")}
-                </td>
-                <td className="py-2 pr-4">{r.actorEmail ?? "—"}</td>
-                <td className="py-2 pr-4 font-mono text-xs">{r.action}</td>
-                <td className="py-2 pr-4">{r.target ?? "—"}</td>
-                <td className="py-2 font-mono text-xs text-slate-600">
-                  {Object.keys(r.metadata).length ? JSON.stringify(r.metadata) : ""}
-                  {r.ip ? ` ip ${r.ip}` : ""}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        columns={[
+          { label: "When" },
+          { label: "Who" },
+          { label: "Action" },
+          { label: "Target" },
+          { label: "Details" },
+        ]}
+      >
+        {rows.map((r) => (
+          <tr key={r.id}>
+            <td className="whitespace-nowrap py-2 pr-4">{formatDateTime(r.createdAt)}</td>
+            <td className="py-2 pr-4">{r.actorEmail ?? "—"}</td>
+            <td className="py-2 pr-4 font-mono text-xs">{r.action}</td>
+            <td className="py-2 pr-4">{r.target ?? "—"}</td>
+            <td className="py-2 font-mono text-xs text-slate-600">
+              {Object.keys(r.metadata).length ? JSON.stringify(r.metadata) : ""}
+              {r.ip ? ` ip ${r.ip}` : ""}
+            </td>
+          </tr>
+        ))}
+      </Table>
       {rows.length === 0 && <p className="text-sm text-slate-600">Nothing recorded yet.</p>}
       {rows.length === PAGE && (
         <Link

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import { Card } from "@/components/ui/card";
+import { Table } from "@/components/ui/table";
 import { getDb } from "@/db/client";
 import { listJobRuns } from "@/db/queries/jobs";
 import { requireOrgPage } from "@/lib/auth/org-context";
 import { env } from "@/lib/env";
+import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Jobs" };
 
@@ -26,42 +28,33 @@ export default async function JobsPage({ params }: { params: Promise<{ orgSlug: 
       {runs.length === 0 ? (
         <p className="text-sm text-slate-600">No jobs have run for this organisation yet.</p>
       ) : (
-        <div className="overflow-x-auto">
-          <table className="min-w-full text-sm">
-            <thead className="text-left text-xs uppercase text-slate-500">
-              <tr>
-                <th className="py-2 pr-4">Job</th>
-                <th className="py-2 pr-4">Status</th>
-                <th className="py-2 pr-4">Attempts</th>
-                <th className="py-2 pr-4">Queued (UTC)</th>
-                <th className="py-2 pr-4">Duration</th>
-                <th className="py-2">Error</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {runs.map((r) => (
-                <tr key={r.id}>
-                  <td className="py-2 pr-4 font-mono text-xs">{r.functionId}</td>
-                  <td className="py-2 pr-4">
-                    <span
-                      className={`rounded px-2 py-0.5 text-xs font-medium ${STATUS_STYLE[r.status] ?? ""}`}
-                    >
-                      {r.status}
-                    </span>
-                  </td>
-                  <td className="py-2 pr-4">{r.attempts}</td>
-                  <td className="whitespace-nowrap py-2 pr-4">
-                    {r.queuedAt.toISOString().slice(0, 19).replace("T", " ")}
-                  </td>
-                  <td className="py-2 pr-4">{r.durationMs == null ? "—" : `${r.durationMs} ms`}</td>
-                  <td className="max-w-xs truncate py-2 text-red-700" title={r.error ?? undefined}>
-                    {r.error ?? ""}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          columns={[
+            { label: "Job" },
+            { label: "Status" },
+            { label: "Attempts" },
+            { label: "Queued (UTC)" },
+            { label: "Duration" },
+            { label: "Error" },
+          ]}
+        >
+          {runs.map((r) => (
+            <tr key={r.id}>
+              <td className="py-2 pr-4 font-mono text-xs">{r.functionId}</td>
+              <td className="py-2 pr-4">
+                <span className={`rounded px-2 py-0.5 text-xs font-medium ${STATUS_STYLE[r.status] ?? ""}`}>
+                  {r.status}
+                </span>
+              </td>
+              <td className="py-2 pr-4">{r.attempts}</td>
+              <td className="whitespace-nowrap py-2 pr-4">{formatDateTime(r.queuedAt)}</td>
+              <td className="py-2 pr-4">{r.durationMs == null ? "—" : `${r.durationMs} ms`}</td>
+              <td className="max-w-xs truncate py-2 text-red-700" title={r.error ?? undefined}>
+                {r.error ?? ""}
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
     </Card>
   );

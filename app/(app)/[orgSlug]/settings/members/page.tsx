@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { ActionForm, Field, SelectField } from "@/components/ui/action-form";
 import { Card } from "@/components/ui/card";
+import { Table } from "@/components/ui/table";
 import { getDb } from "@/db/client";
 import { ROLES } from "@/db/schema";
 import { changeMemberRoleAction } from "@/lib/actions/change-member-role";
@@ -8,12 +9,11 @@ import { inviteMemberAction } from "@/lib/actions/invite-member";
 import { removeMemberAction } from "@/lib/actions/remove-member";
 import { revokeInvitationAction } from "@/lib/actions/revoke-invitation";
 import { requireOrgPage } from "@/lib/auth/org-context";
+import { formatDate } from "@/lib/format";
 import { INVITATION_TTL_DAYS, listPendingInvitations } from "@/lib/orgs/invitations";
 import { listMembers } from "@/lib/orgs/members";
 
 export const metadata: Metadata = { title: "Members" };
-
-const fmt = (d: Date) => d.toISOString().slice(0, 10);
 
 export default async function MembersPage({ params }: { params: Promise<{ orgSlug: string }> }) {
   const { orgSlug } = await params;
@@ -46,65 +46,58 @@ export default async function MembersPage({ params }: { params: Promise<{ orgSlu
         </p>
       </Card>
       <Card title={`Members (${members.length})`}>
-        <div className="relative overflow-x-auto">
-          <table className="min-w-full text-sm">
-            <thead className="text-left text-xs uppercase text-slate-500">
-              <tr>
-                <th className="py-2 pr-4">Member</th>
-                <th className="py-2 pr-4">Role</th>
-                <th className="hidden py-2 pr-4 sm:table-cell">Since</th>
-                <th className="py-2">
-                  <span className="sr-only">Actions</span>
-                </th>
+        <Table
+          columns={[
+            { label: "Member" },
+            { label: "Role" },
+            { label: "Since", className: "hidden sm:table-cell" },
+            { label: "Actions", srOnly: true },
+          ]}
+        >
+          {members.map((m) => {
+            const editable = role === "owner" || m.role !== "owner";
+            return (
+              <tr key={m.userId} data-testid={`member-${m.email}`}>
+                <td className="py-2 pr-4">
+                  <p className="font-medium">{m.name || m.email}</p>
+                  {m.name && <p className="text-xs text-slate-500">{m.email}</p>}
+                </td>
+                <td className="py-2 pr-4">
+                  {editable ? (
+                    <ActionForm
+                      action={changeMemberRoleAction}
+                      submitLabel="Change"
+                      submitVariant="secondary"
+                      hidden={{ orgSlug: org.slug, userId: m.userId }}
+                      className="flex items-center gap-2"
+                    >
+                      <SelectField
+                        name="role"
+                        label={`Role of ${m.email}`}
+                        options={assignable}
+                        defaultValue={m.role}
+                        hideLabel
+                      />
+                    </ActionForm>
+                  ) : (
+                    m.role
+                  )}
+                </td>
+                <td className="hidden py-2 pr-4 text-slate-600 sm:table-cell">{formatDate(m.since)}</td>
+                <td className="py-2">
+                  {editable && m.userId !== user.id && (
+                    <ActionForm
+                      action={removeMemberAction}
+                      submitLabel="Remove"
+                      submitVariant="danger"
+                      hidden={{ orgSlug: org.slug, userId: m.userId }}
+                    />
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {members.map((m) => {
-                const editable = role === "owner" || m.role !== "owner";
-                return (
-                  <tr key={m.userId} data-testid={`member-${m.email}`}>
-                    <td className="py-2 pr-4">
-                      <p className="font-medium">{m.name || m.email}</p>
-                      {m.name && <p className="text-xs text-slate-500">{m.email}</p>}
-                    </td>
-                    <td className="py-2 pr-4">
-                      {editable ? (
-                        <ActionForm
-                          action={changeMemberRoleAction}
-                          submitLabel="Change"
-                          submitVariant="secondary"
-                          hidden={{ orgSlug: org.slug, userId: m.userId }}
-                          className="flex items-center gap-2"
-                        >
-                          <SelectField
-                            name="role"
-                            label={`Role of ${m.email}`}
-                            options={assignable}
-                            defaultValue={m.role}
-                            hideLabel
-                          />
-                        </ActionForm>
-                      ) : (
-                        m.role
-                      )}
-                    </td>
-                    <td className="hidden py-2 pr-4 text-slate-600 sm:table-cell">{fmt(m.since)}</td>
-                    <td className="py-2">
-                      {editable && m.userId !== user.id && (
-                        <ActionForm
-                          action={removeMemberAction}
-                          submitLabel="Remove"
-                          submitVariant="danger"
-                          hidden={{ orgSlug: org.slug, userId: m.userId }}
-                        />
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </Table>
       </Card>
       {invitations.length > 0 && (
         <Card title={`Pending invitations (${invitations.length})`}>
@@ -112,7 +105,7 @@ export default async function MembersPage({ params }: { params: Promise<{ orgSlu
             {invitations.map((i) => (
               <li key={i.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
                 <span>
-                  <b>{i.email}</b> as {i.role} · expires {fmt(i.expiresAt)}
+                  <b>{i.email}</b> as {i.role} · expires {formatDate(i.expiresAt)}
                 </span>
                 <ActionForm
                   action={revokeInvitationAction}
