@@ -55,10 +55,10 @@ export default defineConfig({
     env: {
       PORT: String(E2E_PORT),
       MERIDIAN_DATA_DIR: DATA_DIR,
-      // Embedded PGlite unless a (local, see the guard) E2E_DATABASE_URL is given.
-      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "",
-      AUTH_SECRET: process.env.E2E_DATABASE_URL ? "e2e-only-secret-not-for-production-use-0123456789" : "",
-      MERIDIAN_SEED_DEMO: "1",
+      // Always the embedded database (with its demo org), whatever DATABASE_URL the shell has.
+      DATABASE_URL: "",
+      AUTH_SECRET: "",
+      MERIDIAN_SEED_DEMO: "",
       APP_URL: BASE_URL,
       // Never mail real people or talk to a real Inngest from the suite.
       SMTP_URL: "",

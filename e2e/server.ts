@@ -25,7 +25,7 @@ const LOCAL_HOSTS = new Set(["", "localhost", "127.0.0.1", "::1", "[::1]"]);
  * database. An empty host is a Unix socket, which is local too.
  */
 export function assertLocalDatabase(env: NodeJS.ProcessEnv = process.env): void {
-  for (const name of ["DATABASE_URL", "E2E_DATABASE_URL"]) {
+  for (const name of ["DATABASE_URL"]) {
     const value = env[name]?.trim();
     if (!value) continue;
     let host: string;

@@ -12,7 +12,8 @@ export async function bootstrap(): Promise<void> {
   const started = Date.now();
   const handle = getDbHandle();
   await migrateDb(handle);
-  const seedDemoOrg = e.embedded ? e.MERIDIAN_SEED_DEMO !== "0" : e.MERIDIAN_SEED_DEMO === "1";
+  // The demo org exists only on the embedded database, never on a Postgres server.
+  const seedDemoOrg = e.embedded && e.MERIDIAN_SEED_DEMO !== "0";
   if (seedDemoOrg) await seedDemo(handle.db);
   const { startJobs } = await import("@/inngest");
   await startJobs();

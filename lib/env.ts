@@ -29,7 +29,7 @@ export const ZEnv = z
     INNGEST_EVENT_KEY: optional,
     INNGEST_SIGNING_KEY: optional,
     INNGEST_DEV: flag,
-    /** Set by the e2e suite and CI; never needed by users. */
+    /** `0` skips the demo org in embedded mode (it is never seeded on a Postgres server). */
     MERIDIAN_SEED_DEMO: z.enum(["", "0", "1"]).optional(),
   })
   .superRefine((env, ctx) => {
