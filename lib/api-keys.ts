@@ -41,8 +41,8 @@ export async function createApiKey(
     orgId,
     actorUserId: createdBy,
     action: "api_key.created",
-    target: record.id,
-    metadata: { name: record.name, prefix: record.prefix },
+    target: `${record.name} (${record.prefix}…)`,
+    metadata: { keyId: record.id },
   });
   return { key, apiKey: record };
 }
@@ -76,8 +76,8 @@ export async function revokeApiKey(
     orgId,
     actorUserId,
     action: "api_key.revoked",
-    target: row.id,
-    metadata: { name: row.name, prefix: row.prefix },
+    target: `${row.name} (${row.prefix}…)`,
+    metadata: { keyId: row.id },
   });
 }
 

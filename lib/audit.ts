@@ -41,3 +41,21 @@ export async function listAuditLog(db: Db, opts: { orgId: string; before?: numbe
     .orderBy(desc(auditLogs.id))
     .limit(opts.limit ?? 100);
 }
+
+/**
+ * An entry's metadata as one readable line: `role: viewer → member`, `currency: EUR → USD`, `role: admin`.
+ * Keys are sorted, since jsonb does not keep the order they were written in.
+ */
+export function describeMetadata(metadata: Record<string, unknown>): string {
+  const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+  const isChange = (v: unknown): v is { from: unknown; to: unknown } =>
+    typeof v === "object" && v !== null && "from" in v && "to" in v && Object.keys(v).length === 2;
+  if (isChange(metadata)) return `${show(metadata.from)} → ${show(metadata.to)}`;
+  return Object.keys(metadata)
+    .sort()
+    .map((k) => {
+      const v = metadata[k];
+      return isChange(v) ? `${k}: ${show(v.from)} → ${show(v.to)}` : `${k}: ${show(v)}`;
+    })
+    .join(", ");
+}

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { apiKeys, auditLogs } from "@/db/schema";
@@ -46,7 +46,11 @@ describe("API keys", () => {
     const log = await h.db
       .select()
       .from(auditLogs)
-      .where(and(eq(auditLogs.orgId, a.id), eq(auditLogs.target, apiKey.id)));
-    expect(log.map((l) => l.action).sort()).toEqual(["api_key.created", "api_key.revoked"]);
+      .where(and(eq(auditLogs.orgId, a.id), like(auditLogs.action, "api_key.%")))
+      .orderBy(auditLogs.id);
+    expect(log.map((l) => [l.action, l.target, l.metadata])).toEqual([
+      ["api_key.created", `Prod events (${apiKey.prefix}…)`, { keyId: apiKey.id }],
+      ["api_key.revoked", `Prod events (${apiKey.prefix}…)`, { keyId: apiKey.id }],
+    ]);
   });
 });

@@ -28,8 +28,8 @@ describe("apiKeyCreate", () => {
     const [stored] = await handle.db.select().from(apiKeys).where(eq(apiKeys.id, result.apiKey.id));
     expect(stored?.createdBy).toBeNull();
     expect(JSON.stringify(stored)).not.toContain(result.key);
-    const [entry] = await handle.db.select().from(auditLogs).where(eq(auditLogs.target, result.apiKey.id));
-    expect(entry).toMatchObject({ orgId, actorUserId: null, action: "api_key.created" });
+    const [entry] = await handle.db.select().from(auditLogs).where(eq(auditLogs.action, "api_key.created"));
+    expect(entry).toMatchObject({ orgId, actorUserId: null, metadata: { keyId: result.apiKey.id } });
 
     const text = apiKeyCreateText(result);
     expect(text.split("\n").at(-1)).toBe(result.key);

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { Card } from "@/components/ui/card";
 import { Table } from "@/components/ui/table";
 import { getDb } from "@/db/client";
-import { listAuditLog } from "@/lib/audit";
+import { describeMetadata, listAuditLog } from "@/lib/audit";
 import { requireOrgPage } from "@/lib/auth/org-context";
 import { formatDateTime } from "@/lib/format";
 
@@ -48,7 +48,7 @@ export default async function AuditLogPage({
             <td className="py-2 pr-4 font-mono text-xs">{r.action}</td>
             <td className="py-2 pr-4">{r.target ?? "—"}</td>
             <td className="py-2 font-mono text-xs text-slate-600">
-              {Object.keys(r.metadata).length ? JSON.stringify(r.metadata) : ""}
+              {describeMetadata(r.metadata)}
               {r.ip ? ` ip ${r.ip}` : ""}
             </td>
           </tr>
