@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { ActionForm, Field } from "@/components/ui/action-form";
 import { Card } from "@/components/ui/card";
+import { CURRENCY_LIST, CurrencyAndTimeZoneLists, TIMEZONE_LIST } from "@/components/ui/datalists";
 import { updateOrgSettingsAction } from "@/lib/actions/update-org-settings";
 import { requireOrgPage } from "@/lib/auth/org-context";
 
@@ -20,6 +21,7 @@ export default async function GeneralSettings({ params }: { params: Promise<{ or
         <Field name="name" label="Name" defaultValue={org.name} required />
         <Field
           name="currency"
+          list={CURRENCY_LIST}
           label="Reporting currency"
           defaultValue={org.currency}
           required
@@ -27,12 +29,14 @@ export default async function GeneralSettings({ params }: { params: Promise<{ or
         />
         <Field
           name="timezone"
+          list={TIMEZONE_LIST}
           label="Time zone"
           defaultValue={org.timezone}
           required
           hint="IANA name, e.g. Europe/London; days and snapshots follow it."
         />
       </ActionForm>
+      <CurrencyAndTimeZoneLists />
     </Card>
   );
 }

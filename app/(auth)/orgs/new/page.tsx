@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { ActionForm, Field } from "@/components/ui/action-form";
+import { CURRENCY_LIST, CurrencyAndTimeZoneLists, TIMEZONE_LIST } from "@/components/ui/datalists";
 import { createOrgAction } from "@/lib/actions/create-org";
 import { requireUser } from "@/lib/auth/session";
 
@@ -21,12 +22,20 @@ export default async function NewOrgPage() {
         />
         <Field
           name="currency"
+          list={CURRENCY_LIST}
           label="Reporting currency"
           defaultValue="USD"
           hint="ISO 4217 code, e.g. USD, EUR, GBP."
         />
-        <Field name="timezone" label="Time zone" defaultValue="UTC" hint="IANA name, e.g. Europe/London." />
+        <Field
+          name="timezone"
+          list={TIMEZONE_LIST}
+          label="Time zone"
+          defaultValue="UTC"
+          hint="IANA name, e.g. Europe/London."
+        />
       </ActionForm>
+      <CurrencyAndTimeZoneLists />
     </>
   );
 }
