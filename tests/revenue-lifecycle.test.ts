@@ -4,7 +4,12 @@ import type { DbHandle } from "@/db/client";
 import { customerMovements, customerMrrMonthly, organizations } from "@/db/schema";
 import { rebuildRevenue, updateRevenueForCustomers } from "@/lib/metrics/derive";
 import { setFxRate } from "@/lib/revenue/fx";
-import { endSubscriptionItem, saveSubscriptionItem, upsertCustomer } from "@/lib/revenue/items";
+import {
+  endSubscriptionItem,
+  saveSubscriptionItem,
+  type TItemInput,
+  upsertCustomer,
+} from "@/lib/revenue/items";
 import { createTestDb } from "./helpers/db";
 
 // MOV-1 on ChartMogul's lifecycle example, amounts exact to the cent, on the real derived tables.
@@ -31,7 +36,10 @@ const movements = async (customerId: string) =>
 describe("MOV-1 lifecycle (ChartMogul's example)", () => {
   it("new → expansion → contraction → churn → reactivation, and a plan switch is expansion", async () => {
     const a = await upsertCustomer(h.db, orgId, { externalId: "A", name: "Alpha" });
-    const item = (over: Record<string, unknown>) => ({
+    const item = (
+      over: Pick<TItemInput, "externalId" | "unitAmount" | "intervalUnit" | "startDate"> &
+        Partial<TItemInput>,
+    ): TItemInput => ({
       source: "manual" as const,
       customerId: a.id,
       quantity: 1,

@@ -157,17 +157,15 @@ export async function saveSubscriptionItem(db: Db, orgId: string, input: TItemIn
       : []);
   await db.delete(subscriptionItemPeriods).where(eq(subscriptionItemPeriods.itemId, item.id));
   if (periods.length) {
-    await db
-      .insert(subscriptionItemPeriods)
-      .values(
-        periods.map((p) => ({
-          orgId,
-          itemId: item.id,
-          kind: p.kind,
-          startDate: p.startDate,
-          endDate: p.endDate ?? null,
-        })),
-      );
+    await db.insert(subscriptionItemPeriods).values(
+      periods.map((p) => ({
+        orgId,
+        itemId: item.id,
+        kind: p.kind,
+        startDate: p.startDate,
+        endDate: p.endDate ?? null,
+      })),
+    );
   }
   return item;
 }
