@@ -283,3 +283,67 @@ describe("invitations and members", () => {
     ]);
   });
 });
+
+describe("metric policy and reporting currency", () => {
+  it("saves the policy with audit, says when revenue must be rebuilt, and locks the currency once items exist", async () => {
+    const { updateMetricPolicy, metricPolicyOf, findOrgById } = await import("@/lib/orgs/organizations");
+    const { saveSubscriptionItem, upsertCustomer } = await import("@/lib/revenue/items");
+    const org = await createOrganization(h.db, {
+      name: "Policy Co",
+      slug: "policy-co",
+      ownerUserId: owner.id,
+    });
+    expect(metricPolicyOf(org)).toEqual({ grossMarginPercent: 100, pastDueChurnAfterDays: null });
+    expect(
+      await updateMetricPolicy(h.db, {
+        orgId: org.id,
+        actorUserId: owner.id,
+        policy: { grossMarginPercent: 80, pastDueChurnAfterDays: null },
+      }),
+    ).toEqual({ rebuildNeeded: false });
+    expect(
+      await updateMetricPolicy(h.db, {
+        orgId: org.id,
+        actorUserId: owner.id,
+        policy: { grossMarginPercent: 80, pastDueChurnAfterDays: 30 },
+      }),
+    ).toEqual({ rebuildNeeded: true });
+    expect(metricPolicyOf((await findOrgById(h.db, org.id))!)).toEqual({
+      grossMarginPercent: 80,
+      pastDueChurnAfterDays: 30,
+    });
+    expect((await audits(org.id, "org.metric_policy_changed")).map((a) => a.metadata)).toEqual([
+      { grossMarginPercent: { from: 100, to: 80 } },
+      { pastDueChurnAfterDays: { from: null, to: 30 } },
+    ]);
+
+    // The currency can change while there is no subscription data, and not after.
+    await updateOrgSettings(h.db, {
+      orgId: org.id,
+      actorUserId: owner.id,
+      name: "Policy Co",
+      currency: "EUR",
+      timezone: "UTC",
+    });
+    const customer = await upsertCustomer(h.db, org.id, { externalId: "c1", name: "C1" });
+    await saveSubscriptionItem(h.db, org.id, {
+      source: "manual",
+      externalId: "i1",
+      customerId: customer.id,
+      quantity: 1,
+      unitAmount: 1000,
+      currency: "EUR",
+      intervalUnit: "month",
+      startDate: "2024-01-01",
+    });
+    await expect(
+      updateOrgSettings(h.db, {
+        orgId: org.id,
+        actorUserId: owner.id,
+        name: "Policy Co",
+        currency: "USD",
+        timezone: "UTC",
+      }),
+    ).rejects.toThrow(/reporting currency cannot change/);
+  });
+});

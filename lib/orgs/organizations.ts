@@ -1,6 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { memberships, type Organization, organizations, type Role } from "@/db/schema";
+import { memberships, type Organization, organizations, type Role, subscriptionItems } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { AppError, notFound } from "@/lib/errors";
 import { parseField, ZCurrency, ZOrgName, ZSlug, ZTimeZone } from "./validation";
@@ -87,6 +87,24 @@ export async function updateOrgSettings(
   };
   const before = await findOrgById(db, orgId);
   if (!before) throw notFound();
+  if (before.currency !== values.currency) {
+    // Every item's MRR-1 is stored converted at its start date's rate; a new reporting currency would need
+    // all of them re-converted, with rates the org may not have. Refuse rather than mix currencies.
+    const [item] = await db
+      .select({ id: subscriptionItems.id })
+      .from(subscriptionItems)
+      .where(eq(subscriptionItems.orgId, orgId))
+      .limit(1);
+    if (item) {
+      throw new AppError(
+        409,
+        "currency: The reporting currency cannot change once subscription data exists.",
+        {
+          fieldErrors: { currency: ["Fixed once subscription data exists."] },
+        },
+      );
+    }
+  }
   const [org] = await db.update(organizations).set(values).where(eq(organizations.id, orgId)).returning();
   if (!org) throw notFound();
   const changed = Object.fromEntries(
@@ -104,4 +122,46 @@ export async function updateOrgSettings(
     });
   }
   return org;
+}
+
+export type MetricPolicy = { grossMarginPercent: number; pastDueChurnAfterDays: number | null };
+
+/** The org's metric policy options (METRICS.md LTV-1 gross margin, MRR-1 pastDueChurnAfterDays), with defaults. */
+export function metricPolicyOf(org: Pick<Organization, "settings">): MetricPolicy {
+  return {
+    grossMarginPercent: org.settings.grossMarginPercent ?? 100,
+    pastDueChurnAfterDays: org.settings.pastDueChurnAfterDays ?? null,
+  };
+}
+
+/**
+ * Saves the metric policy. A change of pastDueChurnAfterDays changes every month-end MRR, so the
+ * caller must rebuild the derived revenue tables when `rebuildNeeded` is true.
+ */
+export async function updateMetricPolicy(
+  db: Db,
+  { orgId, actorUserId, policy }: { orgId: string; actorUserId: string; policy: MetricPolicy },
+): Promise<{ rebuildNeeded: boolean }> {
+  const before = await findOrgById(db, orgId);
+  if (!before) throw notFound();
+  const old = metricPolicyOf(before);
+  await db
+    .update(organizations)
+    .set({ settings: { ...before.settings, ...policy } })
+    .where(eq(organizations.id, orgId));
+  const changed = Object.fromEntries(
+    (Object.keys(policy) as (keyof MetricPolicy)[])
+      .filter((k) => old[k] !== policy[k])
+      .map((k) => [k, { from: old[k], to: policy[k] }]),
+  );
+  if (Object.keys(changed).length) {
+    await audit(db, {
+      orgId,
+      actorUserId,
+      action: "org.metric_policy_changed",
+      target: before.slug,
+      metadata: changed,
+    });
+  }
+  return { rebuildNeeded: old.pastDueChurnAfterDays !== policy.pastDueChurnAfterDays };
 }
