@@ -83,8 +83,15 @@ async function deriveFor(
   // and past-due periods older than the org's pastDueChurnAfterDays (MRR-1).
   await db.execute(sql`
     INSERT INTO customer_plan_mrr_monthly (org_id, customer_id, plan_id, month, mrr)
+    WITH items AS (
+      -- Whether an item has status periods is looked up once per item, not once per item and month.
+      SELECT i.id, i.org_id, i.customer_id, i.plan_id, i.start_date, i.end_date, i.mrr,
+             EXISTS (SELECT 1 FROM subscription_item_periods p WHERE p.item_id = i.id) AS has_periods
+      FROM subscription_items i
+      WHERE i.org_id = ${orgId} AND i.mrr > 0 ${only("i.customer_id")}
+    )
     SELECT i.org_id, i.customer_id, coalesce(i.plan_id, ${NO_PLAN}::uuid), m.month, sum(i.mrr)
-    FROM subscription_items i
+    FROM items i
     CROSS JOIN LATERAL (
       SELECT gs::date AS month, (gs + interval '1 month' - interval '1 day')::date AS month_end
       FROM generate_series(
@@ -92,13 +99,12 @@ async function deriveFor(
         least(date_trunc('month', coalesce(i.end_date, ${through}::date)), ${through}::date),
         interval '1 month') AS gs
     ) m
-    WHERE i.org_id = ${orgId} AND i.mrr > 0 ${only("i.customer_id")}
-      AND i.start_date <= m.month_end
+    WHERE i.start_date <= m.month_end
       AND (i.end_date IS NULL OR i.end_date > m.month_end)
-      AND NOT EXISTS (
+      AND CASE WHEN NOT i.has_periods THEN true ELSE NOT EXISTS (
         SELECT 1 FROM subscription_item_periods p
         WHERE p.item_id = i.id AND p.start_date <= m.month_end AND (p.end_date IS NULL OR p.end_date > m.month_end)
-          AND (p.kind IN ('trialing', 'paused') OR ${pastDueRule}))
+          AND (p.kind IN ('trialing', 'paused') OR ${pastDueRule})) END
     GROUP BY 1, 2, 3, 4`);
 
   await db.execute(sql`
