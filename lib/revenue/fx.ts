@@ -31,7 +31,7 @@ export async function conversionFor(
   if (!rate) {
     throw new AppError(
       422,
-      `No exchange rate from ${currency} to ${reportingCurrency} on or before ${onDate}: add one (fx_rates) before importing ${currency} items.`,
+      `No exchange rate from ${currency} to ${reportingCurrency} on or before ${onDate}: add a ${currency} rate dated on or before ${onDate} under Settings → Exchange rates first.`,
       { fieldErrors: { currency: [`No ${currency}→${reportingCurrency} rate on or before ${onDate}.`] } },
     );
   }
@@ -47,4 +47,14 @@ export async function setFxRate(
     .insert(fxRates)
     .values({ orgId, currency: currency.toUpperCase(), date, rate })
     .onConflictDoUpdate({ target: [fxRates.orgId, fxRates.currency, fxRates.date], set: { rate } });
+}
+
+/** The org's rates, newest first. */
+export async function listFxRates(db: Db, orgId: string, limit = 200) {
+  return db
+    .select({ currency: fxRates.currency, date: fxRates.date, rate: fxRates.rate })
+    .from(fxRates)
+    .where(eq(fxRates.orgId, orgId))
+    .orderBy(desc(fxRates.date), fxRates.currency)
+    .limit(limit);
 }

@@ -15,6 +15,12 @@ export default async function OrgHome({ params }: { params: Promise<{ orgSlug: s
   const admin = hasRole(role, "admin");
   const steps = [
     {
+      title: "Add your customers and their subscriptions",
+      body: "Each subscription item's MRR is computed as METRICS.md defines it, and every month-end figure follows from them.",
+      href: hasRole(role, "member") ? `/${org.slug}/customers` : undefined,
+      cta: "Open customers",
+    },
+    {
       title: "Check your organisation's settings",
       body: `Figures are reported in ${org.currency} and days follow the ${org.timezone} time zone.`,
       href: admin ? `/${org.slug}/settings` : undefined,
@@ -43,7 +49,7 @@ export default async function OrgHome({ params }: { params: Promise<{ orgSlug: s
         title="What to do first"
         description={
           admin
-            ? "Three steps get your organisation ready for its data."
+            ? "A few steps get your organisation ready for its data."
             : "An admin of this organisation sets it up; here is where it stands."
         }
       >
