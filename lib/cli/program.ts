@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { registerApiKeyCommands } from "./commands/apikey";
 import { registerDbCommands } from "./commands/db";
+import { registerMetricsCommands } from "./commands/metrics";
 import { registerOrgCommands } from "./commands/org";
 import { registerUserCommands } from "./commands/user";
 import { type CliContext, processContext } from "./context";
@@ -12,6 +13,7 @@ const COMMAND_MODULES: ((program: Command, ctx: CliContext) => void)[] = [
   registerUserCommands,
   registerOrgCommands,
   registerApiKeyCommands,
+  registerMetricsCommands,
 ];
 
 const USAGE_EXIT_CODE = 2;

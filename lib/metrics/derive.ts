@@ -12,8 +12,9 @@ import { organizations, revenueDerivedState } from "@/db/schema";
  * touched, and every writer (imports, Stripe sync, forms) calls it after its transaction's writes.
  *
  * Months run from each item's start month through the org's `through` month: the later of the current
- * month and the latest start month. When the current month moves on (or a write starts an item after
- * it), the next update rebuilds the org, so untouched customers get the new months too.
+ * month and the latest start month. Whenever that is not the current month (the month moved on, or
+ * future-dated items exist) or a write starts an item after it, the update rebuilds the org, so every
+ * customer covers exactly the months a rebuild would.
  */
 
 /** The nil uuid stands for "no plan" in customer_plan_mrr_monthly's key. */
@@ -184,7 +185,10 @@ export async function updateRevenueForCustomers(
   if (ids.length === 0) return { mode: "none", through: null };
   const asOf = options.asOf ?? new Date();
   const [state] = await db.select().from(revenueDerivedState).where(eq(revenueDerivedState.orgId, orgId));
-  if (!state || ids.length > INCREMENTAL_LIMIT || state.throughMonth < monthStart(asOf)) {
+  // The month range must be exactly what a rebuild would derive: when it no longer ends at the current
+  // month (time moved on, or future-dated items set it, and this write may have removed the last of
+  // them), rebuild. Future-dated items are rare, so this costs little.
+  if (!state || ids.length > INCREMENTAL_LIMIT || state.throughMonth !== monthStart(asOf)) {
     return { mode: "rebuild", ...(await rebuildRevenue(db, orgId, options)) };
   }
   return db.transaction(async (tx) => {

@@ -1,0 +1,210 @@
+import { eq, type SQL, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { queryRows } from "@/db/rows";
+import { type MovementKind, organizations } from "@/db/schema";
+import {
+  addMonths,
+  monthDate,
+  monthlyMrrSql,
+  movementsSql,
+  normaliseFilters,
+  planIds,
+  type RevenueFilters,
+} from "./revenue-filters";
+import { num } from "./revenue-series";
+
+/*
+ * The customers behind the numbers: the largest customers at a month end, and the customers (and their
+ * subscription items) behind one kind of movement in one month.
+ */
+
+export type TopCustomer = {
+  customerId: string;
+  externalId: string;
+  name: string;
+  /** MRR-3 at the month end, cents, under the filters. */
+  mrr: number;
+  /** Names of the plans the MRR comes from (under a plan filter, only those plans). */
+  plans: string[];
+  /** The month of the customer's first MRR > 0 (its new-business movement), over all its revenue. */
+  customerSince: string;
+};
+
+/** The customers with the highest MRR at the end of `month`, largest first. */
+export async function getTopCustomers(
+  db: Db,
+  { orgId, month, limit, filters }: { orgId: string; month: string; limit: number; filters?: RevenueFilters },
+): Promise<TopCustomer[]> {
+  const f = normaliseFilters(filters);
+  const planFilter = f.plans.length ? sql`AND pm.plan_id IN ${planIds(orgId, f.plans)}` : sql``;
+  const rows = await queryRows<{
+    customer_id: string;
+    external_id: string;
+    name: string;
+    mrr: unknown;
+    since: string;
+    plans: string[] | null;
+  }>(
+    db,
+    sql`
+    WITH top AS (
+      SELECT m.customer_id, m.mrr FROM (${monthlyMrrSql(orgId, f, { from: month, to: month })}) m
+      ORDER BY m.mrr DESC, m.customer_id LIMIT ${Math.max(0, Math.floor(limit))})
+    SELECT t.customer_id, c.external_id, c.name, t.mrr,
+      (SELECT to_char(min(h.month), 'YYYY-MM') FROM customer_mrr_monthly h
+        WHERE h.org_id = ${orgId} AND h.customer_id = t.customer_id) AS since,
+      (SELECT array_agg(DISTINCT p.name ORDER BY p.name) FROM customer_plan_mrr_monthly pm
+        JOIN plans p ON p.id = pm.plan_id AND p.org_id = ${orgId}
+        WHERE pm.org_id = ${orgId} AND pm.customer_id = t.customer_id
+          AND pm.month = ${monthDate(month)}::date ${planFilter}) AS plans
+    FROM top t JOIN customers c ON c.id = t.customer_id AND c.org_id = ${orgId}
+    ORDER BY t.mrr DESC, c.name, c.id`,
+  );
+  return rows.map((r) => ({
+    customerId: r.customer_id,
+    externalId: r.external_id,
+    name: r.name,
+    mrr: num(r.mrr),
+    plans: r.plans ?? [],
+    customerSince: r.since,
+  }));
+}
+
+export type ChangedItem = {
+  itemId: string;
+  externalId: string;
+  source: string;
+  planExternalId: string | null;
+  planName: string | null;
+  status: string;
+  startDate: string;
+  endDate: string | null;
+  /** The item's MRR contribution (MRR-1 after trial, pause and past-due rules) at each month end. */
+  mrrBefore: number;
+  mrrAfter: number;
+  change: "started" | "ended" | "changed";
+};
+
+export type MovementCustomer = {
+  customerId: string;
+  externalId: string;
+  name: string;
+  /** MRR at the end of m−1 and of m (MOV-1's p and q), cents, under the filters. */
+  mrrBefore: number;
+  mrrAfter: number;
+  /** The customer's items whose contribution differs between the two month ends. */
+  items: ChangedItem[];
+};
+
+/** An item's contribution on day `day`: derive.ts's MRR-2 rule for one item (keep the two in step). */
+function contributionAt(day: SQL, pastDueDays: number | null) {
+  const pastDue =
+    pastDueDays === null
+      ? sql`false`
+      : sql`(sp.kind = 'past_due' AND sp.start_date + ${pastDueDays}::int <= ${day})`;
+  return sql`CASE WHEN i.mrr > 0 AND i.start_date <= ${day} AND (i.end_date IS NULL OR i.end_date > ${day})
+    AND NOT EXISTS (
+      SELECT 1 FROM subscription_item_periods sp
+      WHERE sp.item_id = i.id AND sp.start_date <= ${day} AND (sp.end_date IS NULL OR sp.end_date > ${day})
+        AND (sp.kind IN ('trialing', 'paused') OR ${pastDue}))
+    THEN i.mrr ELSE 0 END`;
+}
+
+type MovementQuery = { orgId: string; month: string; kind: MovementKind; filters?: RevenueFilters };
+
+function moversSql({ orgId, month, kind, filters }: MovementQuery): SQL {
+  return sql`
+    SELECT mv.customer_id, mv.mrr_before, mv.mrr_after
+    FROM (${movementsSql(orgId, filters, { from: month, to: month })}) mv
+    WHERE mv.kind = ${kind}::movement_kind`;
+}
+
+/** How many customers getMovementCustomers lists (without limit and offset), for paging. */
+export async function countMovementCustomers(db: Db, query: MovementQuery): Promise<number> {
+  const [row] = await queryRows<{ n: unknown }>(db, sql`SELECT count(*) AS n FROM (${moversSql(query)}) m`);
+  return num(row?.n);
+}
+
+/**
+ * The customers behind one MOV-1 kind in `month`, largest movement first (then by name), with the items
+ * that changed; `limit` and `offset` page through them (default: all).
+ */
+export async function getMovementCustomers(
+  db: Db,
+  query: MovementQuery & { limit?: number; offset?: number },
+): Promise<MovementCustomer[]> {
+  const { orgId, month } = query;
+  const f = normaliseFilters(query.filters);
+  const page = sql`${query.limit === undefined ? sql`` : sql`LIMIT ${Math.max(0, Math.floor(query.limit))}`}
+    OFFSET ${Math.max(0, Math.floor(query.offset ?? 0))}`;
+  const customers = await queryRows<{
+    customer_id: string;
+    external_id: string;
+    name: string;
+    mrr_before: unknown;
+    mrr_after: unknown;
+  }>(
+    db,
+    sql`
+    SELECT m.customer_id, c.external_id, c.name, m.mrr_before, m.mrr_after
+    FROM (${moversSql({ ...query, filters: f })}) m JOIN customers c ON c.id = m.customer_id AND c.org_id = ${orgId}
+    ORDER BY abs(m.mrr_after - m.mrr_before) DESC, c.name, c.id
+    ${page}`,
+  );
+  if (!customers.length) return [];
+
+  const [org] = await db
+    .select({ settings: organizations.settings })
+    .from(organizations)
+    .where(eq(organizations.id, orgId));
+  const days = org?.settings.pastDueChurnAfterDays;
+  const pastDueDays = typeof days === "number" && days >= 0 ? days : null;
+  const beforeEnd = sql`(${monthDate(month)}::date - 1)`;
+  const afterEnd = sql`(${monthDate(addMonths(month, 1))}::date - 1)`;
+  const planFilter = f.plans.length ? sql`AND i.plan_id IN ${planIds(orgId, f.plans)}` : sql``;
+  // One array parameter however many customers the page has (uuids from the query above).
+  const customerIds = `{${customers.map((c) => c.customer_id).join(",")}}`;
+  const items = await queryRows<Record<string, unknown> & { customer_id: string }>(
+    db,
+    sql`
+    SELECT * FROM (
+      SELECT i.id, i.customer_id, i.external_id, i.source, i.status,
+        to_char(i.start_date, 'YYYY-MM-DD') AS start_date, to_char(i.end_date, 'YYYY-MM-DD') AS end_date,
+        p.external_id AS plan_external_id, p.name AS plan_name,
+        ${contributionAt(beforeEnd, pastDueDays)} AS mrr_before,
+        ${contributionAt(afterEnd, pastDueDays)} AS mrr_after
+      FROM subscription_items i LEFT JOIN plans p ON p.id = i.plan_id
+      WHERE i.org_id = ${orgId} AND i.customer_id = ANY(${customerIds}::uuid[]) ${planFilter}
+    ) x
+    WHERE x.mrr_before <> x.mrr_after
+    ORDER BY abs(x.mrr_after - x.mrr_before) DESC, x.external_id`,
+  );
+  const byCustomer = new Map<string, ChangedItem[]>();
+  for (const r of items) {
+    const before = num(r.mrr_before);
+    const after = num(r.mrr_after);
+    const list = byCustomer.get(r.customer_id) ?? [];
+    list.push({
+      itemId: String(r.id),
+      externalId: String(r.external_id),
+      source: String(r.source),
+      planExternalId: (r.plan_external_id as string | null) ?? null,
+      planName: (r.plan_name as string | null) ?? null,
+      status: String(r.status),
+      startDate: String(r.start_date),
+      endDate: (r.end_date as string | null) ?? null,
+      mrrBefore: before,
+      mrrAfter: after,
+      change: before === 0 ? "started" : after === 0 ? "ended" : "changed",
+    });
+    byCustomer.set(r.customer_id, list);
+  }
+  return customers.map((c) => ({
+    customerId: c.customer_id,
+    externalId: c.external_id,
+    name: c.name,
+    mrrBefore: num(c.mrr_before),
+    mrrAfter: num(c.mrr_after),
+    items: byCustomer.get(c.customer_id) ?? [],
+  }));
+}

@@ -1,0 +1,135 @@
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { queryRows } from "@/db/rows";
+import { organizations } from "@/db/schema";
+import { AppError, notFound } from "@/lib/errors";
+import {
+  arpa,
+  customerChurnRate,
+  grossMarginFraction,
+  grossMrrChurnRate,
+  ltv,
+  mrrGrowthRate,
+  netMrrChurnRate,
+  quickRatio,
+  trailingRetention,
+} from "@/lib/metrics/rates";
+import { addMonths, derivedThrough, monthlyMrrSql, type RevenueFilters } from "./revenue-filters";
+import { getMovementDetails, type MovementMonthDetail, num } from "./revenue-series";
+
+/** One month's headline numbers: money in cents, rates as fractions, null where undefined. */
+export type SummaryValues = {
+  month: string;
+  currency: string;
+  /** MRR-3 */
+  mrr: number;
+  /** ARR-1 */
+  arr: number;
+  /** RATE-6 */
+  nrr12: number | null;
+  /** RATE-7 */
+  grr12: number | null;
+  /** ARPA-1, rounded to the cent. */
+  arpa: number | null;
+  /** CUS-1 */
+  activeCustomers: number;
+  /** RATE-1 */
+  customerChurnRate: number | null;
+  /** RATE-2 */
+  grossMrrChurnRate: number | null;
+  /** RATE-3 */
+  netMrrChurnRate: number | null;
+  /** QR-1 */
+  quickRatio: number | null;
+  /** LTV-1, rounded to the cent. */
+  ltv: number | null;
+  /** GROW-1 */
+  mrrGrowthRate: number | null;
+};
+
+export type Summary = SummaryValues & { previous: SummaryValues };
+
+type RetentionSums = { base: number; current: number; retained: number };
+
+/** RATE-6/7 sums over S = customers with MRR > 0 at the end of m−12. */
+async function retentionSums(
+  db: Db,
+  { orgId, month, filters }: { orgId: string; month: string; filters?: RevenueFilters },
+): Promise<RetentionSums> {
+  const start = addMonths(month, -12);
+  const [row] = await queryRows<{ base: unknown; current: unknown; retained: unknown }>(
+    db,
+    sql`
+    SELECT sum(b.mrr)::bigint AS base, sum(coalesce(e.mrr, 0))::bigint AS current,
+      sum(least(b.mrr, coalesce(e.mrr, 0)))::bigint AS retained
+    FROM (${monthlyMrrSql(orgId, filters, { from: start, to: start })}) b
+    LEFT JOIN (${monthlyMrrSql(orgId, filters, { from: month, to: month })}) e ON e.customer_id = b.customer_id`,
+  );
+  return { base: num(row?.base), current: num(row?.current), retained: num(row?.retained) };
+}
+
+/** The summary of the last month of `history`, whose earlier months feed LTV-1's churn mean. */
+function valuesFor(
+  history: MovementMonthDetail[],
+  { currency, grossMargin, retention }: { currency: string; grossMargin: number; retention: RetentionSums },
+): SummaryValues {
+  const row = history.at(-1);
+  if (!row) throw new Error("no month to summarise");
+  const average = arpa(row.endMrr, row.activeCustomers);
+  // LTV-1's churn: RATE-1 of the six months before this one.
+  const churnRates = history
+    .slice(-7, -1)
+    .map((r) => customerChurnRate(r.churnedCustomers, r.startActiveCustomers));
+  const lifetime = ltv({ arpa: average, grossMargin, churnRates });
+  const { nrr12, grr12 } = trailingRetention(retention);
+  return {
+    month: row.month,
+    currency,
+    mrr: row.endMrr,
+    arr: 12 * row.endMrr,
+    nrr12,
+    grr12,
+    arpa: average === null ? null : Math.round(average),
+    activeCustomers: row.activeCustomers,
+    customerChurnRate: customerChurnRate(row.churnedCustomers, row.startActiveCustomers),
+    grossMrrChurnRate: grossMrrChurnRate(row),
+    netMrrChurnRate: netMrrChurnRate(row),
+    quickRatio: quickRatio(row),
+    ltv: lifetime === null ? null : Math.round(lifetime),
+    mrrGrowthRate: mrrGrowthRate(row.endMrr, row.startMrr),
+  };
+}
+
+/** The headline metrics of `month` and of the month before, under the filters. */
+export async function getSummary(
+  db: Db,
+  { orgId, month, filters }: { orgId: string; month: string; filters?: RevenueFilters },
+): Promise<Summary> {
+  const [org] = await db
+    .select({ currency: organizations.currency, settings: organizations.settings })
+    .from(organizations)
+    .where(eq(organizations.id, orgId));
+  if (!org) throw notFound();
+  const through = await derivedThrough(db, orgId);
+  if (through && month > through) {
+    throw new AppError(422, `The revenue data reaches ${through}; ${month} is not known yet.`, {
+      fieldErrors: { month: [`At most ${through}.`] },
+    });
+  }
+  const previousMonth = addMonths(month, -1);
+  // Months m−7..m: LTV-1 of m−1 needs RATE-1 of m−7..m−2, and RATE-1 needs Active of the month before.
+  // Separate statements, so a pooled Postgres connection set runs them side by side.
+  const [rows, retention, previousRetention] = await Promise.all([
+    getMovementDetails(db, { orgId, from: addMonths(month, -7), to: month, filters }),
+    retentionSums(db, { orgId, month, filters }),
+    retentionSums(db, { orgId, month: previousMonth, filters }),
+  ]);
+  const context = {
+    currency: org.currency,
+    grossMargin: grossMarginFraction(org.settings.grossMarginPercent),
+  };
+  return {
+    ...valuesFor(rows, { ...context, retention }),
+    previous: valuesFor(rows.slice(0, -1), { ...context, retention: previousRetention }),
+  };
+}
