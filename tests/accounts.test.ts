@@ -46,7 +46,6 @@ describe("accounts", () => {
 describe("sign-in throttling", () => {
   it(`locks an email after ${THROTTLE.maxFailuresPerEmail} failures in ${THROTTLE.windowMinutes} minutes, then lifts`, async () => {
     const email = "victim@example.com";
-    const t0 = new Date();
     for (let i = 0; i < THROTTLE.maxFailuresPerEmail - 1; i++) {
       await recordSignInAttempt(h.db, { email, ip: `10.0.0.${i}`, succeeded: false });
     }
@@ -60,6 +59,14 @@ describe("sign-in throttling", () => {
     // Another email from the same IPs is not affected.
     expect((await checkThrottle(h.db, { email: "other@example.com", ip: "10.0.0.1" })).allowed).toBe(true);
     // Five minutes on, ten are left; fifteen minutes on, the lock has lifted.
+    // Measured from the oldest failure as the database stamped it (its clock, not this process's).
+    const [oldest] = await h.db
+      .select({ at: authAttempts.createdAt })
+      .from(authAttempts)
+      .where(eq(authAttempts.email, email))
+      .orderBy(authAttempts.createdAt)
+      .limit(1);
+    const t0 = oldest!.at;
     const later = await checkThrottle(h.db, { email, ip: "x", now: new Date(t0.getTime() + 5 * 60_000) });
     expect(later.allowed === false && later.retryAfterMinutes).toBe(10);
     expect(

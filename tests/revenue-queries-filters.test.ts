@@ -145,6 +145,11 @@ describe("filters", () => {
       "2024-08": { reactivation: 20_000 },
     });
     expect(await moves({ countries: ["US"], segments: ["enterprise"] })).toEqual({});
+    // A value no customer has matches nothing; it is not "no filter".
+    expect(await moves({ countries: ["ZZ"] })).toEqual({});
+    expect(
+      await getTopCustomers(h.db, { orgId, month: "2024-08", limit: 5, filters: { industries: ["Mining"] } }),
+    ).toEqual([]);
     // Blank values are no filter.
     expect(await moves({ countries: [" "], plans: [] })).toEqual(await moves({}));
   });

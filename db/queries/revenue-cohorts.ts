@@ -3,12 +3,12 @@ import type { Db } from "@/db/client";
 import { queryRows } from "@/db/rows";
 import { ratio } from "@/lib/metrics/rates";
 import {
+  type AnyFilters,
   addMonths,
   monthDate,
   monthDiff,
   movementsSql,
-  normaliseFilters,
-  type RevenueFilters,
+  resolveFilters,
 } from "./revenue-filters";
 import { num, readableRange } from "./revenue-series";
 
@@ -29,11 +29,14 @@ export async function getCohorts(
     to: string;
     kind: CohortKind;
     format: CohortFormat;
-    filters?: RevenueFilters;
+    filters?: AnyFilters;
   },
 ): Promise<Record<string, (number | null)[]>> {
-  const { orgId, filters, kind, format } = options;
-  const { from, to, through } = await readableRange(db, options);
+  const { orgId, kind, format } = options;
+  const [{ from, to, through }, filters] = await Promise.all([
+    readableRange(db, options),
+    resolveFilters(db, orgId, options.filters),
+  ]);
   const last = through ?? to;
   if (from > to) return {};
   // A cohort customer's MRR at the end of c+k is the sum of its movements' deltas through c+k (its first
@@ -41,7 +44,7 @@ export async function getCohorts(
   // the movement table per (cohort, month) reads only the months where something changed.
   // Read twice (cohort members, then their movements): the plain table's reads should use its
   // indexes, while the plan-filtered relation is computed once.
-  const materialized = normaliseFilters(filters).plans.length ? sql`MATERIALIZED` : sql`NOT MATERIALIZED`;
+  const materialized = filters.plans.length ? sql`MATERIALIZED` : sql`NOT MATERIALIZED`;
   const rows = await queryRows<{ cohort: string; month: string; logos: unknown; mrr: unknown }>(
     db,
     sql`

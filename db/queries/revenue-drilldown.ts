@@ -3,13 +3,14 @@ import type { Db } from "@/db/client";
 import { queryRows } from "@/db/rows";
 import { type MovementKind, organizations } from "@/db/schema";
 import {
+  type AnyFilters,
   addMonths,
   monthDate,
   monthlyMrrSql,
   movementsSql,
-  normaliseFilters,
   planIds,
-  type RevenueFilters,
+  resolveFilters,
+  type SqlFilters,
 } from "./revenue-filters";
 import { num } from "./revenue-series";
 
@@ -33,9 +34,9 @@ export type TopCustomer = {
 /** The customers with the highest MRR at the end of `month`, largest first. */
 export async function getTopCustomers(
   db: Db,
-  { orgId, month, limit, filters }: { orgId: string; month: string; limit: number; filters?: RevenueFilters },
+  { orgId, month, limit, filters }: { orgId: string; month: string; limit: number; filters?: AnyFilters },
 ): Promise<TopCustomer[]> {
-  const f = normaliseFilters(filters);
+  const f = await resolveFilters(db, orgId, filters);
   const planFilter = f.plans.length ? sql`AND pm.plan_id IN ${planIds(orgId, f.plans)}` : sql``;
   const rows = await queryRows<{
     customer_id: string;
@@ -110,9 +111,9 @@ function contributionAt(day: SQL, pastDueDays: number | null) {
     THEN i.mrr ELSE 0 END`;
 }
 
-type MovementQuery = { orgId: string; month: string; kind: MovementKind; filters?: RevenueFilters };
+type MovementQuery = { orgId: string; month: string; kind: MovementKind; filters?: AnyFilters };
 
-function moversSql({ orgId, month, kind, filters }: MovementQuery): SQL {
+function moversSql({ orgId, month, kind }: MovementQuery, filters: SqlFilters): SQL {
   return sql`
     SELECT mv.customer_id, mv.mrr_before, mv.mrr_after
     FROM (${movementsSql(orgId, filters, { from: month, to: month })}) mv
@@ -121,7 +122,11 @@ function moversSql({ orgId, month, kind, filters }: MovementQuery): SQL {
 
 /** How many customers getMovementCustomers lists (without limit and offset), for paging. */
 export async function countMovementCustomers(db: Db, query: MovementQuery): Promise<number> {
-  const [row] = await queryRows<{ n: unknown }>(db, sql`SELECT count(*) AS n FROM (${moversSql(query)}) m`);
+  const filters = await resolveFilters(db, query.orgId, query.filters);
+  const [row] = await queryRows<{ n: unknown }>(
+    db,
+    sql`SELECT count(*) AS n FROM (${moversSql(query, filters)}) m`,
+  );
   return num(row?.n);
 }
 
@@ -134,7 +139,7 @@ export async function getMovementCustomers(
   query: MovementQuery & { limit?: number; offset?: number },
 ): Promise<MovementCustomer[]> {
   const { orgId, month } = query;
-  const f = normaliseFilters(query.filters);
+  const f = await resolveFilters(db, orgId, query.filters);
   const page = sql`${query.limit === undefined ? sql`` : sql`LIMIT ${Math.max(0, Math.floor(query.limit))}`}
     OFFSET ${Math.max(0, Math.floor(query.offset ?? 0))}`;
   const customers = await queryRows<{
@@ -147,7 +152,7 @@ export async function getMovementCustomers(
     db,
     sql`
     SELECT m.customer_id, c.external_id, c.name, m.mrr_before, m.mrr_after
-    FROM (${moversSql({ ...query, filters: f })}) m JOIN customers c ON c.id = m.customer_id AND c.org_id = ${orgId}
+    FROM (${moversSql(query, f)}) m JOIN customers c ON c.id = m.customer_id AND c.org_id = ${orgId}
     ORDER BY abs(m.mrr_after - m.mrr_before) DESC, c.name, c.id
     ${page}`,
   );

@@ -3,12 +3,13 @@ import type { Db } from "@/db/client";
 import { queryRows, toNumber } from "@/db/rows";
 import { AppError } from "@/lib/errors";
 import {
+  type AnyFilters,
   derivedThrough,
   monthDate,
   monthDiff,
   monthlyMrrSql,
   movementsSql,
-  type RevenueFilters,
+  resolveFilters,
 } from "./revenue-filters";
 
 /*
@@ -39,7 +40,7 @@ export type MovementMonth = {
 /** A movement month plus Active(m−1), which RATE-1 needs. */
 export type MovementMonthDetail = MovementMonth & { startActiveCustomers: number };
 
-type RangeOptions = { orgId: string; from: string; to: string; filters?: RevenueFilters };
+type RangeOptions = { orgId: string; from: string; to: string; filters?: AnyFilters };
 
 /** Longest range one read may span: 50 years of months. */
 const MAX_MONTHS = 600;
@@ -91,9 +92,12 @@ type MonthSums = Omit<
  * against month-end MRR computed independently.
  */
 export async function getMovementDetails(db: Db, options: RangeOptions): Promise<MovementMonthDetail[]> {
-  const { from, to } = await readableRange(db, options);
+  const { orgId } = options;
+  const [{ from, to }, filters] = await Promise.all([
+    readableRange(db, options),
+    resolveFilters(db, orgId, options.filters),
+  ]);
   if (from > to) return [];
-  const { orgId, filters } = options;
   const [rows, [end]] = await Promise.all([
     queryRows<Record<string, unknown> & { month: string }>(
       db,

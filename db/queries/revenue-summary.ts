@@ -14,7 +14,14 @@ import {
   quickRatio,
   trailingRetention,
 } from "@/lib/metrics/rates";
-import { addMonths, derivedThrough, monthlyMrrSql, type RevenueFilters } from "./revenue-filters";
+import {
+  type AnyFilters,
+  addMonths,
+  derivedThrough,
+  monthlyMrrSql,
+  resolveFilters,
+  type SqlFilters,
+} from "./revenue-filters";
 import { getMovementDetails, type MovementMonthDetail, num } from "./revenue-series";
 
 /** One month's headline numbers: money in cents, rates as fractions, null where undefined. */
@@ -54,7 +61,7 @@ type RetentionSums = { base: number; current: number; retained: number };
 /** RATE-6/7 sums over S = customers with MRR > 0 at the end of m−12. */
 async function retentionSums(
   db: Db,
-  { orgId, month, filters }: { orgId: string; month: string; filters?: RevenueFilters },
+  { orgId, month, filters }: { orgId: string; month: string; filters: SqlFilters },
 ): Promise<RetentionSums> {
   const start = addMonths(month, -12);
   const [row] = await queryRows<{ base: unknown; current: unknown; retained: unknown }>(
@@ -103,14 +110,17 @@ function valuesFor(
 /** The headline metrics of `month` and of the month before, under the filters. */
 export async function getSummary(
   db: Db,
-  { orgId, month, filters }: { orgId: string; month: string; filters?: RevenueFilters },
+  { orgId, month, ...options }: { orgId: string; month: string; filters?: AnyFilters },
 ): Promise<Summary> {
-  const [org] = await db
-    .select({ currency: organizations.currency, settings: organizations.settings })
-    .from(organizations)
-    .where(eq(organizations.id, orgId));
+  const [[org], through, filters] = await Promise.all([
+    db
+      .select({ currency: organizations.currency, settings: organizations.settings })
+      .from(organizations)
+      .where(eq(organizations.id, orgId)),
+    derivedThrough(db, orgId),
+    resolveFilters(db, orgId, options.filters),
+  ]);
   if (!org) throw notFound();
-  const through = await derivedThrough(db, orgId);
   if (through && month > through) {
     throw new AppError(422, `The revenue data reaches ${through}; ${month} is not known yet.`, {
       fieldErrors: { month: [`At most ${through}.`] },
