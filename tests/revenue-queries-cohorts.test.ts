@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DbHandle } from "@/db/client";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   countMovementCustomers,
   getCohorts,
@@ -7,65 +6,12 @@ import {
   getMovements,
   getMrrSeries,
   getSummary,
-  type MovementMonth,
 } from "@/db/queries/revenue";
-import { type OrgSettings, organizations } from "@/db/schema";
-import { rebuildRevenue } from "@/lib/metrics/derive";
 import { saveSubscriptionItem, upsertCustomer } from "@/lib/revenue/items";
-import { createTestDb } from "./helpers/db";
+import { expectBridge, setupRevenueFixtures } from "./helpers/revenue-fixtures";
 
 // COH-1 cohorts, the MRR series and the drill-down on hand-checked data built as subscription items.
-let h: DbHandle;
-beforeAll(async () => {
-  h = await createTestDb();
-});
-afterAll(() => h.close());
-
-async function newOrg(slug: string, settings: OrgSettings = {}) {
-  const [org] = await h.db.insert(organizations).values({ slug, name: slug, settings }).returning();
-  return org!.id;
-}
-
-/** A customer with monthly items: [external id, cents per month, start, end?, plan?]. */
-async function customer(
-  orgId: string,
-  externalId: string,
-  items: [string, number, string, (string | null)?, string?][],
-) {
-  const c = await upsertCustomer(h.db, orgId, { externalId, name: `Customer ${externalId}` });
-  for (const [itemId, cents, startDate, endDate, plan] of items) {
-    await saveSubscriptionItem(h.db, orgId, {
-      source: "manual",
-      externalId: itemId,
-      customerId: c.id,
-      plan: plan ? { externalId: plan, name: plan.toUpperCase() } : null,
-      quantity: 1,
-      unitAmount: cents,
-      currency: "USD",
-      intervalUnit: "month",
-      startDate,
-      endDate: endDate ?? null,
-    });
-  }
-  return c.id;
-}
-
-const rebuild = (orgId: string, asOf = "2025-01-15") => rebuildRevenue(h.db, orgId, { asOf: new Date(asOf) });
-
-/** MOV-2 on every row, and each month starts where the previous ended. */
-function expectBridge(rows: MovementMonth[]) {
-  rows.forEach((r, i) => {
-    expect(r.endMrr, `MOV-2 ${r.month}`).toBe(
-      r.startMrr + r.new + r.expansion + r.reactivation - r.contraction - r.churn,
-    );
-    if (i > 0) expect(r.startMrr).toBe(rows[i - 1]!.endMrr);
-    if (i > 0) {
-      expect(r.activeCustomers, `CUS-1 bridge ${r.month}`).toBe(
-        rows[i - 1]!.activeCustomers + r.newCustomers + r.reactivatedCustomers - r.churnedCustomers,
-      );
-    }
-  });
-}
+const { db, newOrg, customer, rebuild } = setupRevenueFixtures();
 
 describe("COH-1 cohorts and drill-down", () => {
   let orgId: string;
@@ -85,22 +31,22 @@ describe("COH-1 cohorts and drill-down", () => {
 
   it("logo and revenue retention, counts and percentages, up to the last month with data", async () => {
     const range = { orgId, from: "2024-01", to: "2024-03" };
-    expect(await getCohorts(h.db, { ...range, kind: "logo", format: "counts" })).toEqual({
+    expect(await getCohorts(db(), { ...range, kind: "logo", format: "counts" })).toEqual({
       "2024-01": [3, 3, 2, 1, 2],
       "2024-02": [0, 0, 0, 0],
       "2024-03": [1, 1, 1],
     });
-    expect(await getCohorts(h.db, { ...range, kind: "logo", format: "percent" })).toEqual({
+    expect(await getCohorts(db(), { ...range, kind: "logo", format: "percent" })).toEqual({
       "2024-01": [1, 1, 2 / 3, 1 / 3, 2 / 3],
       "2024-02": [null, null, null, null],
       "2024-03": [1, 1, 1],
     });
-    expect(await getCohorts(h.db, { ...range, kind: "revenue", format: "counts" })).toEqual({
+    expect(await getCohorts(db(), { ...range, kind: "revenue", format: "counts" })).toEqual({
       "2024-01": [40_000, 60_000, 40_000, 10_000, 15_000],
       "2024-02": [0, 0, 0, 0],
       "2024-03": [5_000, 5_000, 5_000],
     });
-    expect(await getCohorts(h.db, { ...range, kind: "revenue", format: "percent" })).toEqual({
+    expect(await getCohorts(db(), { ...range, kind: "revenue", format: "percent" })).toEqual({
       "2024-01": [1, 1.5, 1, 0.25, 0.375],
       "2024-02": [null, null, null, null],
       "2024-03": [1, 1, 1],
@@ -108,13 +54,13 @@ describe("COH-1 cohorts and drill-down", () => {
     // A range past the data stops at its last month.
     expect(
       Object.keys(
-        await getCohorts(h.db, { orgId, from: "2024-04", to: "2024-09", kind: "logo", format: "counts" }),
+        await getCohorts(db(), { orgId, from: "2024-04", to: "2024-09", kind: "logo", format: "counts" }),
       ),
     ).toEqual(["2024-04", "2024-05"]);
   });
 
   it("drill-down: the customers behind a movement, their MRR either side, and the items that changed", async () => {
-    expect(await getMovementCustomers(h.db, { orgId, month: "2024-04", kind: "churn" })).toEqual([
+    expect(await getMovementCustomers(db(), { orgId, month: "2024-04", kind: "churn" })).toEqual([
       {
         customerId: expect.any(String),
         externalId: "C",
@@ -127,7 +73,7 @@ describe("COH-1 cohorts and drill-down", () => {
         ],
       },
     ]);
-    const [expansion] = await getMovementCustomers(h.db, { orgId, month: "2024-02", kind: "expansion" });
+    const [expansion] = await getMovementCustomers(db(), { orgId, month: "2024-02", kind: "expansion" });
     expect(expansion!.items).toEqual([
       expect.objectContaining({
         externalId: "c-2",
@@ -140,14 +86,14 @@ describe("COH-1 cohorts and drill-down", () => {
         change: "started",
       }),
     ]);
-    const news = await getMovementCustomers(h.db, { orgId, month: "2024-01", kind: "new" });
+    const news = await getMovementCustomers(db(), { orgId, month: "2024-01", kind: "new" });
     // Largest movement first, then by name.
     expect(news.map((c) => [c.externalId, c.mrrAfter])).toEqual([
       ["B", 20_000],
       ["A", 10_000],
       ["C", 10_000],
     ]);
-    const page = await getMovementCustomers(h.db, {
+    const page = await getMovementCustomers(db(), {
       orgId,
       month: "2024-01",
       kind: "new",
@@ -158,7 +104,7 @@ describe("COH-1 cohorts and drill-down", () => {
       ["A", 1],
       ["C", 1],
     ]);
-    expect(await countMovementCustomers(h.db, { orgId, month: "2024-01", kind: "new" })).toBe(3);
+    expect(await countMovementCustomers(db(), { orgId, month: "2024-01", kind: "new" })).toBe(3);
     for (const c of news) {
       expect(c.items.reduce((s, i) => s + i.mrrAfter - i.mrrBefore, 0)).toBe(c.mrrAfter - c.mrrBefore);
     }
@@ -166,8 +112,8 @@ describe("COH-1 cohorts and drill-down", () => {
 
   it("drill-down applies trial, pause and past-due periods as the derived tables do", async () => {
     const org = await newOrg("periods", { pastDueChurnAfterDays: 30 });
-    const c = await upsertCustomer(h.db, org, { externalId: "P", name: "Paused" });
-    await saveSubscriptionItem(h.db, org, {
+    const c = await upsertCustomer(db(), org, { externalId: "P", name: "Paused" });
+    await saveSubscriptionItem(db(), org, {
       source: "manual",
       externalId: "p-1",
       customerId: c.id,
@@ -184,7 +130,7 @@ describe("COH-1 cohorts and drill-down", () => {
     });
     await rebuild(org, "2024-12-15");
     const changes = async (month: string, kind: "new" | "churn" | "reactivation") =>
-      (await getMovementCustomers(h.db, { orgId: org, month, kind })).map((x) =>
+      (await getMovementCustomers(db(), { orgId: org, month, kind })).map((x) =>
         x.items.map((i) => [i.externalId, i.mrrBefore, i.mrrAfter, i.change]),
       );
     expect(await changes("2024-02", "new")).toEqual([[["p-1", 0, 5_000, "started"]]]); // trial over
@@ -194,7 +140,7 @@ describe("COH-1 cohorts and drill-down", () => {
   });
 
   it("the series has every month, zeros included, and stops at the last month with data", async () => {
-    const series = await getMrrSeries(h.db, { orgId, from: "2023-11", to: "2024-12" });
+    const series = await getMrrSeries(db(), { orgId, from: "2023-11", to: "2024-12" });
     expect(series.map((p) => p.month)).toEqual([
       "2023-11",
       "2023-12",
@@ -205,7 +151,7 @@ describe("COH-1 cohorts and drill-down", () => {
       "2024-05",
     ]);
     expect(series.map((p) => p.mrr)).toEqual([0, 9_000, 49_000, 69_000, 54_000, 24_000, 29_000]);
-    expectBridge(await getMovements(h.db, { orgId, from: "2023-11", to: "2024-05" }));
-    await expect(getSummary(h.db, { orgId, month: "2024-06" })).rejects.toMatchObject({ status: 422 });
+    expectBridge(await getMovements(db(), { orgId, from: "2023-11", to: "2024-05" }));
+    await expect(getSummary(db(), { orgId, month: "2024-06" })).rejects.toMatchObject({ status: 422 });
   });
 });

@@ -1,71 +1,17 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DbHandle } from "@/db/client";
+import { describe, expect, it } from "vitest";
 import {
   getMovementCustomers,
   getMovements,
   getMrrSeries,
   getSummary,
   getTopCustomers,
-  type MovementMonth,
 } from "@/db/queries/revenue";
-import { type OrgSettings, organizations } from "@/db/schema";
-import { rebuildRevenue } from "@/lib/metrics/derive";
-import { saveSubscriptionItem, upsertCustomer } from "@/lib/revenue/items";
-import { createTestDb } from "./helpers/db";
+import { organizations } from "@/db/schema";
+import { expectBridge, setupRevenueFixtures } from "./helpers/revenue-fixtures";
 
 // Hand-checked cases of METRICS.md, built as subscription items and derived by rebuildRevenue.
-let h: DbHandle;
-beforeAll(async () => {
-  h = await createTestDb();
-});
-afterAll(() => h.close());
-
-async function newOrg(slug: string, settings: OrgSettings = {}) {
-  const [org] = await h.db.insert(organizations).values({ slug, name: slug, settings }).returning();
-  return org!.id;
-}
-
-/** A customer with monthly items: [external id, cents per month, start, end?, plan?]. */
-async function customer(
-  orgId: string,
-  externalId: string,
-  items: [string, number, string, (string | null)?, string?][],
-) {
-  const c = await upsertCustomer(h.db, orgId, { externalId, name: `Customer ${externalId}` });
-  for (const [itemId, cents, startDate, endDate, plan] of items) {
-    await saveSubscriptionItem(h.db, orgId, {
-      source: "manual",
-      externalId: itemId,
-      customerId: c.id,
-      plan: plan ? { externalId: plan, name: plan.toUpperCase() } : null,
-      quantity: 1,
-      unitAmount: cents,
-      currency: "USD",
-      intervalUnit: "month",
-      startDate,
-      endDate: endDate ?? null,
-    });
-  }
-  return c.id;
-}
-
-const rebuild = (orgId: string, asOf = "2025-01-15") => rebuildRevenue(h.db, orgId, { asOf: new Date(asOf) });
-
-/** MOV-2 on every row, and each month starts where the previous ended. */
-function expectBridge(rows: MovementMonth[]) {
-  rows.forEach((r, i) => {
-    expect(r.endMrr, `MOV-2 ${r.month}`).toBe(
-      r.startMrr + r.new + r.expansion + r.reactivation - r.contraction - r.churn,
-    );
-    if (i > 0) expect(r.startMrr).toBe(rows[i - 1]!.endMrr);
-    if (i > 0) {
-      expect(r.activeCustomers, `CUS-1 bridge ${r.month}`).toBe(
-        rows[i - 1]!.activeCustomers + r.newCustomers + r.reactivatedCustomers - r.churnedCustomers,
-      );
-    }
-  });
-}
+const { db, newOrg, customer, rebuild } = setupRevenueFixtures();
 
 describe("hand-checked metrics", () => {
   it("MOV-1: a $100/month plan switched to $250/month is expansion $150", async () => {
@@ -75,7 +21,7 @@ describe("hand-checked metrics", () => {
       ["s-250", 25_000, "2024-05-01", null, "pro"],
     ]);
     await rebuild(orgId);
-    const [may] = await getMovements(h.db, { orgId, from: "2024-05", to: "2024-05" });
+    const [may] = await getMovements(db(), { orgId, from: "2024-05", to: "2024-05" });
     expect(may).toEqual({
       month: "2024-05",
       startMrr: 10_000,
@@ -91,7 +37,7 @@ describe("hand-checked metrics", () => {
       churnedCustomers: 0,
     });
     // Drill-down: both items changed, the new one started and the old one ended.
-    const [who] = await getMovementCustomers(h.db, { orgId, month: "2024-05", kind: "expansion" });
+    const [who] = await getMovementCustomers(db(), { orgId, month: "2024-05", kind: "expansion" });
     expect(who).toMatchObject({ externalId: "S", name: "Customer S", mrrBefore: 10_000, mrrAfter: 25_000 });
     expect(
       who!.items.map((i) => [i.externalId, i.planExternalId, i.mrrBefore, i.mrrAfter, i.change]),
@@ -99,7 +45,7 @@ describe("hand-checked metrics", () => {
       ["s-250", "pro", 0, 25_000, "started"],
       ["s-100", "basic", 10_000, 0, "ended"],
     ]);
-    expect(await getMovementCustomers(h.db, { orgId, month: "2024-05", kind: "churn" })).toEqual([]);
+    expect(await getMovementCustomers(db(), { orgId, month: "2024-05", kind: "churn" })).toEqual([]);
   });
 
   it("RATE-1/2/3, QR-1, GROW-1: start $100, churn $10, contraction $10, expansion $10", async () => {
@@ -115,7 +61,7 @@ describe("hand-checked metrics", () => {
     ]); // expansion $10
     await customer(orgId, "D", [["d", 6_000, "2024-01-01"]]);
     await rebuild(orgId);
-    const s = await getSummary(h.db, { orgId, month: "2024-06" });
+    const s = await getSummary(db(), { orgId, month: "2024-06" });
     expect(s).toMatchObject({
       month: "2024-06",
       currency: "USD",
@@ -144,7 +90,7 @@ describe("hand-checked metrics", () => {
       quickRatio: null,
       mrrGrowthRate: 0,
     });
-    const january = await getSummary(h.db, { orgId, month: "2024-01" });
+    const january = await getSummary(db(), { orgId, month: "2024-01" });
     // Every denominator is MRR(Dec) or Active(Dec) = 0: undefined, not 0.
     expect(january).toMatchObject({
       mrr: 10_000,
@@ -155,7 +101,7 @@ describe("hand-checked metrics", () => {
       quickRatio: null,
     });
     expect(january.previous).toMatchObject({ mrr: 0, arpa: null, activeCustomers: 0, ltv: null });
-    expectBridge(await getMovements(h.db, { orgId, from: "2023-11", to: "2024-12" }));
+    expectBridge(await getMovements(db(), { orgId, from: "2023-11", to: "2024-12" }));
   });
 
   it("ARPA-1: 100/100/300/500/500 gives 300; top customers at that month end", async () => {
@@ -165,14 +111,14 @@ describe("hand-checked metrics", () => {
       await customer(orgId, `K${i}`, [[`k${i}`, cents, `2024-0${i + 1}-01`, null, i % 2 ? "pro" : "basic"]]);
     }
     await rebuild(orgId);
-    const s = await getSummary(h.db, { orgId, month: "2024-06" });
+    const s = await getSummary(db(), { orgId, month: "2024-06" });
     expect(s).toMatchObject({ mrr: 150_000, activeCustomers: 5, arpa: 30_000 });
-    expect(await getTopCustomers(h.db, { orgId, month: "2024-06", limit: 3 })).toEqual([
+    expect(await getTopCustomers(db(), { orgId, month: "2024-06", limit: 3 })).toEqual([
       expect.objectContaining({ externalId: "K3", mrr: 50_000, plans: ["PRO"], customerSince: "2024-04" }),
       expect.objectContaining({ externalId: "K4", mrr: 50_000, plans: ["BASIC"], customerSince: "2024-05" }),
       expect.objectContaining({ externalId: "K2", mrr: 30_000, plans: ["BASIC"], customerSince: "2024-03" }),
     ]);
-    expect(await getTopCustomers(h.db, { orgId, month: "2024-02", limit: 10 })).toHaveLength(2);
+    expect(await getTopCustomers(db(), { orgId, month: "2024-02", limit: 10 })).toHaveLength(2);
   });
 
   it("RATE-6/7: NRR12 and GRR12 over the customers of m−12; GRR12 never above 1", async () => {
@@ -192,7 +138,7 @@ describe("hand-checked metrics", () => {
       ["e-2", 20_000, "2024-12-01"],
     ]); // churned, back at 200 in December
     await rebuild(orgId);
-    const s = await getSummary(h.db, { orgId, month: "2024-12" });
+    const s = await getSummary(db(), { orgId, month: "2024-12" });
     // S = {A, B, C, E}, base 400: now 400 + 50 + 0 + 200; retained min(·) 100 + 50 + 0 + 100.
     expect(s.nrr12).toBe(65_000 / 40_000);
     expect(s.grr12).toBe(25_000 / 40_000);
@@ -214,14 +160,14 @@ describe("hand-checked metrics", () => {
     await customer(orgId, "R1", [["r1", 10_000, "2024-03-01"]]);
     await customer(orgId, "R2", [["r2", 10_000, "2024-05-01"]]);
     await rebuild(orgId);
-    const s = await getSummary(h.db, { orgId, month: "2024-08" });
+    const s = await getSummary(db(), { orgId, month: "2024-08" });
     // RATE-1 Feb..Jul = 0, .1, 0, .1, 0, 0 → mean 1/30; ARPA $100 (9 customers, $900).
     expect(s).toMatchObject({ activeCustomers: 9, arpa: 10_000, customerChurnRate: 0.1 });
     expect(s.ltv).toBe(240_000); // $100 × 0.8 × 30
     // July: RATE-1 of January is undefined (nobody active in December) and drops out: mean .2/5.
     expect(s.previous.ltv).toBe(200_000);
-    await h.db.update(organizations).set({ settings: {} }).where(eq(organizations.id, orgId));
-    expect((await getSummary(h.db, { orgId, month: "2024-08" })).ltv).toBe(300_000); // default margin 100%
+    await db().update(organizations).set({ settings: {} }).where(eq(organizations.id, orgId));
+    expect((await getSummary(db(), { orgId, month: "2024-08" })).ltv).toBe(300_000); // default margin 100%
   });
 
   it("QR-1 counts reactivation; CUS-1 counts each case", async () => {
@@ -241,7 +187,7 @@ describe("hand-checked metrics", () => {
       ["z-2", 10_000, "2024-04-01"],
     ]); // contraction 60
     await rebuild(orgId);
-    const [april] = await getMovements(h.db, { orgId, from: "2024-04", to: "2024-04" });
+    const [april] = await getMovements(db(), { orgId, from: "2024-04", to: "2024-04" });
     expect(april).toMatchObject({
       startMrr: 30_000,
       new: 10_000,
@@ -255,11 +201,11 @@ describe("hand-checked metrics", () => {
       reactivatedCustomers: 1,
       churnedCustomers: 1,
     });
-    const s = await getSummary(h.db, { orgId, month: "2024-04" });
+    const s = await getSummary(db(), { orgId, month: "2024-04" });
     expect(s.quickRatio).toBe(2); // (100 + 50 + 50) / (40 + 60); 1.5 without reactivation
     expect(s.mrrGrowthRate).toBe(1 / 3);
     expect(s.customerChurnRate).toBe(1 / 3); // Y of X, Y, Z at the end of March
-    const series = await getMrrSeries(h.db, { orgId, from: "2023-12", to: "2024-04" });
+    const series = await getMrrSeries(db(), { orgId, from: "2023-12", to: "2024-04" });
     expect(series).toEqual([
       { month: "2023-12", mrr: 0, activeCustomers: 0 },
       { month: "2024-01", mrr: 35_000, activeCustomers: 4 },
@@ -267,7 +213,7 @@ describe("hand-checked metrics", () => {
       { month: "2024-03", mrr: 30_000, activeCustomers: 3 },
       { month: "2024-04", mrr: 40_000, activeCustomers: 4 },
     ]);
-    const [reactivated] = await getMovementCustomers(h.db, { orgId, month: "2024-04", kind: "reactivation" });
+    const [reactivated] = await getMovementCustomers(db(), { orgId, month: "2024-04", kind: "reactivation" });
     expect(reactivated).toMatchObject({ externalId: "R", mrrBefore: 0, mrrAfter: 5_000 });
   });
 });
