@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { customerMovements, customerMrrMonthly, organizations } from "@/db/schema";
+import { customerMovements, customerPlanChanges, organizations } from "@/db/schema";
 import { rebuildRevenue, updateRevenueForCustomers } from "@/lib/metrics/derive";
 import { setFxRate } from "@/lib/revenue/fx";
 import {
@@ -218,9 +218,9 @@ describe("MOV-1 lifecycle (ChartMogul's example)", () => {
   it("a full rebuild equals the incremental state", async () => {
     const before = await h.db
       .select()
-      .from(customerMrrMonthly)
-      .where(eq(customerMrrMonthly.orgId, orgId))
-      .orderBy(customerMrrMonthly.customerId, customerMrrMonthly.month);
+      .from(customerPlanChanges)
+      .where(eq(customerPlanChanges.orgId, orgId))
+      .orderBy(customerPlanChanges.customerId, customerPlanChanges.planId, customerPlanChanges.month);
     const beforeMov = await h.db
       .select()
       .from(customerMovements)
@@ -230,9 +230,9 @@ describe("MOV-1 lifecycle (ChartMogul's example)", () => {
     expect(
       await h.db
         .select()
-        .from(customerMrrMonthly)
-        .where(eq(customerMrrMonthly.orgId, orgId))
-        .orderBy(customerMrrMonthly.customerId, customerMrrMonthly.month),
+        .from(customerPlanChanges)
+        .where(eq(customerPlanChanges.orgId, orgId))
+        .orderBy(customerPlanChanges.customerId, customerPlanChanges.planId, customerPlanChanges.month),
     ).toEqual(before);
     expect(
       await h.db

@@ -7,6 +7,7 @@ import { rebuildRevenue } from "@/lib/metrics/derive";
 import { createTestDb } from "./helpers/db";
 import {
   asOfFor,
+  customerMonthlySql,
   genHistory,
   oracleMonthly,
   oracleMovements,
@@ -63,12 +64,12 @@ async function bridgeRows(orgId: string) {
     sql`
     WITH months AS (
       SELECT gs::date AS month FROM generate_series(
-        (SELECT min(month) - interval '1 month' FROM customer_mrr_monthly WHERE org_id = ${orgId}),
+        (SELECT min(month) - interval '1 month' FROM (${customerMonthlySql(orgId)}) x),
         (SELECT through_month FROM revenue_derived_state WHERE org_id = ${orgId}),
         interval '1 month') gs),
     mrr AS (
-      SELECT month, sum(mrr) AS mrr, count(*) AS active FROM customer_mrr_monthly
-      WHERE org_id = ${orgId} GROUP BY month)
+      SELECT month, sum(mrr) AS mrr, count(*) AS active FROM (${customerMonthlySql(orgId)}) x
+      GROUP BY month)
     SELECT m.month::text AS month,
       coalesce(cur.mrr, 0) AS mrr, coalesce(prev.mrr, 0) AS prev_mrr,
       coalesce(cur.active, 0) AS active, coalesce(prev.active, 0) AS prev_active,
@@ -96,11 +97,12 @@ async function inconsistentMovements(orgId: string) {
   return queryRows(
     h.db,
     sql`
+    WITH cm AS (${customerMonthlySql(orgId)})
     SELECT mv.customer_id, mv.month::text, mv.kind::text, mv.mrr_before, mv.mrr_after
     FROM customer_movements mv
-    LEFT JOIN customer_mrr_monthly prev ON prev.org_id = mv.org_id AND prev.customer_id = mv.customer_id
+    LEFT JOIN cm prev ON prev.org_id = mv.org_id AND prev.customer_id = mv.customer_id
       AND prev.month = (mv.month - interval '1 month')::date
-    LEFT JOIN customer_mrr_monthly cur ON cur.org_id = mv.org_id AND cur.customer_id = mv.customer_id
+    LEFT JOIN cm cur ON cur.org_id = mv.org_id AND cur.customer_id = mv.customer_id
       AND cur.month = mv.month
     WHERE mv.org_id = ${orgId} AND NOT coalesce(
       mv.mrr_before = coalesce(prev.mrr, 0) AND mv.mrr_after = coalesce(cur.mrr, 0)
@@ -119,6 +121,7 @@ async function historyViolations(orgId: string) {
   return queryRows(
     h.db,
     sql`
+    WITH cm AS (${customerMonthlySql(orgId)})
     SELECT customer_id, 'new more than once' AS problem FROM customer_movements
     WHERE org_id = ${orgId} AND kind = 'new' GROUP BY customer_id HAVING count(*) > 1
     UNION ALL
@@ -129,14 +132,14 @@ async function historyViolations(orgId: string) {
     UNION ALL
     SELECT n.customer_id, 'new after an earlier month with MRR' FROM customer_movements n
     WHERE n.org_id = ${orgId} AND n.kind = 'new' AND EXISTS (
-      SELECT 1 FROM customer_mrr_monthly c WHERE c.org_id = n.org_id AND c.customer_id = n.customer_id
+      SELECT 1 FROM cm c WHERE c.org_id = n.org_id AND c.customer_id = n.customer_id
         AND c.month < n.month)
     UNION ALL
-    SELECT c.customer_id, 'MRR but no new' FROM customer_mrr_monthly c WHERE c.org_id = ${orgId}
+    SELECT c.customer_id, 'MRR but no new' FROM cm c WHERE c.org_id = ${orgId}
       AND NOT EXISTS (SELECT 1 FROM customer_movements n WHERE n.org_id = c.org_id
         AND n.customer_id = c.customer_id AND n.kind = 'new')
     UNION ALL
-    SELECT customer_id, 'stored MRR not positive' FROM customer_mrr_monthly WHERE org_id = ${orgId} AND mrr <= 0`,
+    SELECT customer_id, 'stored change is zero' FROM customer_plan_changes WHERE org_id = ${orgId} AND delta = 0`,
   );
 }
 

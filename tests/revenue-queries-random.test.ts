@@ -16,6 +16,7 @@ import { MOVEMENT_KINDS, type MovementKind, organizations } from "@/db/schema";
 import { rebuildRevenue } from "@/lib/metrics/derive";
 import { saveSubscriptionItem, upsertCustomer } from "@/lib/revenue/items";
 import { createTestDb } from "./helpers/db";
+import { planMonthlySql } from "./helpers/revenue-gen";
 
 /*
  * Property test on seeded random data: for every filter, the queries equal an independent JavaScript
@@ -96,7 +97,7 @@ beforeAll(async () => {
     await queryRows<{ customer_id: string; plan: string | null; month: string; mrr: unknown }>(
       h.db,
       sql`SELECT pm.customer_id, p.external_id AS plan, to_char(pm.month, 'YYYY-MM') AS month, pm.mrr
-        FROM customer_plan_mrr_monthly pm LEFT JOIN plans p ON p.id = pm.plan_id WHERE pm.org_id = ${orgId}`,
+        FROM (${planMonthlySql(orgId)}) pm LEFT JOIN plans p ON p.id = pm.plan_id`,
     )
   ).map((r) => ({ customer: r.customer_id, plan: r.plan, month: r.month, mrr: toNumber(r.mrr)! }));
 });

@@ -1,11 +1,12 @@
 import { and, asc, desc, eq, ilike, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { queryRows, toNumber } from "@/db/rows";
-import { customerMrrMonthly, customers, plans, subscriptionItems } from "@/db/schema";
+import { customerMovements, customers, plans, subscriptionItems } from "@/db/schema";
 
 /*
  * Reads for the customer pages. Current MRR is the derived month-end value of the current month
- * (MRR-3 per customer, customer_mrr_monthly), never recomputed from items here. Months are UTC, as in
+ * (MRR-3 per customer: the customer's last movement in customer_movements up to that month), never
+ * recomputed from items here. Months are UTC, as in
  * lib/metrics/derive.ts.
  */
 
@@ -33,6 +34,17 @@ export type CustomerListRow = {
   activeItems: number;
 };
 
+// The outer query's row, qualified: drizzle writes a single table's columns unqualified, and inside a
+// subquery an unqualified "id" would mean the subquery's own table.
+const outerOrg = sql.raw(`"customers"."org_id"`);
+const outerId = sql.raw(`"customers"."id"`);
+
+/** The customer's MRR-3 at the end of `month` (YYYY-MM-01): its last movement's MRR after, or 0. */
+const mrrAt = (month: string) => sql<number>`coalesce((
+  SELECT m.mrr_after FROM ${customerMovements} m
+  WHERE m.org_id = ${outerOrg} AND m.customer_id = ${outerId} AND m.month <= ${month}::date
+  ORDER BY m.month DESC LIMIT 1), 0)`;
+
 /** One page of an org's customers by name, with current MRR and active items; `total` counts all matches. */
 export async function listCustomers(
   db: Db,
@@ -53,7 +65,7 @@ export async function listCustomers(
   const day = dayOf(asOf);
   const activeItems = sql<number>`(
     SELECT count(*)::int FROM ${subscriptionItems} i
-    WHERE i.org_id = ${customers.orgId} AND i.customer_id = ${customers.id}
+    WHERE i.org_id = ${outerOrg} AND i.customer_id = ${outerId}
       AND i.start_date <= ${day}::date AND (i.end_date IS NULL OR i.end_date > ${day}::date))`;
   const [rows, [count]] = await Promise.all([
     db
@@ -63,18 +75,10 @@ export async function listCustomers(
         name: customers.name,
         country: customers.country,
         segment: customers.segment,
-        mrr: sql<number>`coalesce(${customerMrrMonthly.mrr}, 0)`.mapWith(Number),
+        mrr: mrrAt(month).mapWith(Number),
         activeItems: activeItems.mapWith(Number),
       })
       .from(customers)
-      .leftJoin(
-        customerMrrMonthly,
-        and(
-          eq(customerMrrMonthly.orgId, customers.orgId),
-          eq(customerMrrMonthly.customerId, customers.id),
-          eq(customerMrrMonthly.month, month),
-        ),
-      )
       .where(where)
       .orderBy(asc(customers.name), asc(customers.id))
       .limit(pageSize)
@@ -113,10 +117,11 @@ export async function getCustomerMrrHistory(
   const rows = await queryRows<{ month: string; mrr: unknown }>(
     db,
     sql`
-    SELECT to_char(m.month, 'YYYY-MM-DD') AS month, coalesce(c.mrr, 0) AS mrr
+    SELECT to_char(m.month, 'YYYY-MM-DD') AS month,
+      coalesce((SELECT c.mrr_after FROM ${customerMovements} c
+        WHERE c.org_id = ${orgId} AND c.customer_id = ${customerId} AND c.month <= m.month::date
+        ORDER BY c.month DESC LIMIT 1), 0) AS mrr
     FROM generate_series(${current}::date - make_interval(months => ${months - 1}), ${current}::date, interval '1 month') AS m(month)
-    LEFT JOIN ${customerMrrMonthly} c
-      ON c.org_id = ${orgId} AND c.customer_id = ${customerId} AND c.month = m.month::date
     ORDER BY m.month`,
   );
   return rows.map((r) => ({ month: r.month, mrr: toNumber(r.mrr) ?? 0 }));

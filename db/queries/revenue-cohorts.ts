@@ -1,10 +1,12 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { queryRows } from "@/db/rows";
+import { cohortChangesSql } from "@/lib/metrics/derive";
 import { ratio } from "@/lib/metrics/rates";
 import {
   type AnyFilters,
   addMonths,
+  isFiltered,
   monthDate,
   monthDiff,
   movementsSql,
@@ -39,23 +41,17 @@ export async function getCohorts(
   ]);
   const last = through ?? to;
   if (from > to) return {};
-  // A cohort customer's MRR at the end of c+k is the sum of its movements' deltas through c+k (its first
-  // movement is new business from 0), and it is active after new or reactivation until churn. Summing
-  // the movement table per (cohort, month) reads only the months where something changed.
-  // Read twice (cohort members, then their movements): the plain table's reads should use its
-  // indexes, while the plan-filtered relation is computed once.
-  const materialized = filters.plans.length ? sql`MATERIALIZED` : sql`NOT MATERIALIZED`;
+  // A cohort's active customers and MRR at the end of c+k are the running sums of its changes (COH-1):
+  // stored for the org, computed over the filtered movements.
+  const changes = isFiltered(filters)
+    ? cohortChangesSql(movementsSql(orgId, filters))
+    : sql`SELECT cohort, month, logos, mrr FROM revenue_cohorts WHERE org_id = ${orgId}`;
   const rows = await queryRows<{ cohort: string; month: string; logos: unknown; mrr: unknown }>(
     db,
     sql`
-    WITH mv AS ${materialized} (${movementsSql(orgId, filters, { from, to: last })}),
-    cohort AS (SELECT customer_id, month AS cohort FROM mv WHERE kind = 'new' AND month <= ${monthDate(to)}::date)
-    SELECT to_char(co.cohort, 'YYYY-MM') AS cohort, to_char(mv.month, 'YYYY-MM') AS month,
-      (count(*) FILTER (WHERE mv.kind IN ('new', 'reactivation'))
-        - count(*) FILTER (WHERE mv.kind = 'churn'))::bigint AS logos,
-      sum(mv.mrr_after - mv.mrr_before)::bigint AS mrr
-    FROM cohort co JOIN mv ON mv.customer_id = co.customer_id
-    GROUP BY co.cohort, mv.month`, // by the dates: to_char per row would cost more than the join
+    SELECT to_char(x.cohort, 'YYYY-MM') AS cohort, to_char(x.month, 'YYYY-MM') AS month, x.logos, x.mrr
+    FROM (${changes}) x
+    WHERE x.cohort BETWEEN ${monthDate(from)}::date AND ${monthDate(to)}::date AND x.month <= ${monthDate(last)}::date`,
   );
   const deltas = new Map<string, number>();
   for (const r of rows) deltas.set(`${r.cohort}/${r.month}`, num(kind === "logo" ? r.logos : r.mrr));

@@ -1,13 +1,14 @@
-import { eq, type SQL, sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { queryRows } from "@/db/rows";
-import { type MovementKind, organizations } from "@/db/schema";
+import type { MovementKind } from "@/db/schema";
+import { itemMrrOnSql, pastDueChurnAfterDays } from "@/lib/metrics/derive";
 import {
   type AnyFilters,
   addMonths,
   monthDate,
-  monthlyMrrSql,
-  movementsSql,
+  movementsInMonthSql,
+  mrrAtSql,
   planIds,
   resolveFilters,
   type SqlFilters,
@@ -37,7 +38,7 @@ export async function getTopCustomers(
   { orgId, month, limit, filters }: { orgId: string; month: string; limit: number; filters?: AnyFilters },
 ): Promise<TopCustomer[]> {
   const f = await resolveFilters(db, orgId, filters);
-  const planFilter = f.plans.length ? sql`AND pm.plan_id IN ${planIds(orgId, f.plans)}` : sql``;
+  const planFilter = f.plans.length ? sql`AND pc.plan_id IN ${planIds(orgId, f.plans)}` : sql``;
   const rows = await queryRows<{
     customer_id: string;
     external_id: string;
@@ -49,15 +50,16 @@ export async function getTopCustomers(
     db,
     sql`
     WITH top AS (
-      SELECT m.customer_id, m.mrr FROM (${monthlyMrrSql(orgId, f, { from: month, to: month })}) m
+      SELECT m.customer_id, m.mrr FROM (${mrrAtSql(orgId, f, month)}) m
       ORDER BY m.mrr DESC, m.customer_id LIMIT ${Math.max(0, Math.floor(limit))})
     SELECT t.customer_id, c.external_id, c.name, t.mrr,
-      (SELECT to_char(min(h.month), 'YYYY-MM') FROM customer_mrr_monthly h
-        WHERE h.org_id = ${orgId} AND h.customer_id = t.customer_id) AS since,
-      (SELECT array_agg(DISTINCT p.name ORDER BY p.name) FROM customer_plan_mrr_monthly pm
-        JOIN plans p ON p.id = pm.plan_id AND p.org_id = ${orgId}
-        WHERE pm.org_id = ${orgId} AND pm.customer_id = t.customer_id
-          AND pm.month = ${monthDate(month)}::date ${planFilter}) AS plans
+      (SELECT to_char(h.month, 'YYYY-MM') FROM customer_movements h
+        WHERE h.org_id = ${orgId} AND h.customer_id = t.customer_id AND h.kind = 'new') AS since,
+      (SELECT array_agg(p.name ORDER BY p.name) FROM plans p
+        WHERE p.org_id = ${orgId} AND p.id IN (
+          SELECT pc.plan_id FROM customer_plan_changes pc
+          WHERE pc.org_id = ${orgId} AND pc.customer_id = t.customer_id AND pc.month <= ${monthDate(month)}::date ${planFilter}
+          GROUP BY pc.plan_id HAVING sum(pc.delta) > 0)) AS plans
     FROM top t JOIN customers c ON c.id = t.customer_id AND c.org_id = ${orgId}
     ORDER BY t.mrr DESC, c.name, c.id`,
   );
@@ -97,26 +99,12 @@ export type MovementCustomer = {
   items: ChangedItem[];
 };
 
-/** An item's contribution on day `day`: derive.ts's MRR-2 rule for one item (keep the two in step). */
-function contributionAt(day: SQL, pastDueDays: number | null) {
-  const pastDue =
-    pastDueDays === null
-      ? sql`false`
-      : sql`(sp.kind = 'past_due' AND sp.start_date + ${pastDueDays}::int <= ${day})`;
-  return sql`CASE WHEN i.mrr > 0 AND i.start_date <= ${day} AND (i.end_date IS NULL OR i.end_date > ${day})
-    AND NOT EXISTS (
-      SELECT 1 FROM subscription_item_periods sp
-      WHERE sp.item_id = i.id AND sp.start_date <= ${day} AND (sp.end_date IS NULL OR sp.end_date > ${day})
-        AND (sp.kind IN ('trialing', 'paused') OR ${pastDue}))
-    THEN i.mrr ELSE 0 END`;
-}
-
 type MovementQuery = { orgId: string; month: string; kind: MovementKind; filters?: AnyFilters };
 
 function moversSql({ orgId, month, kind }: MovementQuery, filters: SqlFilters): SQL {
   return sql`
     SELECT mv.customer_id, mv.mrr_before, mv.mrr_after
-    FROM (${movementsSql(orgId, filters, { from: month, to: month })}) mv
+    FROM (${movementsInMonthSql(orgId, filters, month)}) mv
     WHERE mv.kind = ${kind}::movement_kind`;
 }
 
@@ -158,12 +146,7 @@ export async function getMovementCustomers(
   );
   if (!customers.length) return [];
 
-  const [org] = await db
-    .select({ settings: organizations.settings })
-    .from(organizations)
-    .where(eq(organizations.id, orgId));
-  const days = org?.settings.pastDueChurnAfterDays;
-  const pastDueDays = typeof days === "number" && days >= 0 ? days : null;
+  const pastDueDays = await pastDueChurnAfterDays(db, orgId);
   const beforeEnd = sql`(${monthDate(month)}::date - 1)`;
   const afterEnd = sql`(${monthDate(addMonths(month, 1))}::date - 1)`;
   const planFilter = f.plans.length ? sql`AND i.plan_id IN ${planIds(orgId, f.plans)}` : sql``;
@@ -176,8 +159,8 @@ export async function getMovementCustomers(
       SELECT i.id, i.customer_id, i.external_id, i.source, i.status,
         to_char(i.start_date, 'YYYY-MM-DD') AS start_date, to_char(i.end_date, 'YYYY-MM-DD') AS end_date,
         p.external_id AS plan_external_id, p.name AS plan_name,
-        ${contributionAt(beforeEnd, pastDueDays)} AS mrr_before,
-        ${contributionAt(afterEnd, pastDueDays)} AS mrr_after
+        ${itemMrrOnSql(beforeEnd, pastDueDays)} AS mrr_before,
+        ${itemMrrOnSql(afterEnd, pastDueDays)} AS mrr_after
       FROM subscription_items i LEFT JOIN plans p ON p.id = i.plan_id
       WHERE i.org_id = ${orgId} AND i.customer_id = ANY(${customerIds}::uuid[]) ${planFilter}
     ) x

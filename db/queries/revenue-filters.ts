@@ -2,16 +2,16 @@ import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { queryRows } from "@/db/rows";
-import { movementsSelect } from "@/lib/metrics/derive";
+import { movementsFromChangesSql } from "@/lib/metrics/derive";
 
 /*
- * What every revenue read shares: the filters, month arithmetic, and the two relations the reads
- * aggregate, both org-scoped and cut to a month window:
- *   monthlyMrrSql   (customer_id, month, mrr)   MRR-3 per customer and month end, MRR > 0 only
- *   movementsSql    (customer_id, month, kind, mrr_before, mrr_after)   MOV-1 rows
- * Without a plan filter both read the precomputed tables (customer attributes are a join on customers);
- * with one, MRR is the customer's MRR on those plans and movements are recomputed from it (MOV-1 over
- * the filtered MRR: moving a customer off a filtered plan is churn under that filter).
+ * What every revenue read shares: the filters, month arithmetic, and the relations filtered reads
+ * aggregate, all org-scoped:
+ *   movementsSql   (customer_id, month, kind, mrr_before, mrr_after, next_month)   MOV-1 rows
+ *   mrrAtSql       (customer_id, mrr)   MRR-3 per customer at one month end, MRR > 0 only
+ * Unfiltered reads add up the org sums (revenue_monthly, revenue_cohorts, revenue_retention); filtered
+ * ones compute the same sums (lib/metrics/derive.ts) over the filtered movements. Customer attributes
+ * are a join on customers; a plan filter recomputes movements from those plans' stored changes.
  */
 
 /** Plans by external id; customer attributes compared case-insensitively. Empty or absent = no filter. */
@@ -145,58 +145,46 @@ function customerJoin(orgId: string, f: SqlFilters, customerColumn: SQL): SQL {
 export const planIds = (orgId: string, plans: readonly string[]) =>
   sql`(SELECT id FROM plans WHERE org_id = ${orgId} AND external_id IN (${list(plans)}))`;
 
-type Window = { from?: string; to?: string };
+/** Whether any filter applies: unfiltered reads use the org sums, filtered ones aggregate movements. */
+export const isFiltered = (f: SqlFilters) =>
+  f.plans.length > 0 || ATTRIBUTES.some(([key]) => f[key] !== null);
 
-function monthBounds(column: SQL, { from, to }: Window): SQL {
-  return sql`${from ? sql`AND ${column} >= ${monthDate(from)}::date` : sql``} ${
-    to ? sql`AND ${column} <= ${monthDate(to)}::date` : sql``
-  }`;
-}
-
-/** MRR-3 per customer and month end within the window, under the filters (rows with MRR > 0 only). */
-export function monthlyMrrSql(orgId: string, f: SqlFilters, window: Window): SQL {
+/**
+ * MOV-1 rows (customer_id, month, kind, mrr_before, mrr_after, next_month) of every month under the
+ * filters, each included customer's whole history. Without a plan filter they are the stored movements;
+ * with one, they are recomputed from the chosen plans' stored changes (MOV-1 over the customer's MRR on
+ * those plans: moving off them is churn there, the first month on them is new business there).
+ */
+export function movementsSql(orgId: string, f: SqlFilters): SQL {
   if (!f.plans.length) {
     return sql`
-      SELECT cm.customer_id, cm.month, cm.mrr FROM customer_mrr_monthly cm
-      ${customerJoin(orgId, f, sql`cm.customer_id`)}
-      WHERE cm.org_id = ${orgId} ${monthBounds(sql`cm.month`, window)}`;
+      SELECT mv.customer_id, mv.month, mv.kind, mv.mrr_before, mv.mrr_after, mv.next_month
+      FROM customer_movements mv ${customerJoin(orgId, f, sql`mv.customer_id`)}
+      WHERE mv.org_id = ${orgId}`;
   }
-  return sql`
-    SELECT pm.customer_id, pm.month, sum(pm.mrr)::bigint AS mrr FROM customer_plan_mrr_monthly pm
-    ${customerJoin(orgId, f, sql`pm.customer_id`)}
-    WHERE pm.org_id = ${orgId} AND pm.plan_id IN ${planIds(orgId, f.plans)} ${monthBounds(sql`pm.month`, window)}
-    GROUP BY pm.customer_id, pm.month`;
+  return movementsFromChangesSql(sql`
+    SELECT pc.customer_id, pc.month, pc.delta FROM customer_plan_changes pc
+    ${customerJoin(orgId, f, sql`pc.customer_id`)}
+    WHERE pc.org_id = ${orgId} AND pc.plan_id IN ${planIds(orgId, f.plans)}`);
 }
 
-/** MOV-1 rows of the months `from`..`to` under the filters, with reactivation judged on all history. */
-export function movementsSql(orgId: string, f: SqlFilters, { from, to }: { from: string; to: string }): SQL {
+/** MOV-1 rows of one month under the filters. */
+export function movementsInMonthSql(orgId: string, f: SqlFilters, month: string): SQL {
   if (!f.plans.length) {
-    return sql`
-      SELECT mv.customer_id, mv.month, mv.kind, mv.mrr_before, mv.mrr_after FROM customer_movements mv
-      ${customerJoin(orgId, f, sql`mv.customer_id`)}
-      WHERE mv.org_id = ${orgId} ${monthBounds(sql`mv.month`, { from, to })}`;
+    return sql`${movementsSql(orgId, f)} AND mv.month = ${monthDate(month)}::date`;
   }
-  // movementsSelect wants each customer's whole history, but only "did it have MRR on these plans
-  // before the window" matters for new vs reactivation: the window's months from `from`−1, plus one
-  // marker row at `from`−2 for customers with earlier history. The marker's own movements fall before
-  // `from` and are cut; it only makes the customer's first month precede the window.
-  const before = addMonths(from, -1);
-  const marker = addMonths(from, -2);
-  const windowRows = monthlyMrrSql(orgId, f, { from: before, to });
-  const monthly = sql`
-    WITH win AS (${windowRows})
-    SELECT customer_id, month, mrr FROM win
-    UNION ALL
-    SELECT w.customer_id, ${monthDate(marker)}::date, 1::bigint
-    FROM (SELECT DISTINCT customer_id FROM win) w
-    WHERE EXISTS (
-      SELECT 1 FROM customer_plan_mrr_monthly h
-      WHERE h.org_id = ${orgId} AND h.customer_id = w.customer_id AND h.month < ${monthDate(before)}::date
-        AND h.plan_id IN ${planIds(orgId, f.plans)})`;
+  return sql`SELECT * FROM (${movementsSql(orgId, f)}) mv WHERE mv.month = ${monthDate(month)}::date`;
+}
+
+/**
+ * (customer_id, mrr): MRR-3 at the end of `month` per customer under the filters, MRR > 0 only: the
+ * customer's last movement at or before the month, if it still holds then.
+ */
+export function mrrAtSql(orgId: string, f: SqlFilters, month: string): SQL {
+  const m = sql`${monthDate(month)}::date`;
   return sql`
-    SELECT mv.customer_id, mv.month, mv.kind, mv.mrr_before, mv.mrr_after
-    FROM (${movementsSelect(monthly, orgId, monthDate(to))}) mv
-    WHERE mv.month >= ${monthDate(from)}::date`;
+    SELECT mv.customer_id, mv.mrr_after AS mrr FROM (${movementsSql(orgId, f)}) mv
+    WHERE mv.month <= ${m} AND (mv.next_month IS NULL OR mv.next_month > ${m}) AND mv.mrr_after > 0`;
 }
 
 /** The month a report shows when none is named: the current month, or the last one with data if earlier. */

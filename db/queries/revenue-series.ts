@@ -1,19 +1,22 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { queryRows, toNumber } from "@/db/rows";
 import { AppError } from "@/lib/errors";
+import { monthlySumsSql } from "@/lib/metrics/derive";
 import {
   type AnyFilters,
+  addMonths,
   derivedThrough,
+  isFiltered,
   monthDate,
   monthDiff,
-  monthlyMrrSql,
   movementsSql,
   resolveFilters,
+  type SqlFilters,
 } from "./revenue-filters";
 
 /*
- * Month-end MRR (MRR-3) and the MOV-1 movements per month, aggregated in SQL from the derived tables.
+ * Month-end MRR (MRR-3) and the MOV-1 movements per month, from the derived tables' monthly sums.
  * Money in integer cents of the org's reporting currency.
  */
 
@@ -79,17 +82,17 @@ export async function getMovements(db: Db, options: RangeOptions): Promise<Movem
   return (await getMovementDetails(db, options)).map(({ startActiveCustomers: _, ...row }) => row);
 }
 
-type MonthSums = Omit<
-  MovementMonthDetail,
-  "startMrr" | "endMrr" | "activeCustomers" | "startActiveCustomers"
->;
+/** The MOV-1 sums per month under the filters: the stored org sums, or computed over the filtered movements. */
+export function monthlySumsFor(orgId: string, filters: SqlFilters): SQL {
+  return isFiltered(filters)
+    ? monthlySumsSql(movementsSql(orgId, filters))
+    : sql`SELECT * FROM revenue_monthly WHERE org_id = ${orgId}`;
+}
 
 /**
- * getMovements plus Active(m−1) per month. Reads the month-end MRR of `to` only, and walks back with
- * MOV-2 (MRR(m−1) = MRR(m) − net movements(m), Active likewise): one month of per-customer rows plus
- * the window's movements, instead of every customer in every month. Movements start from 0 at each
- * customer's first month, so months before any revenue come out as 0; the tests check the result
- * against month-end MRR computed independently.
+ * getMovements plus Active(m−1) per month. MRR-3 and CUS-1 at a month end are the running sums of the
+ * movements through it (every customer starts from 0 with new business), so the org's monthly sums up to
+ * `to` give every number; months before any revenue come out as 0.
  */
 export async function getMovementDetails(db: Db, options: RangeOptions): Promise<MovementMonthDetail[]> {
   const { orgId } = options;
@@ -98,39 +101,28 @@ export async function getMovementDetails(db: Db, options: RangeOptions): Promise
     resolveFilters(db, orgId, options.filters),
   ]);
   if (from > to) return [];
-  const [rows, [end]] = await Promise.all([
-    queryRows<Record<string, unknown> & { month: string }>(
-      db,
-      sql`
-      WITH mv AS (
-        SELECT v.month,
-          sum(v.mrr_after) FILTER (WHERE v.kind = 'new')::bigint AS new,
-          sum(v.mrr_after - v.mrr_before) FILTER (WHERE v.kind = 'expansion')::bigint AS expansion,
-          sum(v.mrr_after) FILTER (WHERE v.kind = 'reactivation')::bigint AS reactivation,
-          sum(v.mrr_before - v.mrr_after) FILTER (WHERE v.kind = 'contraction')::bigint AS contraction,
-          sum(v.mrr_before) FILTER (WHERE v.kind = 'churn')::bigint AS churn,
-          count(*) FILTER (WHERE v.kind = 'new') AS new_customers,
-          count(*) FILTER (WHERE v.kind = 'reactivation') AS reactivated_customers,
-          count(*) FILTER (WHERE v.kind = 'churn') AS churned_customers
-        FROM (${movementsSql(orgId, filters, { from, to })}) v GROUP BY v.month)
-      SELECT to_char(gs, 'YYYY-MM') AS month, mv.new, mv.expansion, mv.reactivation, mv.contraction, mv.churn,
-        mv.new_customers, mv.reactivated_customers, mv.churned_customers
-      FROM generate_series(${monthDate(from)}::date, ${monthDate(to)}::date, interval '1 month') gs
-      LEFT JOIN mv ON mv.month = gs::date
-      ORDER BY gs DESC`,
-    ),
-    queryRows<{ mrr: unknown; active: unknown }>(
-      db,
-      sql`SELECT sum(m.mrr)::bigint AS mrr, count(*) AS active
-        FROM (${monthlyMrrSql(orgId, filters, { from: to, to })}) m`,
-    ),
-  ]);
-  let endMrr = num(end?.mrr);
-  let activeCustomers = num(end?.active);
+  const rows = await queryRows<Record<string, unknown> & { month: string }>(
+    db,
+    sql`
+    SELECT to_char(s.month, 'YYYY-MM') AS month, s.new, s.expansion, s.reactivation, s.contraction, s.churn,
+      s.new_customers, s.reactivated_customers, s.churned_customers
+    FROM (${monthlySumsFor(orgId, filters)}) s
+    WHERE s.month <= ${monthDate(to)}::date ORDER BY s.month`,
+  );
+  const byMonth = new Map(rows.map((r) => [r.month, r]));
+  let endMrr = 0;
+  let activeCustomers = 0;
   const out: MovementMonthDetail[] = [];
+  // Months before the range only move the running sums.
   for (const r of rows) {
-    const m: MonthSums = {
-      month: r.month,
+    if (r.month >= from) break;
+    endMrr += net(r);
+    activeCustomers += num(r.new_customers) + num(r.reactivated_customers) - num(r.churned_customers);
+  }
+  for (let month = from; month <= to; month = addMonths(month, 1)) {
+    const r: Record<string, unknown> = byMonth.get(month) ?? {};
+    const row = {
+      month,
       new: num(r.new),
       expansion: num(r.expansion),
       reactivation: num(r.reactivation),
@@ -140,15 +132,19 @@ export async function getMovementDetails(db: Db, options: RangeOptions): Promise
       reactivatedCustomers: num(r.reactivated_customers),
       churnedCustomers: num(r.churned_customers),
     };
-    const startMrr = endMrr - (m.new + m.expansion + m.reactivation - m.contraction - m.churn);
-    const startActiveCustomers =
-      activeCustomers - m.newCustomers - m.reactivatedCustomers + m.churnedCustomers;
-    out.push({ ...m, startMrr, endMrr, activeCustomers, startActiveCustomers });
-    endMrr = startMrr;
-    activeCustomers = startActiveCustomers;
+    const startMrr = endMrr;
+    const startActiveCustomers = activeCustomers;
+    endMrr = startMrr + net(r);
+    activeCustomers =
+      startActiveCustomers + row.newCustomers + row.reactivatedCustomers - row.churnedCustomers;
+    out.push({ ...row, startMrr, endMrr, activeCustomers, startActiveCustomers });
   }
-  return out.reverse();
+  return out;
 }
+
+/** MOV-2's net change of one month's sums. */
+const net = (r: Record<string, unknown>) =>
+  num(r.new) + num(r.expansion) + num(r.reactivation) - num(r.contraction) - num(r.churn);
 
 /** A nullable aggregate as a number; SQL sums over no rows are null and mean 0 here. */
 export const num = (value: unknown) => toNumber(value) ?? 0;

@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { queryRows } from "@/db/rows";
 import { organizations } from "@/db/schema";
 import { AppError, notFound } from "@/lib/errors";
+import { retentionChangesSql } from "@/lib/metrics/derive";
 import {
   arpa,
   customerChurnRate,
@@ -18,7 +19,9 @@ import {
   type AnyFilters,
   addMonths,
   derivedThrough,
-  monthlyMrrSql,
+  isFiltered,
+  monthDate,
+  movementsSql,
   resolveFilters,
   type SqlFilters,
 } from "./revenue-filters";
@@ -58,21 +61,35 @@ export type Summary = SummaryValues & { previous: SummaryValues };
 
 type RetentionSums = { base: number; current: number; retained: number };
 
-/** RATE-6/7 sums over S = customers with MRR > 0 at the end of m−12. */
+/**
+ * RATE-6/7 sums over S = customers with MRR > 0 at the end of m−12, for `month` and the month before:
+ * the running sums of the retention changes (stored for the org, computed over filtered movements).
+ */
 async function retentionSums(
   db: Db,
-  { orgId, month, filters }: { orgId: string; month: string; filters: SqlFilters },
-): Promise<RetentionSums> {
-  const start = addMonths(month, -12);
-  const [row] = await queryRows<{ base: unknown; current: unknown; retained: unknown }>(
+  { orgId, month, filters, through }: { orgId: string; month: string; filters: SqlFilters; through: string },
+): Promise<{ current: RetentionSums; previous: RetentionSums }> {
+  const changes = isFiltered(filters)
+    ? retentionChangesSql(movementsSql(orgId, filters), monthDate(through))
+    : sql`SELECT month, base, current, retained FROM revenue_retention WHERE org_id = ${orgId}`;
+  const previous = sql`r.month <= ${monthDate(addMonths(month, -1))}::date`;
+  const [row] = await queryRows<Record<string, unknown>>(
     db,
     sql`
-    SELECT sum(b.mrr)::bigint AS base, sum(coalesce(e.mrr, 0))::bigint AS current,
-      sum(least(b.mrr, coalesce(e.mrr, 0)))::bigint AS retained
-    FROM (${monthlyMrrSql(orgId, filters, { from: start, to: start })}) b
-    LEFT JOIN (${monthlyMrrSql(orgId, filters, { from: month, to: month })}) e ON e.customer_id = b.customer_id`,
+    SELECT sum(r.base)::bigint AS base, sum(r.current)::bigint AS current, sum(r.retained)::bigint AS retained,
+      sum(r.base) FILTER (WHERE ${previous})::bigint AS prev_base,
+      sum(r.current) FILTER (WHERE ${previous})::bigint AS prev_current,
+      sum(r.retained) FILTER (WHERE ${previous})::bigint AS prev_retained
+    FROM (${changes}) r WHERE r.month <= ${monthDate(month)}::date`,
   );
-  return { base: num(row?.base), current: num(row?.current), retained: num(row?.retained) };
+  return {
+    current: { base: num(row?.base), current: num(row?.current), retained: num(row?.retained) },
+    previous: {
+      base: num(row?.prev_base),
+      current: num(row?.prev_current),
+      retained: num(row?.prev_retained),
+    },
+  };
 }
 
 /** The summary of the last month of `history`, whose earlier months feed LTV-1's churn mean. */
@@ -126,20 +143,18 @@ export async function getSummary(
       fieldErrors: { month: [`At most ${through}.`] },
     });
   }
-  const previousMonth = addMonths(month, -1);
   // Months m−7..m: LTV-1 of m−1 needs RATE-1 of m−7..m−2, and RATE-1 needs Active of the month before.
   // Separate statements, so a pooled Postgres connection set runs them side by side.
-  const [rows, retention, previousRetention] = await Promise.all([
+  const [rows, retention] = await Promise.all([
     getMovementDetails(db, { orgId, from: addMonths(month, -7), to: month, filters }),
-    retentionSums(db, { orgId, month, filters }),
-    retentionSums(db, { orgId, month: previousMonth, filters }),
+    retentionSums(db, { orgId, month, filters, through: through ?? month }),
   ]);
   const context = {
     currency: org.currency,
     grossMargin: grossMarginFraction(org.settings.grossMarginPercent),
   };
   return {
-    ...valuesFor(rows, { ...context, retention }),
-    previous: valuesFor(rows.slice(0, -1), { ...context, retention: previousRetention }),
+    ...valuesFor(rows, { ...context, retention: retention.current }),
+    previous: valuesFor(rows.slice(0, -1), { ...context, retention: retention.previous }),
   };
 }

@@ -5,12 +5,16 @@ import { organizations } from "./organizations";
 /*
  * Derived tables, kept current by lib/metrics/derive.ts (a full rebuild per org, and an incremental
  * update for the customers a write touched). Reads use only these; they never recompute history from
- * subscription_items. Only months with MRR > 0 are stored.
+ * subscription_items.
+ *
+ * Revenue is stored where it changes, not month by month: a customer's month-end MRR (MRR-3) in month m
+ * is the sum of its changes in months ≤ m. The per-customer tables hold change points; the per-org
+ * tables hold sums of them by month, so the headline reads add up a few dozen rows whatever the size.
  */
 
-/** MRR-3 per customer and plan: the customer's MRR on the last day of `month` from that plan's items. */
-export const customerPlanMrrMonthly = pgTable(
-  "customer_plan_mrr_monthly",
+/** MRR-3 per customer and plan, as changes: `delta` = MRR at the end of `month` − MRR at the end of the month before (≠ 0). */
+export const customerPlanChanges = pgTable(
+  "customer_plan_changes",
   {
     orgId: uuid("org_id")
       .notNull()
@@ -20,32 +24,13 @@ export const customerPlanMrrMonthly = pgTable(
       .references(() => customers.id, { onDelete: "cascade" }),
     /** The nil uuid for items without a plan, so it can be part of the key. */
     planId: uuid("plan_id").notNull(),
-    /** First day of the month; the value is at the month's end. */
+    /** First day of the month; the change is between the previous month's end and this month's end. */
     month: date("month").notNull(),
-    mrr: bigint("mrr", { mode: "number" }).notNull(),
+    delta: bigint("delta", { mode: "number" }).notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.customerId, t.planId, t.month] }),
-    index("customer_plan_mrr_monthly_month_idx").on(t.orgId, t.month),
-  ],
-);
-
-/** MRR-3 per customer (all plans). */
-export const customerMrrMonthly = pgTable(
-  "customer_mrr_monthly",
-  {
-    orgId: uuid("org_id")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade" }),
-    customerId: uuid("customer_id")
-      .notNull()
-      .references(() => customers.id, { onDelete: "cascade" }),
-    month: date("month").notNull(),
-    mrr: bigint("mrr", { mode: "number" }).notNull(),
-  },
-  (t) => [
-    primaryKey({ columns: [t.orgId, t.customerId, t.month] }),
-    index("customer_mrr_monthly_month_idx").on(t.orgId, t.month),
+    index("customer_plan_changes_plan_idx").on(t.orgId, t.planId),
   ],
 );
 
@@ -53,7 +38,11 @@ export const MOVEMENT_KINDS = ["new", "expansion", "reactivation", "contraction"
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 export const movementKindEnum = pgEnum("movement_kind", MOVEMENT_KINDS);
 
-/** MOV-1: one row per customer and month whose month-end MRR changed. */
+/**
+ * MOV-1: one row per customer and month whose month-end MRR changed. `mrr_after` holds until
+ * `next_month` (the customer's next movement; null after its last), so the customer's MRR at the end of
+ * month M is the `mrr_after` of the row with month ≤ M < next_month.
+ */
 export const customerMovements = pgTable(
   "customer_movements",
   {
@@ -68,11 +57,72 @@ export const customerMovements = pgTable(
     /** MRR at the end of the previous month (p) and of this month (q); amount = |q − p|. */
     mrrBefore: bigint("mrr_before", { mode: "number" }).notNull(),
     mrrAfter: bigint("mrr_after", { mode: "number" }).notNull(),
+    nextMonth: date("next_month"),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.customerId, t.month] }),
     index("customer_movements_month_idx").on(t.orgId, t.month, t.kind),
+    index("customer_movements_next_idx").on(t.orgId, t.nextMonth),
   ],
+);
+
+const money = (name: string) => bigint(name, { mode: "number" }).notNull().default(0);
+
+/** MOV-1 summed per org and month (cents and customer counts); MRR-3 and CUS-1 are their running sums. */
+export const revenueMonthly = pgTable(
+  "revenue_monthly",
+  {
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    month: date("month").notNull(),
+    newMrr: money("new"),
+    expansion: money("expansion"),
+    reactivation: money("reactivation"),
+    contraction: money("contraction"),
+    churn: money("churn"),
+    newCustomers: money("new_customers"),
+    reactivatedCustomers: money("reactivated_customers"),
+    churnedCustomers: money("churned_customers"),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.month] })],
+);
+
+/**
+ * COH-1 as changes: for the customers whose new business fell in `cohort`, the change in active
+ * customers (`logos`) and in MRR (`mrr`) at the end of `month`; L(c,k) is the running sum over months.
+ */
+export const revenueCohorts = pgTable(
+  "revenue_cohorts",
+  {
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    cohort: date("cohort").notNull(),
+    month: date("month").notNull(),
+    logos: money("logos"),
+    mrr: money("mrr"),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.cohort, t.month] })],
+);
+
+/**
+ * RATE-6/RATE-7 sums as changes by month: with S(m) = customers with MRR > 0 at the end of m−12, the
+ * running sums give Σ MRR(m−12) (`base`), Σ MRR(m) (`current`) and Σ min(MRR(m), MRR(m−12)) (`retained`)
+ * over S(m).
+ */
+export const revenueRetention = pgTable(
+  "revenue_retention",
+  {
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    month: date("month").notNull(),
+    base: money("base"),
+    current: money("current"),
+    retained: money("retained"),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.month] })],
 );
 
 /** Per org: the last month the derived tables cover, and when they were last rebuilt. */

@@ -4,20 +4,29 @@ import { queryRows } from "@/db/rows";
 import { organizations, revenueDerivedState } from "@/db/schema";
 
 /*
- * Keeps the derived revenue tables (db/schema/revenue-derived.ts) current, in SQL, set-based:
- *   customer_plan_mrr_monthly  MRR-2/MRR-3 per customer, plan and month end, from subscription items
- *   customer_mrr_monthly       the same summed over plans
- *   customer_movements         MOV-1 per customer and month, with history-aware reactivation
+ * Keeps the derived revenue tables (db/schema/revenue-derived.ts) current, in SQL, set-based. Revenue
+ * is stored where it changes, never month by month:
+ *   customer_plan_changes   MRR-3 per customer and plan as changes between month ends, from the items
+ *   customer_movements      MOV-1 per customer and month, with history-aware reactivation
+ *   revenue_monthly         MOV-1 sums and counts per org and month (MRR-3, CUS-1 are running sums)
+ *   revenue_cohorts         COH-1 changes per cohort and month
+ *   revenue_retention       RATE-6/7 sums as changes per month
  * `rebuildRevenue` recomputes an org; `updateRevenueForCustomers` recomputes only the customers a write
- * touched, and every writer (imports, Stripe sync, forms) calls it after its transaction's writes.
+ * touched (and adjusts the org sums by their difference), and every writer (imports, Stripe sync, forms)
+ * calls it after its transaction's writes.
  *
- * Months run from each item's start month through the org's `through` month: the later of the current
- * month and the latest start month. Whenever that is not the current month (the month moved on, or
- * future-dated items exist) or a write starts an item after it, the update rebuilds the org, so every
+ * An item counts at a month end E when start ≤ E < end (MRR-2), so it adds its MRR-1 in its start month
+ * and takes it away in the month of its end date, unless it ends in the month it starts. A trialing or
+ * paused period, or a past-due period once `pastDueChurnAfterDays` have passed, takes it away for the
+ * months whose end the period covers (overlapping periods are merged first).
+ *
+ * Months run through the org's `through` month: the later of the current month and the latest start
+ * month; changes after it are not stored. Whenever that is not the current month (the month moved on,
+ * or future-dated items exist) or a write starts an item after it, the update rebuilds the org, so every
  * customer covers exactly the months a rebuild would.
  */
 
-/** The nil uuid stands for "no plan" in customer_plan_mrr_monthly's key. */
+/** The nil uuid stands for "no plan" in customer_plan_changes's key. */
 export const NO_PLAN = "00000000-0000-0000-0000-000000000000";
 
 /** Above this many touched customers, one rebuild is cheaper than the per-customer path. */
@@ -30,19 +39,35 @@ const monthStart = (d: Date) =>
 
 function customerFilter(column: string, customerIds: readonly string[] | null): SQL {
   if (!customerIds) return sql``;
-  return sql`AND ${sql.raw(column)} IN (${sql.join(
-    customerIds.map((id) => sql`${id}::uuid`),
-    sql`, `,
-  )})`;
+  // One array parameter however many customers.
+  return sql`AND ${sql.raw(column)} = ANY(${`{${customerIds.join(",")}}`}::uuid[])`;
 }
 
-async function pastDueChurnAfterDays(db: Db, orgId: string): Promise<number | null> {
+/** The org's past-due rule (MRR-1): days after which a past-due item stops counting, or null (never). */
+export async function pastDueChurnAfterDays(db: Db, orgId: string): Promise<number | null> {
   const [org] = await db
     .select({ settings: organizations.settings })
     .from(organizations)
     .where(eq(organizations.id, orgId));
   const days = org?.settings.pastDueChurnAfterDays;
   return typeof days === "number" && days >= 0 ? days : null;
+}
+
+/**
+ * One item's MRR contribution on `day` (MRR-1/MRR-2 as a point rule, for reads of a few items: the
+ * drill-down). `i` is the subscription_items row; the rebuild applies the same rule month by month.
+ */
+export function itemMrrOnSql(day: SQL, pastDueDays: number | null): SQL {
+  const pastDue =
+    pastDueDays === null
+      ? sql`false`
+      : sql`(sp.kind = 'past_due' AND sp.start_date + ${pastDueDays}::int <= ${day})`;
+  return sql`CASE WHEN i.mrr > 0 AND i.start_date <= ${day} AND (i.end_date IS NULL OR i.end_date > ${day})
+    AND NOT EXISTS (
+      SELECT 1 FROM subscription_item_periods sp
+      WHERE sp.item_id = i.id AND sp.start_date <= ${day} AND (sp.end_date IS NULL OR sp.end_date > ${day})
+        AND (sp.kind IN ('trialing', 'paused') OR ${pastDue}))
+    THEN i.mrr ELSE 0 END`;
 }
 
 /** The month the derived tables must reach: the later of the current month and the latest item start. */
@@ -63,91 +88,219 @@ async function throughMonth(
   return latest && latest > current ? latest : current;
 }
 
-async function deriveFor(
+/**
+ * The (customer_id, plan_id, month, delta) changes of the items' MRR at month ends through `through`,
+ * with the status periods' exclusions merged per item.
+ */
+function planChangesSelect(orgId: string, through: string, pastDue: number | null, only: SQL): SQL {
+  const after = sql`(${through}::date + interval '1 month')::date`;
+  const month = (d: SQL) => sql`date_trunc('month', ${d})::date`;
+  // Trials and pauses from their start; past-due periods once the org's days have passed, or never.
+  const excludedFrom =
+    pastDue === null
+      ? month(sql`p.start_date`)
+      : sql`CASE WHEN p.kind = 'past_due' THEN ${month(sql`p.start_date + ${pastDue}::int`)} ELSE ${month(sql`p.start_date`)} END`;
+  const kinds = pastDue === null ? sql`('trialing', 'paused')` : sql`('trialing', 'paused', 'past_due')`;
+  return sql`
+    WITH live AS (
+      -- [lo, hi): the months at whose end the item is running, cut after \`through\`.
+      SELECT * FROM (
+        SELECT i.id, i.customer_id, coalesce(i.plan_id, ${NO_PLAN}::uuid) AS plan_id, i.mrr,
+          ${month(sql`i.start_date`)} AS lo,
+          least(coalesce(${month(sql`i.end_date`)}, ${after}), ${after}) AS hi
+        FROM subscription_items i
+        WHERE i.org_id = ${orgId} AND i.mrr > 0 ${only}
+      ) x WHERE lo < hi
+    ),
+    excluded AS (
+      -- [a, b): the months at whose end a trial, pause or old-enough past-due period zeroes the item.
+      SELECT l.id, greatest(l.lo, ${excludedFrom}) AS a,
+        least(l.hi, coalesce(${month(sql`p.end_date`)}, ${after})) AS b
+      FROM subscription_item_periods p JOIN live l ON l.id = p.item_id
+      WHERE p.org_id = ${orgId} AND p.kind IN ${kinds}
+    ),
+    ordered AS (
+      SELECT id, a, b, max(b) OVER (PARTITION BY id ORDER BY a, b ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
+      FROM excluded WHERE a < b
+    ),
+    islands AS (
+      SELECT id, a, b, sum(CASE WHEN reach IS NULL OR a > reach THEN 1 ELSE 0 END) OVER (PARTITION BY id ORDER BY a, b) AS island
+      FROM ordered
+    ),
+    merged AS (SELECT id, min(a) AS a, max(b) AS b FROM islands GROUP BY id, island),
+    deltas AS (
+      SELECT customer_id, plan_id, lo AS month, mrr AS delta FROM live
+      UNION ALL SELECT customer_id, plan_id, hi, -mrr FROM live WHERE hi < ${after}
+      UNION ALL SELECT l.customer_id, l.plan_id, m.a, -l.mrr FROM merged m JOIN live l ON l.id = m.id
+      UNION ALL SELECT l.customer_id, l.plan_id, m.b, l.mrr FROM merged m JOIN live l ON l.id = m.id WHERE m.b < ${after}
+    )
+    SELECT customer_id, plan_id, month, sum(delta)::bigint AS delta FROM deltas
+    GROUP BY customer_id, plan_id, month HAVING sum(delta) <> 0`;
+}
+
+/**
+ * MOV-1 rows (customer_id, month, kind, mrr_before, mrr_after, next_month) from any relation of
+ * (customer_id, month, delta) holding each customer's whole history of month-end MRR changes, several
+ * rows per customer and month allowed. Shared with the plan-filtered reads, which run it on the changes
+ * of the chosen plans (so a customer's first month on those plans is new business there).
+ */
+export function movementsFromChangesSql(changes: SQL): SQL {
+  return sql`
+    WITH net AS (
+      SELECT customer_id, month, sum(delta)::bigint AS delta FROM (${changes}) ch
+      GROUP BY customer_id, month HAVING sum(delta) <> 0
+    ),
+    run AS (
+      SELECT customer_id, month, delta,
+        sum(delta) OVER w AS q, row_number() OVER w AS n, lead(month) OVER w AS next_month
+      FROM net WINDOW w AS (PARTITION BY customer_id ORDER BY month)
+    )
+    SELECT customer_id, month,
+      (CASE
+        WHEN q = delta AND n = 1 THEN 'new'
+        WHEN q = delta THEN 'reactivation'
+        WHEN q = 0 THEN 'churn'
+        WHEN delta > 0 THEN 'expansion'
+        ELSE 'contraction'
+      END)::movement_kind AS kind,
+      (q - delta)::bigint AS mrr_before, q::bigint AS mrr_after, next_month
+    FROM run`;
+}
+
+/*
+ * The org sums, from any MOV-1 relation (customer_id, month, kind, mrr_before, mrr_after) holding each
+ * included customer's whole history. The derive writes them for all customers (rebuild) or adds the
+ * difference for the touched ones; filtered reads compute them over the filtered movements.
+ */
+
+/** Per month: MOV-1 sums (cents) and counts. */
+export function monthlySumsSql(mv: SQL): SQL {
+  return sql`
+    SELECT v.month,
+      coalesce(sum(v.mrr_after) FILTER (WHERE v.kind = 'new'), 0)::bigint AS new,
+      coalesce(sum(v.mrr_after - v.mrr_before) FILTER (WHERE v.kind = 'expansion'), 0)::bigint AS expansion,
+      coalesce(sum(v.mrr_after) FILTER (WHERE v.kind = 'reactivation'), 0)::bigint AS reactivation,
+      coalesce(sum(v.mrr_before - v.mrr_after) FILTER (WHERE v.kind = 'contraction'), 0)::bigint AS contraction,
+      coalesce(sum(v.mrr_before) FILTER (WHERE v.kind = 'churn'), 0)::bigint AS churn,
+      count(*) FILTER (WHERE v.kind = 'new')::bigint AS new_customers,
+      count(*) FILTER (WHERE v.kind = 'reactivation')::bigint AS reactivated_customers,
+      count(*) FILTER (WHERE v.kind = 'churn')::bigint AS churned_customers
+    FROM (${mv}) v GROUP BY v.month`;
+}
+
+/** Per cohort (the month of new business, COH-1) and month: the change in active customers and in MRR. */
+export function cohortChangesSql(mv: SQL): SQL {
+  return sql`
+    WITH v AS (${mv}),
+    co AS (SELECT customer_id, month AS cohort FROM v WHERE kind = 'new')
+    SELECT co.cohort, v.month,
+      (count(*) FILTER (WHERE v.kind IN ('new', 'reactivation')) - count(*) FILTER (WHERE v.kind = 'churn'))::bigint AS logos,
+      sum(v.mrr_after - v.mrr_before)::bigint AS mrr
+    FROM v JOIN co ON co.customer_id = v.customer_id
+    GROUP BY co.cohort, v.month`;
+}
+
+/**
+ * RATE-6/7 sums as changes per month (through `through`): for each customer, the pair (MRR at m−12, MRR
+ * at m) changes only where either of its MRR steps does; base = MRR(m−12), current = MRR(m) when
+ * MRR(m−12) > 0, retained = min of the two; the per-month differences add up over customers.
+ */
+export function retentionChangesSql(mv: SQL, through: string): SQL {
+  return sql`
+    WITH v AS (${mv}),
+    ev AS (
+      SELECT customer_id, month, (mrr_after - mrr_before) AS d_cur, 0::bigint AS d_base FROM v
+      UNION ALL
+      SELECT customer_id, (month + interval '12 months')::date, 0::bigint, (mrr_after - mrr_before) FROM v
+      WHERE month <= (${through}::date - interval '12 months')::date
+    ),
+    pts AS (SELECT customer_id, month, sum(d_cur) AS d_cur, sum(d_base) AS d_base FROM ev GROUP BY customer_id, month),
+    run AS (
+      SELECT customer_id, month, sum(d_base) OVER w AS base, sum(d_cur) OVER w AS cur
+      FROM pts WINDOW w AS (PARTITION BY customer_id ORDER BY month)
+    ),
+    val AS (
+      SELECT customer_id, month, base, CASE WHEN base > 0 THEN cur ELSE 0 END AS cur, least(base, cur) AS kept
+      FROM run
+    ),
+    diff AS (
+      SELECT month, base - coalesce(lag(base) OVER w, 0) AS base, cur - coalesce(lag(cur) OVER w, 0) AS cur,
+        kept - coalesce(lag(kept) OVER w, 0) AS kept
+      FROM val WINDOW w AS (PARTITION BY customer_id ORDER BY month)
+    )
+    SELECT month, sum(base)::bigint AS base, sum(cur)::bigint AS current, sum(kept)::bigint AS retained
+    FROM diff GROUP BY month`;
+}
+
+/** Adds `sign` × the org sums of these customers' stored movements (all customers: null). */
+async function addOrgSums(db: Db, orgId: string, through: string, sign: 1 | -1, only: SQL): Promise<void> {
+  const mv = sql`SELECT customer_id, month, kind, mrr_before, mrr_after FROM customer_movements
+    WHERE org_id = ${orgId} ${only}`;
+  const s = sql.raw(String(sign));
+  const add = (columns: string[]) => sql.raw(columns.map((c) => `${c} = EXCLUDED.${c} + t.${c}`).join(", "));
+  await db.execute(sql`
+    INSERT INTO revenue_monthly AS t (org_id, month, new, expansion, reactivation, contraction, churn,
+      new_customers, reactivated_customers, churned_customers)
+    SELECT ${orgId}, x.month, ${s} * x.new, ${s} * x.expansion, ${s} * x.reactivation, ${s} * x.contraction,
+      ${s} * x.churn, ${s} * x.new_customers, ${s} * x.reactivated_customers, ${s} * x.churned_customers
+    FROM (${monthlySumsSql(mv)}) x
+    ON CONFLICT (org_id, month) DO UPDATE SET ${add([
+      "new",
+      "expansion",
+      "reactivation",
+      "contraction",
+      "churn",
+      "new_customers",
+      "reactivated_customers",
+      "churned_customers",
+    ])}`);
+  await db.execute(sql`
+    INSERT INTO revenue_cohorts AS t (org_id, cohort, month, logos, mrr)
+    SELECT ${orgId}, cohort, month, ${s} * logos, ${s} * mrr FROM (${cohortChangesSql(mv)}) x
+    ON CONFLICT (org_id, cohort, month) DO UPDATE SET ${add(["logos", "mrr"])}`);
+  await db.execute(sql`
+    INSERT INTO revenue_retention AS t (org_id, month, base, current, retained)
+    SELECT ${orgId}, month, ${s} * base, ${s} * current, ${s} * retained FROM (${retentionChangesSql(mv, through)}) x
+    ON CONFLICT (org_id, month) DO UPDATE SET ${add(["base", "current", "retained"])}`);
+}
+
+/** Removes the org-sum rows an update left at zero, so the tables hold what a rebuild would write. */
+async function dropEmptyOrgSums(db: Db, orgId: string): Promise<void> {
+  await db.execute(sql`DELETE FROM revenue_monthly WHERE org_id = ${orgId} AND new = 0 AND expansion = 0
+    AND reactivation = 0 AND contraction = 0 AND churn = 0 AND new_customers = 0
+    AND reactivated_customers = 0 AND churned_customers = 0`);
+  await db.execute(sql`DELETE FROM revenue_cohorts WHERE org_id = ${orgId} AND logos = 0 AND mrr = 0`);
+  await db.execute(
+    sql`DELETE FROM revenue_retention WHERE org_id = ${orgId} AND base = 0 AND current = 0 AND retained = 0`,
+  );
+}
+
+/** Recomputes the per-customer tables of these customers (all: null). The caller handles the org sums. */
+async function deriveCustomers(
   db: Db,
   orgId: string,
   through: string,
   customerIds: readonly string[] | null,
 ): Promise<void> {
   const pastDue = await pastDueChurnAfterDays(db, orgId);
-  const pastDueRule =
-    pastDue === null
-      ? sql`false`
-      : sql`(p.kind = 'past_due' AND p.start_date + ${pastDue}::int <= m.month_end)`;
   const only = (column: string) => customerFilter(column, customerIds);
-
   await db.execute(sql`DELETE FROM customer_movements WHERE org_id = ${orgId} ${only("customer_id")}`);
-  await db.execute(sql`DELETE FROM customer_mrr_monthly WHERE org_id = ${orgId} ${only("customer_id")}`);
-  await db.execute(sql`DELETE FROM customer_plan_mrr_monthly WHERE org_id = ${orgId} ${only("customer_id")}`);
-
-  // MRR-2 at each month end (MRR-3): items with start ≤ month end < end, minus trial and pause periods
-  // and past-due periods older than the org's pastDueChurnAfterDays (MRR-1).
+  await db.execute(sql`DELETE FROM customer_plan_changes WHERE org_id = ${orgId} ${only("customer_id")}`);
   await db.execute(sql`
-    INSERT INTO customer_plan_mrr_monthly (org_id, customer_id, plan_id, month, mrr)
-    WITH items AS (
-      -- Whether an item has status periods is looked up once per item, not once per item and month.
-      SELECT i.id, i.org_id, i.customer_id, i.plan_id, i.start_date, i.end_date, i.mrr,
-             EXISTS (SELECT 1 FROM subscription_item_periods p WHERE p.item_id = i.id) AS has_periods
-      FROM subscription_items i
-      WHERE i.org_id = ${orgId} AND i.mrr > 0 ${only("i.customer_id")}
-    )
-    SELECT i.org_id, i.customer_id, coalesce(i.plan_id, ${NO_PLAN}::uuid), m.month, sum(i.mrr)
-    FROM items i
-    CROSS JOIN LATERAL (
-      SELECT gs::date AS month, (gs + interval '1 month' - interval '1 day')::date AS month_end
-      FROM generate_series(
-        date_trunc('month', i.start_date),
-        least(date_trunc('month', coalesce(i.end_date, ${through}::date)), ${through}::date),
-        interval '1 month') AS gs
-    ) m
-    WHERE i.start_date <= m.month_end
-      AND (i.end_date IS NULL OR i.end_date > m.month_end)
-      AND CASE WHEN NOT i.has_periods THEN true ELSE NOT EXISTS (
-        SELECT 1 FROM subscription_item_periods p
-        WHERE p.item_id = i.id AND p.start_date <= m.month_end AND (p.end_date IS NULL OR p.end_date > m.month_end)
-          AND (p.kind IN ('trialing', 'paused') OR ${pastDueRule})) END
-    GROUP BY 1, 2, 3, 4`);
-
+    INSERT INTO customer_plan_changes (org_id, customer_id, plan_id, month, delta)
+    SELECT ${orgId}, customer_id, plan_id, month, delta
+    FROM (${planChangesSelect(orgId, through, pastDue, only("i.customer_id"))}) ch`);
   await db.execute(sql`
-    INSERT INTO customer_mrr_monthly (org_id, customer_id, month, mrr)
-    SELECT org_id, customer_id, month, sum(mrr)
-    FROM customer_plan_mrr_monthly WHERE org_id = ${orgId} ${only("customer_id")}
-    GROUP BY 1, 2, 3`);
-
-  // MOV-1: p = MRR at the end of m−1, q at the end of m; "new" only in the customer's first month with MRR.
-  await db.execute(sql`
-    INSERT INTO customer_movements (org_id, customer_id, month, kind, mrr_before, mrr_after)
-    ${movementsSelect(sql`SELECT customer_id, month, mrr FROM customer_mrr_monthly WHERE org_id = ${orgId} ${only("customer_id")}`, orgId, through)}`);
+    INSERT INTO customer_movements (org_id, customer_id, month, kind, mrr_before, mrr_after, next_month)
+    SELECT ${orgId}, customer_id, month, kind, mrr_before, mrr_after, next_month
+    FROM (${movementsFromChangesSql(
+      sql`SELECT customer_id, month, delta FROM customer_plan_changes WHERE org_id = ${orgId} ${only("customer_id")}`,
+    )}) mv`);
 }
 
-/**
- * MOV-1 rows from any relation of (customer_id, month, mrr) holding a customer's whole history of
- * positive month-end MRR. Shared with the plan-filtered reads, which run it on customer_plan_mrr_monthly.
- */
-export function movementsSelect(monthly: SQL, orgId: string, through: string): SQL {
-  return sql`
-    WITH cm AS (${monthly}),
-    firsts AS (SELECT customer_id, min(month) AS first_month FROM cm GROUP BY customer_id),
-    pairs AS (
-      SELECT coalesce(cur.customer_id, prev.customer_id) AS customer_id,
-             coalesce(cur.month, (prev.month + interval '1 month')::date) AS month,
-             coalesce(prev.mrr, 0)::bigint AS p,
-             coalesce(cur.mrr, 0)::bigint AS q
-      FROM cm cur
-      FULL JOIN cm prev ON prev.customer_id = cur.customer_id AND prev.month = (cur.month - interval '1 month')::date
-    )
-    SELECT ${orgId}::uuid AS org_id, pairs.customer_id, pairs.month,
-      (CASE
-        WHEN pairs.p = 0 AND pairs.month = f.first_month THEN 'new'
-        WHEN pairs.p = 0 THEN 'reactivation'
-        WHEN pairs.q = 0 THEN 'churn'
-        WHEN pairs.q > pairs.p THEN 'expansion'
-        ELSE 'contraction'
-      END)::movement_kind AS kind,
-      pairs.p AS mrr_before, pairs.q AS mrr_after
-    FROM pairs JOIN firsts f ON f.customer_id = pairs.customer_id
-    WHERE pairs.p <> pairs.q AND pairs.month <= ${through}::date`;
-}
+const lockOrg = (db: Db, orgId: string) =>
+  // One writer per org at a time: concurrent rebuilds or updates would interleave their deletes.
+  db.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`revenue:${orgId}`}))`);
 
 /** Recomputes every derived revenue row of one org. */
 export async function rebuildRevenue(
@@ -156,10 +309,14 @@ export async function rebuildRevenue(
   options: Options = {},
 ): Promise<{ through: string }> {
   return db.transaction(async (tx) => {
-    // One writer per org at a time: concurrent rebuilds or updates would interleave their deletes.
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`revenue:${orgId}`}))`);
+    await lockOrg(tx, orgId);
     const through = await throughMonth(tx, orgId, options.asOf ?? new Date(), null);
-    await deriveFor(tx, orgId, through, null);
+    for (const table of ["revenue_monthly", "revenue_cohorts", "revenue_retention"]) {
+      await tx.execute(sql`DELETE FROM ${sql.identifier(table)} WHERE org_id = ${orgId}`);
+    }
+    await deriveCustomers(tx, orgId, through, null);
+    await addOrgSums(tx, orgId, through, 1, sql``);
+    await dropEmptyOrgSums(tx, orgId);
     await tx
       .insert(revenueDerivedState)
       .values({ orgId, throughMonth: through, rebuiltAt: new Date() })
@@ -192,11 +349,31 @@ export async function updateRevenueForCustomers(
     return { mode: "rebuild", ...(await rebuildRevenue(db, orgId, options)) };
   }
   return db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`revenue:${orgId}`}))`);
+    await lockOrg(tx, orgId);
     const needed = await throughMonth(tx, orgId, asOf, ids);
     if (needed > state.throughMonth)
       return { mode: "rebuild" as const, ...(await rebuildRevenue(tx, orgId, options)) };
-    await deriveFor(tx, orgId, state.throughMonth, ids);
+    const only = customerFilter("customer_id", ids);
+    await addOrgSums(tx, orgId, state.throughMonth, -1, only);
+    await deriveCustomers(tx, orgId, state.throughMonth, ids);
+    await addOrgSums(tx, orgId, state.throughMonth, 1, only);
+    await dropEmptyOrgSums(tx, orgId);
     return { mode: "incremental" as const, through: state.throughMonth };
   });
+}
+
+/**
+ * Orgs whose derived tables are missing (items but no derived state: new, or after an upgrade) or end
+ * before the current month (the month moved on): the revenue-refresh job rebuilds them.
+ */
+export async function orgsNeedingRebuild(db: Db, asOf = new Date()): Promise<string[]> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`
+    SELECT o.id FROM organizations o LEFT JOIN revenue_derived_state s ON s.org_id = o.id
+    WHERE (s.org_id IS NULL AND EXISTS (SELECT 1 FROM subscription_items i WHERE i.org_id = o.id))
+       OR s.through_month < ${monthStart(asOf)}::date
+    ORDER BY o.id`,
+  );
+  return rows.map((r) => r.id);
 }

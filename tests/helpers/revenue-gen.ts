@@ -310,18 +310,42 @@ export async function saveHistory(db: Db, history: GenHistory) {
   return { orgId, customerIds, itemIds };
 }
 
+/**
+ * Month-end MRR per customer and plan (org_id, customer_id, plan_id, month, mrr; MRR > 0 rows only),
+ * expanded month by month from the stored changes: what the tests compare with their oracles.
+ */
+export function planMonthlySql(orgId: string) {
+  return sql`
+    SELECT * FROM (
+      SELECT k.org_id, k.customer_id, k.plan_id, gs::date AS month,
+        (SELECT sum(x.delta) FROM customer_plan_changes x WHERE x.org_id = k.org_id
+          AND x.customer_id = k.customer_id AND x.plan_id = k.plan_id AND x.month <= gs::date)::bigint AS mrr
+      FROM (SELECT org_id, customer_id, plan_id, min(month) AS first FROM customer_plan_changes
+            WHERE org_id = ${orgId} GROUP BY 1, 2, 3) k
+      CROSS JOIN generate_series(k.first,
+        (SELECT through_month FROM revenue_derived_state WHERE org_id = ${orgId}), interval '1 month') gs
+    ) e WHERE e.mrr > 0`;
+}
+
+/** Month-end MRR per customer (org_id, customer_id, month, mrr; MRR > 0 only), from planMonthlySql. */
+export function customerMonthlySql(orgId: string) {
+  return sql`
+    SELECT org_id, customer_id, month, sum(mrr)::bigint AS mrr FROM (${planMonthlySql(orgId)}) p
+    GROUP BY 1, 2, 3`;
+}
+
 /** The derived tables of an org, keyed like the oracle (external ids instead of uuids). */
 export async function readDerived(db: Db, orgId: string) {
   const plan = await queryRows<{ k: string; mrr: unknown }>(
     db,
     sql`SELECT c.external_id || '|' || coalesce(p.external_id, '-') || '|' || m.month::text AS k, m.mrr
-      FROM customer_plan_mrr_monthly m JOIN customers c ON c.id = m.customer_id
+      FROM (${planMonthlySql(orgId)}) m JOIN customers c ON c.id = m.customer_id
       LEFT JOIN plans p ON p.id = m.plan_id WHERE m.org_id = ${orgId}`,
   );
   const customer = await queryRows<{ k: string; mrr: unknown }>(
     db,
     sql`SELECT c.external_id || '|' || m.month::text AS k, m.mrr
-      FROM customer_mrr_monthly m JOIN customers c ON c.id = m.customer_id WHERE m.org_id = ${orgId}`,
+      FROM (${customerMonthlySql(orgId)}) m JOIN customers c ON c.id = m.customer_id`,
   );
   const movements = await queryRows<{
     customer: string;
@@ -341,8 +365,18 @@ export async function readDerived(db: Db, orgId: string) {
   );
   const toMap = (rows: { k: string; mrr: unknown }[]) =>
     new Map(rows.map((r) => [r.k, toNumber(r.mrr) ?? 0]));
+  // The org sums, as text rows in key order: an incremental update must leave exactly what a rebuild writes.
+  const orgSums = await queryRows<{ row: string }>(
+    db,
+    sql`
+    SELECT 'monthly ' || (m.*)::text AS row FROM revenue_monthly m WHERE m.org_id = ${orgId}
+    UNION ALL SELECT 'cohort ' || (c.*)::text FROM revenue_cohorts c WHERE c.org_id = ${orgId}
+    UNION ALL SELECT 'retention ' || (r.*)::text FROM revenue_retention r WHERE r.org_id = ${orgId}
+    ORDER BY 1`,
+  );
   return {
     through: state?.through ?? null,
+    orgSums: orgSums.map((r) => r.row),
     byPlan: toMap(plan),
     byCustomer: toMap(customer),
     movements: movements
