@@ -15,8 +15,13 @@ export async function bootstrap(): Promise<void> {
   // The demo org exists only on the embedded database, never on a Postgres server.
   const seedDemoOrg = e.embedded && e.MERIDIAN_SEED_DEMO !== "0";
   if (seedDemoOrg) await seedDemo(handle.db);
-  const { startJobs } = await import("@/inngest");
+  const { sendEvent, startJobs } = await import("@/inngest");
   await startJobs();
+  // Derived revenue missing (an upgrade) or ending before this month: rebuilt in the background.
+  const { orgsNeedingRebuild } = await import("@/lib/metrics/derive");
+  if ((await orgsNeedingRebuild(handle.db)).length) {
+    await sendEvent({ name: "revenue/refresh.requested", data: {} });
+  }
   const where = e.embedded
     ? `embedded PGlite in ${e.dataDir}`
     : `Postgres server ${new URL(e.DATABASE_URL ?? "").host}`;

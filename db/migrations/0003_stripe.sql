@@ -73,6 +73,7 @@ CREATE TABLE "stripe_subscriptions" (
 	"status" text NOT NULL,
 	"price_ids" text[] DEFAULT '{}' NOT NULL,
 	"product_ids" text[] DEFAULT '{}' NOT NULL,
+	"usage_price_ids" text[] DEFAULT '{}' NOT NULL,
 	"started_at" timestamp with time zone,
 	"ended_at" timestamp with time zone,
 	"synced_at" timestamp with time zone DEFAULT now() NOT NULL

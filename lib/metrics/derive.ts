@@ -43,6 +43,16 @@ function customerFilter(column: string, customerIds: readonly string[] | null): 
   return sql`AND ${sql.raw(column)} = ANY(${`{${customerIds.join(",")}}`}::uuid[])`;
 }
 
+/**
+ * Removes the derived rows of an org's customers (all: null), which have no foreign keys to cascade
+ * from: call it before deleting customers or the org.
+ */
+export async function clearRevenue(db: Db, orgId: string, customerIds: readonly string[] | null = null) {
+  const only = customerFilter("customer_id", customerIds);
+  await db.execute(sql`DELETE FROM customer_movements WHERE org_id = ${orgId} ${only}`);
+  await db.execute(sql`DELETE FROM customer_plan_changes WHERE org_id = ${orgId} ${only}`);
+}
+
 /** The org's past-due rule (MRR-1): days after which a past-due item stops counting, or null (never). */
 export async function pastDueChurnAfterDays(db: Db, orgId: string): Promise<number | null> {
   const [org] = await db
@@ -92,9 +102,10 @@ async function throughMonth(
  * The (customer_id, plan_id, month, delta) changes of the items' MRR at month ends through `through`,
  * with the status periods' exclusions merged per item.
  */
-function planChangesSelect(orgId: string, through: string, pastDue: number | null, only: SQL): SQL {
+export function planChangesSelect(orgId: string, through: string, pastDue: number | null, only: SQL): SQL {
   const after = sql`(${through}::date + interval '1 month')::date`;
-  const month = (d: SQL) => sql`date_trunc('month', ${d})::date`;
+  // The first of d's month, in date arithmetic (date_trunc would go through timestamptz, and cost more).
+  const month = (d: SQL) => sql`(${d} - extract(day FROM ${d})::int + 1)`;
   // Trials and pauses from their start; past-due periods once the org's days have passed, or never.
   const excludedFrom =
     pastDue === null
@@ -135,7 +146,8 @@ function planChangesSelect(orgId: string, through: string, pastDue: number | nul
       UNION ALL SELECT l.customer_id, l.plan_id, m.b, l.mrr FROM merged m JOIN live l ON l.id = m.id WHERE m.b < ${after}
     )
     SELECT customer_id, plan_id, month, sum(delta)::bigint AS delta FROM deltas
-    GROUP BY customer_id, plan_id, month HAVING sum(delta) <> 0`;
+    GROUP BY customer_id, plan_id, month HAVING sum(delta) <> 0
+    ORDER BY customer_id, plan_id, month`; // key order: the inserts append to the primary key's index
 }
 
 /**
@@ -310,6 +322,9 @@ export async function rebuildRevenue(
 ): Promise<{ through: string }> {
   return db.transaction(async (tx) => {
     await lockOrg(tx, orgId);
+    // The rebuild sorts and groups every change of the org once; in memory that is several times faster
+    // than the default 4 MB spilling to disk (this transaction only).
+    await tx.execute(sql`SET LOCAL work_mem = '256MB'`);
     const through = await throughMonth(tx, orgId, options.asOf ?? new Date(), null);
     for (const table of ["revenue_monthly", "revenue_cohorts", "revenue_retention"]) {
       await tx.execute(sql`DELETE FROM ${sql.identifier(table)} WHERE org_id = ${orgId}`);

@@ -2,6 +2,7 @@ import { like, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { queryRows, toNumber } from "@/db/rows";
 import { type IntervalUnit, type ItemStatus, organizations, type PeriodKind } from "@/db/schema";
+import { clearRevenue } from "@/lib/metrics/derive";
 import { itemMrr } from "@/lib/metrics/mrr";
 import { saveSubscriptionItem, type TItemInput, upsertCustomer } from "@/lib/revenue/items";
 
@@ -284,6 +285,11 @@ let orgCounter = 0;
 export async function saveHistory(db: Db, history: GenHistory) {
   // One property org at a time: the previous run's org goes, so long runs (FC_NUM_RUNS) don't slow down
   // as the tables grow, and the last (failing) org stays for a look.
+  const previous = await db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(like(organizations.slug, "prop-%"));
+  for (const { id } of previous) await clearRevenue(db, id);
   await db.delete(organizations).where(like(organizations.slug, "prop-%"));
   const [org] = await db
     .insert(organizations)

@@ -1,0 +1,108 @@
+import type { TDateOrder } from "./dates";
+import { fieldDef, type TKind } from "./fields";
+import {
+  decideDateOrder,
+  decideDecimalMark,
+  decidePercentScale,
+  isBlank,
+  isExcelSerialColumn,
+  type TDecimalMark,
+  type TPercentScale,
+} from "./values";
+
+/*
+ * How each mapped column writes its values — day or month first, `.` or `,` as the decimal mark, Excel
+ * serial days, percentages as 10 or 0.1 — decided once from the sample, for the whole column. The
+ * decisions travel with the mapping to the import job, so every row of the file is read the same way
+ * the preview showed. Where the sample cannot decide, the default is used and a warning says so.
+ */
+
+export type TColumnFormat = {
+  dateOrder?: TDateOrder;
+  excelSerial?: boolean;
+  decimal?: TDecimalMark;
+  percentScale?: TPercentScale;
+};
+
+/** A column and the field it feeds; the shape the import job receives. */
+export type TMappedColumn = { index: number; header: string; field: string | null; format?: TColumnFormat };
+
+export type TFormatWarning = {
+  code: "ambiguous_date_order" | "mixed_date_order" | "ambiguous_decimal";
+  column: string;
+  message: string;
+};
+
+export type TFormatChoices = { dateOrder?: TDateOrder; decimal?: TDecimalMark };
+
+/**
+ * Each mapped column with its format, from the sample's values. `choices` are the user's: they win over
+ * what the data suggests and silence the warnings they answer.
+ */
+export function decideFormats<T extends TMappedColumn>(
+  kind: TKind,
+  mapping: readonly T[],
+  rows: readonly (readonly string[])[],
+  choices: TFormatChoices = {},
+): { mapping: T[]; warnings: TFormatWarning[] } {
+  const warnings: TFormatWarning[] = [];
+  const decided = mapping.map((column) => {
+    const type = column.field ? fieldDef(kind, column.field)?.type : undefined;
+    if (!type || !["date", "money", "percent"].includes(type)) return column;
+    const values = rows.map((r) => r[column.index] ?? "").filter((v) => !isBlank(v));
+    const name = `'${column.header.trim()}'`;
+    const format: TColumnFormat = { ...column.format };
+    if (type === "date") {
+      format.excelSerial = isExcelSerialColumn(values);
+      const d = decideDateOrder(values);
+      if (choices.dateOrder || column.format?.dateOrder) {
+        format.dateOrder = column.format?.dateOrder ?? choices.dateOrder;
+      } else if (d.order !== "ambiguous") {
+        format.dateOrder = d.order;
+        if (d.dmyVotes && d.mdyVotes) {
+          warnings.push({
+            code: "mixed_date_order",
+            column: column.header,
+            message:
+              `column ${name}: some dates are day first ('${d.dmyExample}') and some month first ` +
+              `('${d.mdyExample}'); reading ${d.order === "dmy" ? "DD/MM/YYYY" : "MM/DD/YYYY"}, ` +
+              "so the others will be rejected",
+          });
+        }
+      } else {
+        format.dateOrder = "mdy";
+        if (d.undecided > 0) {
+          warnings.push({
+            code: "ambiguous_date_order",
+            column: column.header,
+            message:
+              `column ${name}: every date has day ≤ 12 (e.g. '${d.undecidedExample}'); reading as ` +
+              "MM/DD/YYYY — choose DD/MM if that's wrong",
+          });
+        }
+      }
+    } else if (type === "money") {
+      const d = decideDecimalMark(values);
+      if (choices.decimal || column.format?.decimal) {
+        format.decimal = column.format?.decimal ?? choices.decimal;
+      } else if (d.decimal !== "ambiguous") {
+        format.decimal = d.decimal;
+      } else {
+        format.decimal = ".";
+        if (d.undecided > 0) {
+          warnings.push({
+            code: "ambiguous_decimal",
+            column: column.header,
+            message:
+              `column ${name}: amounts like '1,234' could be 1234 or 1.234; reading '.' as the decimal ` +
+              "mark — choose ',' if that's wrong",
+          });
+        }
+      }
+    } else {
+      format.percentScale = column.format?.percentScale ?? decidePercentScale(values);
+    }
+    return { ...column, format };
+  });
+  return { mapping: decided, warnings };
+}

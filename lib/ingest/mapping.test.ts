@@ -1,0 +1,302 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { tokenize } from "./dialect";
+import { normaliseHeader } from "./fields";
+import { applyOverrides, detectKind, suggestMapping, validateMapping } from "./mapping";
+
+const fixture = (name: string) => {
+  const records = tokenize(readFileSync(path.join("tests/fixtures/ingest", name), "utf8"), ",");
+  const [header, ...rows] = records.map((r) => r.fields);
+  return { headers: header ?? [], rows };
+};
+const fieldsOf = (m: { header: string; field: string | null }[]) =>
+  Object.fromEntries(m.map((c) => [c.header, c.field]));
+
+describe("normaliseHeader", () => {
+  it.each([
+    ["Start Date", "start date"],
+    ["start_date", "start date"],
+    ["startDate", "start date"],
+    ["MRRAmount", "mrr amount"],
+    ["START-DATE", "start date"],
+    ["Created (UTC)", "created utc"],
+    ["Discount (%)", "discount percent"],
+    ["Créé le", "cree le"],
+    ["Customer #", "customer number"],
+    ["e-mail", "e mail"],
+  ])("%s → %s", (header, words) => {
+    expect(normaliseHeader(header)).toBe(words);
+  });
+});
+
+describe("suggestMapping by header", () => {
+  it("maps Baremetrics' import template", () => {
+    const { headers, rows } = fixture("baremetrics_manual_subscription_import_template.csv");
+    const mapping = suggestMapping("subscriptions", headers, rows);
+    expect(fieldsOf(mapping)).toEqual({
+      plan_oid: null,
+      plan_name: "plan",
+      plan_currency: "currency",
+      plan_amount: "amount",
+      plan_interval: "interval",
+      plan_interval_count: "interval_count",
+      customer_oid: "customer_id",
+      customer_name: "customer_name",
+      customer_email: "customer_email",
+      subscription_oid: "subscription_id",
+      subscription_started_at: "start_date",
+      subscription_canceled_at: "end_date",
+      subscription_quantity: "quantity",
+    });
+    expect(mapping.find((m) => m.header === "plan_name")).toMatchObject({
+      confidence: 0.95,
+      reason: "header 'plan_name' matched 'plan name'",
+    });
+    expect(mapping.find((m) => m.header === "plan_oid")?.reason).toBe(
+      "header 'plan_oid' matched 'plan oid', but 'plan_name' fits plan better",
+    );
+    expect(mapping.find((m) => m.header === "subscription_started_at")).toMatchObject({
+      confidence: 0.95,
+      reason: "header 'subscription_started_at' matched 'subscription started at'",
+    });
+    expect(validateMapping("subscriptions", mapping)).toEqual([]);
+  });
+
+  it("maps ravenstack's subscriptions, with a ready MRR column", () => {
+    const { headers, rows } = fixture("ravenstack_subscriptions.csv");
+    const mapping = suggestMapping("subscriptions", headers, rows);
+    expect(fieldsOf(mapping)).toEqual({
+      subscription_id: "subscription_id",
+      account_id: "customer_id",
+      start_date: "start_date",
+      end_date: "end_date",
+      plan_tier: "plan",
+      seats: "quantity",
+      mrr_amount: "mrr",
+      arr_amount: null,
+      is_trial: null,
+      upgrade_flag: null,
+      downgrade_flag: null,
+      churn_flag: null,
+      billing_frequency: "interval",
+      auto_renew_flag: null,
+    });
+    expect(mapping.find((m) => m.header === "start_date")?.reason).toBe(
+      "header 'start_date' matched 'start date'; 100% of values are dates",
+    );
+    expect(validateMapping("subscriptions", mapping)).toEqual([]);
+  });
+
+  it("maps ravenstack's accounts as customers", () => {
+    const { headers, rows } = fixture("ravenstack_accounts.csv");
+    const mapping = suggestMapping("customers", headers, rows);
+    expect(fieldsOf(mapping)).toEqual({
+      account_id: "customer_id",
+      account_name: "customer_name",
+      industry: "industry",
+      country: "country",
+      signup_date: "created_at",
+      referral_source: null,
+      plan_tier: null,
+      seats: null,
+      is_trial: null,
+      churn_flag: null,
+    });
+  });
+
+  it("maps a Stripe subscriptions export", () => {
+    const headers = [
+      "id",
+      "Customer ID",
+      "Customer Name",
+      "Customer Email",
+      "Plan",
+      "Quantity",
+      "Amount",
+      "Currency",
+      "Interval",
+      "Status",
+      "Created (UTC)",
+      "Start (UTC)",
+      "Current Period Start (UTC)",
+      "Current Period End (UTC)",
+      "Trial Start (UTC)",
+      "Canceled At (UTC)",
+      "Ended At (UTC)",
+    ];
+    const row = [
+      "sub_1",
+      "cus_1",
+      "Acme",
+      "ops@acme.io",
+      "Pro",
+      "3",
+      "49.00",
+      "usd",
+      "month",
+      "active",
+      "2024-03-01 10:00",
+      "2024-03-05 10:00",
+      "2024-04-05 10:00",
+      "2024-05-05 10:00",
+      "",
+      "",
+      "",
+    ];
+    const mapping = suggestMapping("subscriptions", headers, [row, row.map((v) => v.replace("1", "2"))]);
+    expect(fieldsOf(mapping)).toEqual({
+      id: "subscription_id",
+      "Customer ID": "customer_id",
+      "Customer Name": "customer_name",
+      "Customer Email": "customer_email",
+      Plan: "plan",
+      Quantity: "quantity",
+      Amount: "amount",
+      Currency: "currency",
+      Interval: "interval",
+      Status: "status",
+      "Created (UTC)": null,
+      "Start (UTC)": "start_date",
+      "Current Period Start (UTC)": null,
+      "Current Period End (UTC)": null,
+      "Trial Start (UTC)": null,
+      // Stripe's canceled_at is when the cancellation was asked for; ended_at is when service stopped.
+      "Canceled At (UTC)": null,
+      "Ended At (UTC)": "end_date",
+    });
+    expect(mapping.find((m) => m.header === "Start (UTC)")).toMatchObject({
+      confidence: 0.85,
+      // Two rows are too few to judge the values by.
+      reason: "header 'Start (UTC)' matched 'start'",
+    });
+  });
+
+  it.each([
+    [
+      "Subscription Start Date (local time)",
+      "start_date",
+      "header 'Subscription Start Date (local time)' contains 'subscription start date'",
+    ],
+    [
+      "Monthly Recurring Revenue",
+      "mrr",
+      "header 'Monthly Recurring Revenue' matched 'monthly recurring revenue'",
+    ],
+    ["Billing Cycle", "interval", "header 'Billing Cycle' matched 'billing cycle'"],
+    ["Discount (%)", "discount_percent", "header 'Discount (%)' matched 'discount percent'"],
+    ["E-mail", "customer_email", "header 'E-mail' matched 'e mail'"],
+  ])("header %s → %s", (header, field, reason) => {
+    const [column] = suggestMapping("subscriptions", [header], []);
+    expect(column).toMatchObject({ field, reason });
+  });
+
+  it("doubts a header whose values disagree: a 'Customer' column of names is a name, not an id", () => {
+    const rows = [["Acme Inc"], ["Beta Labs"], ["Gamma Co"]];
+    const [column] = suggestMapping("subscriptions", ["Customer"], rows);
+    expect(column).toMatchObject({ field: "customer_name", confidence: 0.6 });
+    const [ids] = suggestMapping("subscriptions", ["Customer"], [["cus_1"], ["cus_2"], ["cus_3"]]);
+    expect(ids).toMatchObject({ field: "customer_id", confidence: 0.64 });
+  });
+});
+
+describe("suggestMapping by content", () => {
+  it("finds emails, dates, currencies, intervals, money and ids under meaningless headers", () => {
+    const headers = ["col a", "col b", "col c", "col d", "col e", "col f", "col g"];
+    const rows = [
+      ["S-1", "ann@a.io", "2024-01-05", "EUR", "monthly", "€49.00", "2024-06-01"],
+      ["S-2", "bob@b.io", "2024-02-05", "EUR", "annual", "€490.00", ""],
+      ["S-3", "cy@c.io", "2024-03-05", "USD", "monthly", "$9.99", "2024-07-01"],
+      ["S-4", "di@d.io", "2024-03-09", "USD", "quarterly", "$19.99", ""],
+    ];
+    const mapping = suggestMapping("subscriptions", headers, rows);
+    expect(mapping.map((m) => m.field)).toEqual([
+      "subscription_id",
+      "customer_email",
+      "start_date",
+      "currency",
+      "interval",
+      "amount",
+      "end_date",
+    ]);
+    expect(mapping[1]).toMatchObject({ confidence: 0.8, reason: "100% of values are email addresses" });
+    expect(mapping[2]?.reason).toBe("100% of values are dates");
+    expect(mapping[0]?.reason).toBe("100% of values are ids, all different");
+  });
+
+  it("never gives one field to two columns", () => {
+    const mapping = suggestMapping("subscriptions", ["Email", "Contact email"], [["a@b.co", "c@d.co"]]);
+    expect(mapping.map((m) => m.field)).toEqual(["customer_email", null]);
+  });
+});
+
+describe("detectKind", () => {
+  it("subscriptions when money and dates are there, customers otherwise", () => {
+    const subs = fixture("ravenstack_subscriptions.csv");
+    expect(detectKind(subs.headers, subs.rows)).toMatchObject({ kind: "subscriptions", confidence: 0.9 });
+    const accounts = fixture("ravenstack_accounts.csv");
+    expect(detectKind(accounts.headers, accounts.rows)).toMatchObject({ kind: "customers", confidence: 0.9 });
+    const bm = fixture("baremetrics_manual_subscription_import_template.csv");
+    expect(detectKind(bm.headers, bm.rows).kind).toBe("subscriptions");
+  });
+});
+
+describe("validateMapping", () => {
+  const col = (header: string, field: string | null) => ({ header, field });
+
+  it("names what is missing", () => {
+    expect(
+      validateMapping("subscriptions", [col("Customer", "customer_name"), col("Amount", "amount")]),
+    ).toEqual([
+      {
+        code: "missing",
+        message: "Map the column with the subscription's start date.",
+        fields: ["start_date"],
+      },
+      {
+        code: "missing",
+        message: "Map either the amount and the billing interval, or a ready MRR column.",
+        fields: ["amount", "interval", "mrr"],
+      },
+    ]);
+  });
+
+  it("refuses a field mapped twice and a field the kind does not have", () => {
+    const issues = validateMapping("customers", [
+      col("Email", "customer_email"),
+      col("Mail", "customer_email"),
+      col("Amount", "amount"),
+    ]);
+    expect(issues).toEqual([
+      {
+        code: "unknown_field",
+        message: "'Amount' is mapped to 'amount', which customers do not have.",
+        fields: ["amount"],
+      },
+      {
+        code: "duplicate",
+        message: "'Email' and 'Mail' are both mapped to customer_email; keep one.",
+        fields: ["customer_email"],
+      },
+    ]);
+  });
+});
+
+describe("applyOverrides", () => {
+  it("the user's choice wins and takes the field from the suggested column", () => {
+    const suggested = suggestMapping("subscriptions", ["Created", "Start", "Plan", "Plan"], []);
+    expect(suggested.map((m) => m.field)).toEqual([null, "start_date", "plan", null]);
+    const { mapping, unmatched } = applyOverrides(suggested, {
+      Created: "start_date",
+      "#3": null,
+      Nope: "plan",
+    });
+    expect(mapping.map((m) => [m.field, m.confidence, m.reason])).toEqual([
+      ["start_date", 1, "chosen by you"],
+      [null, 0, "'Created' holds start_date now"],
+      [null, 1, "left out by you"],
+      [null, 0, suggested[3]?.reason],
+    ]);
+    expect(unmatched).toEqual(["Nope"]);
+  });
+});

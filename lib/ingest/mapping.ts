@@ -1,0 +1,311 @@
+import { CURRENCY_CODES } from "./amounts";
+import { describeRate, profileContent, type TContentProfile } from "./content";
+import { KIND_NAMES, KINDS, kindDef, normaliseHeader, type TFieldDef, type TKind } from "./fields";
+
+/*
+ * Which canonical field each column holds: by its header first (exact spelling, then the spelling
+ * without noise such as "(UTC)", then a known spelling inside a longer header), by its values second.
+ * Every column gets its best candidate, highest confidence first, and a field goes to one column only.
+ */
+
+export type TColumnSuggestion = {
+  index: number;
+  header: string;
+  field: string | null;
+  /** 0..1; 1 for a mapping the user chose. */
+  confidence: number;
+  reason: string;
+};
+
+type TCandidate = { index: number; field: string; confidence: number; reason: string; rank: number };
+type TAliasHit = { field: TFieldDef; weak: boolean; rank: number; alias: string };
+
+const STRONG = 0.95;
+const WEAK = 0.6;
+/** Words that say how a value is written, not what it is: "Created (UTC)", "Amount USD". */
+const NOISE = new Set(["utc", "gmt", "local", "iso", "yyyy", "mm", "dd", "yy", "date format", "in", "the"]);
+
+/** Per kind: normalised spelling → the fields it names, built once. */
+const ALIASES = new Map<TKind, Map<string, TAliasHit[]>>(
+  KIND_NAMES.map((kind) => {
+    const index = new Map<string, TAliasHit[]>();
+    const add = (alias: string, hit: TAliasHit) => index.set(alias, [...(index.get(alias) ?? []), hit]);
+    const def = kindDef(kind);
+    for (const field of def.fields) {
+      const extra = def.extraAliases?.[field.key] ?? [];
+      [...extra, ...field.aliases].forEach((a, rank) => {
+        add(normaliseHeader(a), { field, weak: false, rank, alias: a });
+      });
+      (field.weakAliases ?? []).forEach((a, rank) => {
+        add(normaliseHeader(a), { field, weak: true, rank: 100 + rank, alias: a });
+      });
+    }
+    return [kind, index];
+  }),
+);
+
+function headerCandidates(kind: TKind, index: number, header: string): TCandidate[] {
+  const aliases = ALIASES.get(kind) ?? new Map<string, TAliasHit[]>();
+  const words = normaliseHeader(header);
+  const quoted = `'${header.trim()}'`;
+  const exact = aliases.get(words);
+  if (exact)
+    return exact.map((h) => hit(index, h, h.weak ? WEAK : STRONG, `header ${quoted} matched '${h.alias}'`));
+  const stripped = words
+    .split(" ")
+    .filter((w) => !NOISE.has(w) && !CURRENCY_CODES.has(w.toUpperCase()))
+    .join(" ");
+  const plain = stripped ? aliases.get(stripped) : undefined;
+  if (plain) {
+    return plain.map((h) =>
+      hit(index, h, (h.weak ? WEAK : STRONG) - 0.1, `header ${quoted} matched '${h.alias}'`),
+    );
+  }
+  // A known spelling of two or more words inside a longer header: "Subscription Start Date (local)".
+  let longest: TAliasHit[] = [];
+  let longestAlias = "";
+  const padded = ` ${words} `;
+  for (const [alias, hits] of aliases) {
+    if (!alias.includes(" ") || alias.length <= longestAlias.length || !padded.includes(` ${alias} `))
+      continue;
+    longest = hits;
+    longestAlias = alias;
+  }
+  return longest.map((h) => hit(index, h, h.weak ? 0.4 : 0.7, `header ${quoted} contains '${h.alias}'`));
+}
+
+function hit(index: number, h: TAliasHit, confidence: number, reason: string): TCandidate {
+  return { index, field: h.field.key, confidence, reason, rank: h.rank };
+}
+
+/** Header candidates doubted when the values disagree with the field's type. */
+function checkAgainstContent(c: TCandidate, def: TFieldDef, content: TContentProfile): TCandidate {
+  if (def.type === "text" || content.filled < 3) return c;
+  const rate = content.rates[def.type];
+  if (rate >= 0.9) {
+    // Agreeing values settle a tie between two readings of one header ("Customer": id or name).
+    return {
+      ...c,
+      confidence: Math.min(1, c.confidence + 0.04),
+      reason: `${c.reason}; ${describeRate(def.type, rate)}`,
+    };
+  }
+  if (rate >= 0.5) return c;
+  return {
+    ...c,
+    confidence: c.confidence * 0.5,
+    reason: `${c.reason}, but only ${describeRate(def.type, rate)}`,
+  };
+}
+
+/** Fields a column's values suggest, for columns whose header names none. */
+function contentCandidates(kind: TKind, index: number, c: TContentProfile): TCandidate[] {
+  if (c.filled === 0) return [];
+  const out: TCandidate[] = [];
+  const has = (field: string) => KINDS[kind].fields.some((f) => f.key === field);
+  const add = (field: string, confidence: number, reason: string) => {
+    if (has(field)) out.push({ index, field, confidence, reason, rank: 200 + out.length });
+  };
+  const { rates } = c;
+  if (rates.email >= 0.8) add("customer_email", 0.5 + 0.3 * rates.email, describeRate("email", rates.email));
+  if (rates.currency >= 0.9) add("currency", 0.75, describeRate("currency", rates.currency));
+  if (rates.interval >= 0.9) add("interval", 0.75, describeRate("interval", rates.interval));
+  if (rates.status >= 0.9) add("status", 0.7, describeRate("status", rates.status));
+  if (rates.date >= 0.8 && !(c.excelSerial && rates.date < 1)) {
+    const reason = describeRate("date", rates.date);
+    add("start_date", 0.35 + 0.25 * rates.date, reason);
+    add("end_date", 0.3 + 0.25 * rates.date, reason);
+    add("created_at", 0.35 + 0.25 * rates.date, reason);
+  }
+  if (c.percentSigned >= 0.8) add("discount_percent", 0.5, describeRate("percent", c.percentSigned));
+  if (c.moneyLike >= 0.8) {
+    add("amount", 0.45, describeRate("money", c.moneyLike));
+    add("mrr", 0.4, describeRate("money", c.moneyLike));
+  }
+  if (rates.id >= 0.9) {
+    const unique = c.distinct === c.filled;
+    const reason = `${describeRate("id", rates.id)}${unique ? ", all different" : ", some repeated"}`;
+    if (unique) add(KINDS[kind].rowId, 0.45, reason);
+    add("customer_id", unique ? 0.4 : 0.45, reason);
+  }
+  if (rates.integer === 1 && rates.date < 0.5) add("quantity", 0.3, describeRate("integer", 1));
+  return out;
+}
+
+/**
+ * A field (or none) per column, with a confidence and the reason. `sampleRows` are the data rows (not
+ * the header); a few hundred are plenty.
+ */
+export function suggestMapping(
+  kind: TKind,
+  headers: readonly string[],
+  sampleRows: readonly (readonly string[])[],
+): TColumnSuggestion[] {
+  const def = kindDef(kind);
+  const candidates: TCandidate[] = [];
+  headers.forEach((header, index) => {
+    const content = profileContent(sampleRows.map((r) => r[index] ?? ""));
+    const byHeader = headerCandidates(kind, index, header).map((c) =>
+      checkAgainstContent(c, def.fields.find((f) => f.key === c.field) as TFieldDef, content),
+    );
+    candidates.push(...byHeader, ...contentCandidates(kind, index, content));
+  });
+  return assign(headers, candidates, def);
+}
+
+/** Greedy: the most confident (column, field) pair first; ties go to the better spelling, then left. */
+function assign(headers: readonly string[], candidates: TCandidate[], def: { fields: readonly TFieldDef[] }) {
+  const fieldOrder = new Map(def.fields.map((f, i) => [f.key, i]));
+  candidates.sort(
+    (a, b) =>
+      b.confidence - a.confidence ||
+      a.rank - b.rank ||
+      a.index - b.index ||
+      (fieldOrder.get(a.field) ?? 0) - (fieldOrder.get(b.field) ?? 0),
+  );
+  const result: TColumnSuggestion[] = headers.map((header, index) => ({
+    index,
+    header,
+    field: null,
+    confidence: 0,
+    reason: "no known header and nothing recognisable in the values",
+  }));
+  const taken = new Map<string, number>();
+  const explained = new Set<number>();
+  for (const c of candidates) {
+    const column = result[c.index];
+    if (!column) continue;
+    const owner = taken.get(c.field);
+    if (column.field !== null) continue;
+    if (owner !== undefined) {
+      if (!explained.has(c.index)) {
+        column.reason = `${c.reason}, but ${quote(headers[owner])} fits ${c.field} better`;
+        explained.add(c.index);
+      }
+      continue;
+    }
+    column.field = c.field;
+    column.confidence = round(c.confidence);
+    column.reason = c.reason;
+    taken.set(c.field, c.index);
+  }
+  return result;
+}
+
+const quote = (s: string | undefined) => `'${(s ?? "").trim()}'`;
+const round = (n: number) => Math.round(n * 100) / 100;
+
+export type TKindDetection = { kind: TKind; confidence: number; reason: string };
+
+/**
+ * Subscriptions or customers: the kind whose requirements the suggested mapping meets, preferring the
+ * one with more of its fields found (subscriptions need money and dates a customer list lacks).
+ */
+export function detectKind(headers: readonly string[], rows: readonly (readonly string[])[]): TKindDetection {
+  const scored = KIND_NAMES.map((kind) => {
+    const mapping = suggestMapping(kind, headers, rows);
+    const missing = validateMapping(kind, mapping).filter((p) => p.code === "missing");
+    const found = mapping.filter((m) => m.field !== null && m.confidence >= 0.5);
+    const score = found.reduce((s, m) => s + m.confidence, 0);
+    return { kind, met: missing.length === 0, found, score };
+  });
+  scored.sort((a, b) => Number(b.met) - Number(a.met) || b.score - a.score);
+  const [best, second] = scored;
+  if (!best) return { kind: "subscriptions", confidence: 0, reason: "no columns" };
+  const fields = best.found.map((m) => m.field).join(", ");
+  if (!best.met) {
+    return {
+      kind: best.kind,
+      confidence: 0.3,
+      reason: `no kind's required columns were all found; closest: ${fields}`,
+    };
+  }
+  const clear = !second?.met || best.score >= second.score * 1.5;
+  return {
+    kind: best.kind,
+    confidence: clear ? 0.9 : 0.6,
+    reason: `found ${fields}${second?.met ? `; the columns would also do for ${second.kind}` : ""}`,
+  };
+}
+
+export type TMappingIssue = {
+  code: "missing" | "duplicate" | "unknown_field";
+  message: string;
+  fields: string[];
+};
+
+/** Whether a mapping can be imported: every requirement met, no field twice, only the kind's fields. */
+export function validateMapping(
+  kind: TKind,
+  mapping: readonly { header: string; field: string | null }[],
+): TMappingIssue[] {
+  const def = kindDef(kind);
+  const issues: TMappingIssue[] = [];
+  const mapped = new Map<string, string[]>();
+  for (const m of mapping) {
+    if (m.field === null) continue;
+    if (!def.fields.some((f) => f.key === m.field)) {
+      issues.push({
+        code: "unknown_field",
+        message: `'${m.header}' is mapped to '${m.field}', which ${def.label.toLowerCase()} do not have.`,
+        fields: [m.field],
+      });
+      continue;
+    }
+    mapped.set(m.field, [...(mapped.get(m.field) ?? []), m.header]);
+  }
+  for (const [field, headers] of mapped) {
+    if (headers.length > 1) {
+      issues.push({
+        code: "duplicate",
+        message: `${headers.map(quote).join(" and ")} are both mapped to ${field}; keep one.`,
+        fields: [field],
+      });
+    }
+  }
+  for (const r of def.requirements) {
+    if (!r.oneOf.some((all) => all.every((f) => mapped.has(f)))) {
+      issues.push({ code: "missing", message: r.message, fields: [...new Set(r.oneOf.flat())] });
+    }
+  }
+  return issues;
+}
+
+/**
+ * The user's choices over the suggestion: keys are a header ("Start Date") or a 1-based column number
+ * ("#3", for files with two columns of one name); a null field unmaps the column. A field the user gives
+ * to one column is taken from any column that had it by suggestion.
+ */
+export function applyOverrides(
+  suggestions: readonly TColumnSuggestion[],
+  overrides: Readonly<Record<string, string | null>>,
+): { mapping: TColumnSuggestion[]; unmatched: string[] } {
+  const result = suggestions.map((s) => ({ ...s }));
+  const chosen = new Set<number>();
+  const unmatched: string[] = [];
+  for (const [key, field] of Object.entries(overrides)) {
+    const byNumber = /^#(\d+)$/.exec(key.trim());
+    const column = byNumber
+      ? result[Number(byNumber[1]) - 1]
+      : (result.find((s) => s.header === key) ??
+        result.find((s) => normaliseHeader(s.header) === normaliseHeader(key)));
+    if (!column) {
+      unmatched.push(key);
+      continue;
+    }
+    column.field = field;
+    column.confidence = 1;
+    column.reason = field === null ? "left out by you" : "chosen by you";
+    chosen.add(column.index);
+  }
+  for (const s of result) {
+    if (chosen.has(s.index) || s.field === null) continue;
+    const owner = result.find((o) => chosen.has(o.index) && o.field === s.field);
+    if (owner) {
+      s.reason = `${quote(owner.header)} holds ${s.field} now`;
+      s.field = null;
+      s.confidence = 0;
+    }
+  }
+  return { mapping: result, unmatched };
+}

@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import {
+  decidePercentScale,
+  isBlank,
+  parseEmail,
+  parseInteger,
+  parseInterval,
+  parsePercent,
+  parseStatus,
+} from "./values";
+
+const ok = <T>(r: { ok: true; value: T } | { ok: false; reason: string }) =>
+  r.ok ? r.value : `ERR ${r.reason}`;
+
+describe("parseInterval", () => {
+  it.each([
+    ["Monthly", "month", 1],
+    ["monthly", "month", 1],
+    ["month", "month", 1],
+    ["mo", "month", 1],
+    ["mon", "month", 1],
+    ["1 month", "month", 1],
+    ["/mo", "month", 1],
+    ["per month", "month", 1],
+    ["every 2 months", "month", 2],
+    ["every other month", "month", 2],
+    ["Quarterly", "month", 3],
+    ["quarter", "month", 3],
+    ["3 months", "month", 3],
+    ["semi-annual", "month", 6],
+    ["Semi_Annually", "month", 6],
+    ["6 months", "month", 6],
+    ["Annual", "year", 1],
+    ["Annually", "year", 1],
+    ["Yearly", "year", 1],
+    ["year", "year", 1],
+    ["yr", "year", 1],
+    ["12 months", "year", 1],
+    ["1 year", "year", 1],
+    ["24 months", "year", 2],
+    ["P1Y", "year", 1],
+    ["P3M", "month", 3],
+    ["12m", "year", 1],
+    ["Weekly", "week", 1],
+    ["week", "week", 1],
+    ["wk", "week", 1],
+    ["bi-weekly", "week", 2],
+    ["every 2 weeks", "week", 2],
+    ["Daily", "day", 1],
+    ["day", "day", 1],
+  ])("%s → %s × %d", (text, unit, count) => {
+    expect(ok(parseInterval(text))).toEqual({ unit, count });
+  });
+
+  it("refuses one-time charges and nonsense", () => {
+    expect(ok(parseInterval("one-time"))).toBe(
+      "ERR 'one-time' is a one-time charge, not a recurring interval",
+    );
+    expect(ok(parseInterval("sometimes"))).toBe("ERR 'sometimes' is not a billing interval");
+    expect(ok(parseInterval("0 months"))).toBe("ERR '0 months' is not an interval of 1 to 120 periods");
+    expect(ok(parseInterval("annnual"))).toBe("ERR 'annnual' is not a billing interval");
+  });
+});
+
+describe("parseEmail", () => {
+  it("lower-cases and unwraps named addresses", () => {
+    expect(ok(parseEmail(" Allison@Baremetrics.com "))).toBe("allison@baremetrics.com");
+    expect(ok(parseEmail("Ann Lee <ann@example.co.uk>"))).toBe("ann@example.co.uk");
+    expect(ok(parseEmail("mailto:bob@example.com"))).toBe("bob@example.com");
+    expect(ok(parseEmail("bob@example"))).toBe("ERR 'bob@example' is not an email address");
+    expect(ok(parseEmail("a b@example.com"))).toBe("ERR 'a b@example.com' is not an email address");
+  });
+});
+
+describe("parseInteger", () => {
+  it("takes grouped and spreadsheet-float whole numbers", () => {
+    expect(ok(parseInteger("12"))).toBe(12);
+    expect(ok(parseInteger("1,000"))).toBe(1000);
+    expect(ok(parseInteger("1 000"))).toBe(1000);
+    expect(ok(parseInteger("1.000"))).toBe(1000);
+    expect(ok(parseInteger("12.0"))).toBe(12);
+    expect(ok(parseInteger("-3"))).toBe(-3);
+    expect(ok(parseInteger("12.5"))).toBe("ERR '12.5' is not a whole number");
+    expect(ok(parseInteger("1,00"))).toBe(1);
+    expect(ok(parseInteger("1,0000"))).toBe("ERR '1,0000' is not a whole number");
+    expect(ok(parseInteger("ten"))).toBe("ERR 'ten' is not a whole number");
+  });
+});
+
+describe("percentages", () => {
+  it("are percentage points as exact decimals", () => {
+    expect(ok(parsePercent("10%"))).toBe("10");
+    expect(ok(parsePercent("12.5 %"))).toBe("12.5");
+    expect(ok(parsePercent("12,5%"))).toBe("12.5");
+    expect(ok(parsePercent("10"))).toBe("10");
+    expect(ok(parsePercent("0.1", "fraction"))).toBe("10");
+    expect(ok(parsePercent("0.125", "fraction"))).toBe("12.5");
+    expect(ok(parsePercent("1", "fraction"))).toBe("100");
+    expect(ok(parsePercent("10%", "fraction"))).toBe("10");
+    expect(ok(parsePercent("ten"))).toBe("ERR 'ten' is not a percentage");
+  });
+
+  it("a column of values within 0..1 with fractions is read as fractions", () => {
+    expect(decidePercentScale(["0.1", "0.25", "", "0"])).toBe("fraction");
+    expect(decidePercentScale(["0.1", "15"])).toBe("points");
+    expect(decidePercentScale(["0.5%", "0.1"])).toBe("points");
+    expect(decidePercentScale(["0", "1"])).toBe("points");
+  });
+});
+
+describe("parseStatus", () => {
+  it.each([
+    ["active", "active"],
+    ["Active", "active"],
+    ["trialing", "trialing"],
+    ["trial", "trialing"],
+    ["in_trial", "trialing"],
+    ["past_due", "past_due"],
+    ["Past Due", "past_due"],
+    ["past-due", "past_due"],
+    ["unpaid", "past_due"],
+    ["paused", "paused"],
+    ["canceled", "canceled"],
+    ["Cancelled", "canceled"],
+    ["ended", "canceled"],
+    ["churned", "canceled"],
+    ["non_renewing", "active"],
+  ])("%s → %s", (text, status) => {
+    expect(ok(parseStatus(text))).toBe(status);
+  });
+
+  it("refuses unknown statuses, naming the accepted ones", () => {
+    expect(ok(parseStatus("incomplete"))).toBe(
+      "ERR 'incomplete' is not a known status (active, trialing, past due, paused, canceled)",
+    );
+  });
+});
+
+describe("isBlank", () => {
+  it("treats export placeholders as empty", () => {
+    expect(["", " ", "-", "N/A", "null", "—"].map(isBlank)).toEqual([true, true, true, true, true, true]);
+    expect(isBlank("0")).toBe(false);
+  });
+});
