@@ -18,8 +18,28 @@ export const pingRequested = eventType("meridian/ping", {
 //   schema: z.object({ orgId: z.uuid(), uploadId: z.uuid() }),
 // });
 
+/** Re-read one Stripe customer's subscriptions and rewrite its items (lib/stripe/sync.ts). */
+export const stripeCustomerSyncRequested = eventType("stripe/customer.sync.requested", {
+  schema: z.object({ orgId: z.uuid(), stripeCustomerId: z.string().min(1).max(255) }),
+});
+
+/** Start or resume the org's Stripe backfill (lib/stripe/backfill.ts). */
+export const stripeBackfillRequested = eventType("stripe/backfill.requested", {
+  schema: z.object({ orgId: z.uuid(), backfillId: z.uuid() }),
+});
+
+/** Rebuild the derived revenue tables of every org that needs it (inngest/functions/revenue-refresh.ts). */
+export const revenueRefreshRequested = eventType("revenue/refresh.requested", {
+  schema: z.object({}),
+});
+
 /** The registry `sendEvent` validates against; an event missing here cannot be sent. */
-export const appEvents = [pingRequested] as const;
+export const appEvents = [
+  pingRequested,
+  revenueRefreshRequested,
+  stripeCustomerSyncRequested,
+  stripeBackfillRequested,
+] as const;
 
 export type AnyEventType = EventType<string, StandardSchemaV1<Record<string, unknown>> | undefined>;
 

@@ -4,11 +4,20 @@ import { inngest } from "./client";
 import type { Job } from "./define-job";
 import { type AppEvent, validateAppEvents } from "./events";
 import { ping } from "./functions/ping";
+import { revenueRefresh, revenueRefreshNightly } from "./functions/revenue-refresh";
+import { stripeBackfill } from "./functions/stripe-backfill";
+import { stripeSyncCustomer } from "./functions/stripe-sync-customer";
 import { failInterruptedRuns } from "./job-runs";
 import { createRunner, type Runner } from "./runner";
 
 /** Every job, in one list: served to Inngest (`functions`) and run by the in-process runner (`jobs`). */
-export const jobs: readonly Job[] = [ping];
+export const jobs: readonly Job[] = [
+  ping,
+  revenueRefresh,
+  revenueRefreshNightly,
+  stripeSyncCustomer,
+  stripeBackfill,
+];
 export const functions = jobs.map((job) => job.fn);
 
 // On globalThis so a dev-server reload reuses the runner instead of starting a second cron scheduler.

@@ -31,6 +31,15 @@ export const ZEnv = z
     INNGEST_DEV: flag,
     /** `0` skips the demo org in embedded mode (it is never seeded on a Postgres server). */
     MERIDIAN_SEED_DEMO: z.enum(["", "0", "1"]).optional(),
+    /** Base URL of the Stripe API (tests point it at a local fake); unset: api.stripe.com. */
+    STRIPE_API_BASE: optional.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    /** 32 bytes, base64 or hex: encrypts Stripe keys at rest. Embedded mode generates one if unset. */
+    STRIPE_ENCRYPTION_KEY: optional.pipe(
+      z
+        .string()
+        .refine((v) => decodeKey(v) !== null, "must be 32 bytes, base64 or hex (`openssl rand -base64 32`)")
+        .optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_URL && !env.AUTH_SECRET) {
@@ -48,6 +57,13 @@ export const ZEnv = z
       });
     }
   });
+
+/** A 32-byte key written as 64 hex digits or base64/base64url; null when it is neither. */
+export function decodeKey(value: string): Buffer | null {
+  const v = value.trim();
+  const bytes = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, "hex") : Buffer.from(v, "base64");
+  return bytes.length === 32 ? bytes : null;
+}
 
 export type Env = z.infer<typeof ZEnv> & {
   AUTH_SECRET: string;

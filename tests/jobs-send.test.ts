@@ -102,7 +102,8 @@ describe("with Inngest (INNGEST_DEV=1)", () => {
     const route = await import("@/app/api/inngest/route");
     const response = await route.GET(inngestRequest(), {});
     expect(response.status).toBe(200);
-    // ping, plus the failure handler every job registers to record failed runs.
-    expect(await response.json()).toMatchObject({ function_count: 2, mode: "dev" });
+    // Every job, plus the failure handler each registers to record failed runs.
+    const { jobs } = await import("@/inngest");
+    expect(await response.json()).toMatchObject({ function_count: 2 * jobs.length, mode: "dev" });
   });
 });

@@ -12,6 +12,7 @@ export const SETTINGS_PAGES: { href: string; label: string }[] = [
   { href: "/settings/members", label: "Members" },
   { href: "/settings/api-keys", label: "API keys" },
   { href: "/settings/exchange-rates", label: "Exchange rates" },
+  { href: "/settings/stripe", label: "Stripe" },
   { href: "/settings/jobs", label: "Jobs" },
   { href: "/settings/audit-log", label: "Audit log" },
 ];

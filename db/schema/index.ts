@@ -9,5 +9,6 @@ export * from "./memberships";
 export * from "./organizations";
 export * from "./plans";
 export * from "./revenue-derived";
+export * from "./stripe";
 export * from "./subscription-items";
 export * from "./users";

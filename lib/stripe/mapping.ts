@@ -1,0 +1,347 @@
+import type { IntervalUnit, ItemStatus, PeriodKind } from "@/db/schema";
+import { decimalToFraction, roundHalfAwayFromZero } from "@/lib/metrics/mrr";
+import type { TItemInput } from "@/lib/revenue/items";
+import {
+  refId,
+  type SCoupon,
+  type SDiscount,
+  type SPrice,
+  type SSubscription,
+  type SSubscriptionItem,
+  type STaxRate,
+  type StripeRef,
+} from "./types";
+
+/*
+ * A Stripe subscription → Meridian subscription items (METRICS.md MRR-1), as a pure function of the
+ * subscription (and the coupons it names), so a re-sync always writes the same rows:
+ * - one item per licensed subscription item: price × quantity per interval × interval_count;
+ *   metered (usage) prices and one-time prices are left out (usage is reported from invoices);
+ * - recurring discounts (forever; repeating until `discount.end`) reduce MRR, `once` ones do not. A
+ *   discount that starts or ends inside an item's life splits it into dated versions, so month-end
+ *   history is right on both sides of the change;
+ * - tax excluded: inclusive tax rates are taken out of the unit amount; exclusive ones never were in it;
+ * - trial → a trialing period (0); past_due/unpaid → a past_due period from the current period's start
+ *   (counts until pastDueChurnAfterDays); pause_collection or status paused → a paused period (0);
+ * - canceled → end date from ended_at, else canceled_at/cancel_at; a scheduled cancellation
+ *   (cancel_at, cancel_at_period_end) ends the item on that date;
+ * - incomplete and incomplete_expired subscriptions never started: no items.
+ */
+
+export type MappedItem = Omit<TItemInput, "customerId">;
+
+export type MappedSubscription = {
+  stripeId: string;
+  stripeCustomerId: string;
+  status: string;
+  items: MappedItem[];
+  priceIds: string[];
+  productIds: string[];
+  /** Metered prices on the subscription: usage revenue, not MRR. */
+  usagePriceIds: string[];
+  startedAt: Date | null;
+  endedAt: Date | null;
+  /** What could not be mapped (an unexpanded coupon, a tiered price), for the sync's report. */
+  warnings: string[];
+};
+
+const INTERVALS: Record<string, IntervalUnit> = { day: "day", week: "week", month: "month", year: "year" };
+
+export const toDay = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);
+const maxDay = (a: string, b: string) => (a > b ? a : b);
+
+type Window = { start: string; end: string | null; coupon: SCoupon };
+type Period = { kind: PeriodKind; startDate: string; endDate: string | null };
+
+function couponOf(d: StripeRef<SDiscount>, coupons: ReadonlyMap<string, SCoupon>): SCoupon | null {
+  if (!d || typeof d === "string") return null;
+  const c = d.coupon ?? d.source?.coupon ?? null;
+  if (!c) return null;
+  return typeof c === "string" ? (coupons.get(c) ?? null) : c;
+}
+
+/** Recurring discount windows; `once` coupons give none (they never reduce MRR). */
+function windows(
+  discounts: StripeRef<SDiscount>[],
+  coupons: ReadonlyMap<string, SCoupon>,
+  fallbackStart: string,
+  warnings: string[],
+): Window[] {
+  const out: Window[] = [];
+  for (const d of discounts) {
+    const coupon = couponOf(d, coupons);
+    if (!coupon) {
+      if (d) warnings.push(`discount ${typeof d === "string" ? d : (d.id ?? "?")}: coupon not available`);
+      continue;
+    }
+    if (coupon.duration !== "forever" && coupon.duration !== "repeating") continue;
+    const discount = typeof d === "object" && d ? d : null;
+    const start = discount?.start ? toDay(discount.start) : fallbackStart;
+    let end = discount?.end ? toDay(discount.end) : null;
+    if (coupon.duration === "repeating" && !end && coupon.duration_in_months) {
+      const s = new Date(`${start}T00:00:00Z`);
+      s.setUTCMonth(s.getUTCMonth() + coupon.duration_in_months);
+      end = s.toISOString().slice(0, 10);
+    }
+    out.push({ start, end, coupon });
+  }
+  return out;
+}
+
+const activeAt = (w: Window, date: string) => w.start <= date && (w.end === null || w.end > date);
+
+function productOf(price: SPrice): string | null {
+  return refId(price.product as StripeRef<{ id: string }>);
+}
+
+function couponApplies(coupon: SCoupon, productId: string | null) {
+  const only = coupon.applies_to?.products;
+  return !only?.length || (productId !== null && only.includes(productId));
+}
+
+/** Unit amount net of inclusive tax, and the quantity; fractional-cent prices are folded into one unit. */
+function amounts(
+  price: SPrice,
+  quantity: number,
+  inclusiveTaxPercent: number,
+): { unitAmount: number; quantity: number } | null {
+  const whole = price.unit_amount ?? price.amount ?? null;
+  let [num, den]: [bigint, bigint] = [0n, 1n];
+  let qty = quantity;
+  if (whole !== null && whole !== undefined) [num, den] = [BigInt(whole), 1n];
+  else {
+    const decimal = price.unit_amount_decimal ?? price.amount_decimal;
+    if (!decimal) return null;
+    [num, den] = decimalToFraction(decimal);
+    if (num % den !== 0n) {
+      [num, qty] = [num * BigInt(quantity), 1];
+    }
+  }
+  if (inclusiveTaxPercent > 0) {
+    const [pNum, pDen] = decimalToFraction(inclusiveTaxPercent);
+    // unit × 100 / (100 + pct)
+    num = num * 100n * pDen;
+    den = den * (100n * pDen + pNum);
+  }
+  return { unitAmount: Number(roundHalfAwayFromZero(num, den)), quantity: qty };
+}
+
+function inclusiveTax(rates: StripeRef<STaxRate>[] | null | undefined): number {
+  let pct = 0;
+  for (const r of rates ?? []) if (r && typeof r === "object" && r.inclusive) pct += r.percentage ?? 0;
+  return pct;
+}
+
+/** Splits `total` in proportion to `weights`, exactly (largest remainder, ties to the earlier one). */
+export function splitProportionally(total: number, weights: number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (sum <= 0 || total <= 0) return weights.map(() => 0);
+  const shares = weights.map((w) => Math.floor((total * w) / sum));
+  let left = total - shares.reduce((a, b) => a + b, 0);
+  const order = weights
+    .map((w, i) => ({ i, rest: (total * w) % sum }))
+    .sort((a, b) => b.rest - a.rest || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    shares[i] = (shares[i] ?? 0) + 1;
+    left--;
+  }
+  return shares;
+}
+
+function itemStatus(sub: SSubscription): ItemStatus {
+  if (sub.status === "trialing") return "trialing";
+  if (sub.status === "past_due" || sub.status === "unpaid") return "past_due";
+  if (sub.status === "canceled" || sub.status === "incomplete_expired") return "canceled";
+  if (sub.status === "paused" || sub.pause_collection) return "paused";
+  return "active";
+}
+
+function currentPeriodStart(sub: SSubscription): number | null {
+  return sub.current_period_start ?? sub.items.data[0]?.current_period_start ?? null;
+}
+
+function currentPeriodEnd(sub: SSubscription): number | null {
+  return sub.current_period_end ?? sub.items.data[0]?.current_period_end ?? null;
+}
+
+function endUnix(sub: SSubscription): number | null {
+  if (sub.status === "canceled") return sub.ended_at ?? sub.canceled_at ?? sub.cancel_at ?? null;
+  return sub.cancel_at ?? (sub.cancel_at_period_end ? currentPeriodEnd(sub) : null);
+}
+
+function periodsOf(sub: SSubscription, start: string): Period[] {
+  const out: Period[] = [];
+  if (sub.trial_start && sub.trial_end && toDay(sub.trial_end) > toDay(sub.trial_start)) {
+    out.push({ kind: "trialing", startDate: toDay(sub.trial_start), endDate: toDay(sub.trial_end) });
+  } else if (sub.status === "trialing") {
+    out.push({ kind: "trialing", startDate: start, endDate: sub.trial_end ? toDay(sub.trial_end) : null });
+  }
+  const cps = currentPeriodStart(sub);
+  const since = maxDay(cps ? toDay(cps) : start, start);
+  if (sub.status === "past_due" || sub.status === "unpaid") {
+    out.push({ kind: "past_due", startDate: since, endDate: null });
+  }
+  if (sub.status === "paused") {
+    const from = sub.trial_end ? maxDay(toDay(sub.trial_end), start) : since;
+    out.push({ kind: "paused", startDate: from, endDate: null });
+  } else if (sub.pause_collection) {
+    const resumes = sub.pause_collection.resumes_at ? toDay(sub.pause_collection.resumes_at) : null;
+    if (!resumes || resumes > since) out.push({ kind: "paused", startDate: since, endDate: resumes });
+  }
+  return out;
+}
+
+function clip(periods: Period[], start: string, end: string | null): Period[] {
+  const out: Period[] = [];
+  for (const p of periods) {
+    const s = maxDay(p.startDate, start);
+    const e = p.endDate === null ? end : end === null ? p.endDate : p.endDate < end ? p.endDate : end;
+    if (e !== null && e <= s) continue;
+    out.push({ kind: p.kind, startDate: s, endDate: e });
+  }
+  return out;
+}
+
+export function mapSubscription(
+  sub: SSubscription,
+  coupons: ReadonlyMap<string, SCoupon> = new Map(),
+): MappedSubscription {
+  const warnings: string[] = [];
+  const stripeCustomerId = refId(sub.customer) ?? "";
+  const startUnix = sub.start_date ?? sub.start ?? sub.created ?? null;
+  const end = endUnix(sub);
+  const base = {
+    stripeId: sub.id,
+    stripeCustomerId,
+    status: sub.status,
+    startedAt: startUnix ? new Date(startUnix * 1000) : null,
+    endedAt: end ? new Date(end * 1000) : null,
+  };
+  const prices = sub.items.data.map((si) => si.price ?? si.plan ?? null);
+  const priceIds = [...new Set(prices.flatMap((p) => (p ? [p.id] : [])))];
+  const productIds = [...new Set(prices.flatMap((p) => (p && productOf(p) ? [productOf(p) as string] : [])))];
+  const usagePriceIds = [
+    ...new Set(
+      prices.flatMap((p) => ((p?.recurring?.usage_type ?? p?.usage_type) === "metered" ? [p?.id ?? ""] : [])),
+    ),
+  ];
+  if (sub.status === "incomplete" || sub.status === "incomplete_expired" || !startUnix) {
+    return { ...base, items: [], priceIds, productIds, usagePriceIds, warnings };
+  }
+  const subStart = toDay(startUnix);
+  const status = itemStatus(sub);
+  const periods = periodsOf(sub, subStart);
+  const subDiscounts = sub.discounts?.length ? sub.discounts : sub.discount ? [sub.discount] : [];
+  const subWindows = windows(subDiscounts, coupons, subStart, warnings);
+
+  type Line = {
+    si: SSubscriptionItem;
+    price: SPrice;
+    unitAmount: number;
+    quantity: number;
+    interval: IntervalUnit;
+    count: number;
+    start: string;
+    end: string | null;
+    itemWindows: Window[];
+  };
+  const lines: Line[] = [];
+  for (const si of sub.items.data) {
+    const price = si.price ?? si.plan;
+    if (!price) continue;
+    const interval = INTERVALS[price.recurring?.interval ?? price.interval ?? ""];
+    if (!interval || price.type === "one_time") continue;
+    if ((price.recurring?.usage_type ?? price.usage_type) === "metered") continue;
+    const taxRates = si.tax_rates?.length ? si.tax_rates : sub.default_tax_rates;
+    const amount = amounts(price, si.quantity ?? 1, inclusiveTax(taxRates));
+    if (!amount) {
+      warnings.push(`price ${price.id}: no unit amount (tiered prices are not supported yet)`);
+      continue;
+    }
+    // An item added after the subscription started starts on its own creation day.
+    const start =
+      si.created && si.created > (sub.created ?? startUnix) + 60
+        ? maxDay(toDay(si.created), subStart)
+        : subStart;
+    const endDay = end ? maxDay(toDay(end), start) : null;
+    lines.push({
+      si,
+      price,
+      ...amount,
+      interval,
+      count: price.recurring?.interval_count ?? price.interval_count ?? 1,
+      start,
+      end: endDay,
+      itemWindows: windows(si.discounts ?? [], coupons, start, warnings),
+    });
+  }
+
+  // A subscription-level amount_off applies to the invoice: share it across its items by amount.
+  const weights = lines.map((l) => l.unitAmount * l.quantity);
+
+  const items: MappedItem[] = [];
+  for (const [index, line] of lines.entries()) {
+    const product = productOf(line.price);
+    const all = [...subWindows, ...line.itemWindows].filter((w) => couponApplies(w.coupon, product));
+    const cuts = new Set<string>([line.start]);
+    for (const w of all) {
+      for (const d of [w.start, w.end]) {
+        if (d && d > line.start && (line.end === null || d < line.end)) cuts.add(d);
+      }
+    }
+    const starts = [...cuts].sort();
+    for (const [i, segStart] of starts.entries()) {
+      const segEnd = starts[i + 1] ?? line.end;
+      let percent = 0;
+      let amountOff = 0;
+      for (const w of all) {
+        if (!activeAt(w, segStart)) continue;
+        if (w.coupon.percent_off) percent += w.coupon.percent_off;
+        if (w.coupon.amount_off && (!w.coupon.currency || w.coupon.currency === line.price.currency)) {
+          const own = line.itemWindows.includes(w);
+          amountOff += own
+            ? w.coupon.amount_off
+            : (splitProportionally(w.coupon.amount_off, weights)[index] ?? 0);
+        }
+      }
+      items.push({
+        source: "stripe",
+        externalId: i === 0 ? `${sub.id}/${line.si.id}` : `${sub.id}/${line.si.id}@${segStart}`,
+        plan: {
+          externalId: line.price.id,
+          name:
+            line.price.nickname ??
+            (typeof line.price.product === "object" ? line.price.product?.name : null) ??
+            line.price.id,
+        },
+        quantity: line.quantity,
+        unitAmount: line.unitAmount,
+        currency: line.price.currency.toUpperCase(),
+        intervalUnit: line.interval,
+        intervalCount: line.count,
+        discountPercent: percent ? Math.min(percent, 100) : null,
+        discountAmount: amountOff || null,
+        startDate: segStart,
+        endDate: segEnd,
+        status,
+        periods: clip(periods, segStart, segEnd),
+      });
+    }
+  }
+  return { ...base, items, priceIds, productIds, usagePriceIds, warnings };
+}
+
+/** Coupon ids a subscription names without embedding the coupon (newer API versions), to fetch first. */
+export function couponIdsToFetch(sub: SSubscription): string[] {
+  const ids = new Set<string>();
+  const visit = (d: StripeRef<SDiscount>) => {
+    if (!d || typeof d === "string") return;
+    const c = d.coupon ?? d.source?.coupon;
+    if (typeof c === "string") ids.add(c);
+  };
+  for (const d of sub.discounts ?? []) visit(d);
+  visit(sub.discount);
+  for (const si of sub.items.data) for (const d of si.discounts ?? []) visit(d);
+  return [...ids];
+}

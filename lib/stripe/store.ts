@@ -1,0 +1,231 @@
+import { and, eq, isNull, notInArray, or, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import {
+  customers,
+  stripeCustomers,
+  stripeInvoices,
+  stripeSubscriptions,
+  subscriptionItems,
+} from "@/db/schema";
+import { endSubscriptionItem, saveSubscriptionItem, upsertCustomer } from "@/lib/revenue/items";
+import type { MappedSubscription } from "./mapping";
+import { refId, type SCustomer, type SInvoice, type SPrice } from "./types";
+
+/*
+ * Writes of Stripe data into Meridian's tables. Every function takes the org id and filters by it; the
+ * callers run them inside one transaction per customer (sync) or per page (backfill).
+ */
+
+/**
+ * The Meridian customer for a Stripe customer (external id = the Stripe id). Fields other parts of
+ * Meridian own (industry, segment, tags, …) are kept; name, email and country follow Stripe.
+ */
+export async function ensureCustomer(db: Db, orgId: string, c: SCustomer): Promise<string> {
+  const [existing] = await db
+    .select()
+    .from(customers)
+    .where(and(eq(customers.orgId, orgId), eq(customers.externalId, c.id)));
+  const fromStripe = {
+    name: c.name || c.email || c.description || existing?.name || c.id,
+    email: c.email ?? existing?.email ?? null,
+    country: c.address?.country ?? existing?.country ?? null,
+  };
+  const row = await upsertCustomer(db, orgId, {
+    externalId: c.id,
+    company: existing?.company ?? null,
+    industry: existing?.industry ?? null,
+    segment: existing?.segment ?? null,
+    tags: existing?.tags ?? [],
+    ...fromStripe,
+  });
+  await db
+    .insert(stripeCustomers)
+    .values({ orgId, stripeId: c.id, customerId: row.id, deleted: c.deleted ?? false })
+    .onConflictDoUpdate({
+      target: [stripeCustomers.orgId, stripeCustomers.stripeId],
+      set: { customerId: row.id, deleted: c.deleted ?? false },
+    });
+  return row.id;
+}
+
+/** The Meridian id of a Stripe customer, creating a bare one when the customer is not known yet. */
+export async function customerIdFor(db: Db, orgId: string, stripeCustomerId: string): Promise<string> {
+  const [known] = await db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(and(eq(customers.orgId, orgId), eq(customers.externalId, stripeCustomerId)));
+  return known?.id ?? ensureCustomer(db, orgId, { id: stripeCustomerId });
+}
+
+/**
+ * Writes one subscription's items (upserts by external id `sub/si[@date]`), removes rows of this
+ * subscription that the mapping no longer produces, and records its status for the counts.
+ */
+export async function applySubscription(
+  db: Db,
+  { orgId, customerId, mapped }: { orgId: string; customerId: string; mapped: MappedSubscription },
+): Promise<string[]> {
+  const ids = mapped.items.map((i) => i.externalId);
+  for (const item of mapped.items) await saveSubscriptionItem(db, orgId, { ...item, customerId });
+  await db
+    .delete(subscriptionItems)
+    .where(
+      and(
+        eq(subscriptionItems.orgId, orgId),
+        eq(subscriptionItems.source, "stripe"),
+        eq(subscriptionItems.customerId, customerId),
+        sql`starts_with(${subscriptionItems.externalId}, ${`${mapped.stripeId}/`})`,
+        ids.length ? notInArray(subscriptionItems.externalId, ids) : undefined,
+      ),
+    );
+  const values = {
+    stripeCustomerId: mapped.stripeCustomerId,
+    customerId,
+    status: mapped.status,
+    priceIds: mapped.priceIds,
+    productIds: mapped.productIds,
+    usagePriceIds: mapped.usagePriceIds,
+    startedAt: mapped.startedAt,
+    endedAt: mapped.endedAt,
+    syncedAt: new Date(),
+  };
+  await db
+    .insert(stripeSubscriptions)
+    .values({ orgId, stripeId: mapped.stripeId, ...values })
+    .onConflictDoUpdate({
+      target: [stripeSubscriptions.orgId, stripeSubscriptions.stripeId],
+      set: values,
+    });
+  return ids;
+}
+
+/** Removes Stripe rows of subscriptions the customer no longer has (Stripe lists every status). */
+export async function removeOtherSubscriptions(
+  db: Db,
+  {
+    orgId,
+    customerId,
+    stripeCustomerId,
+    keep,
+  }: {
+    orgId: string;
+    customerId: string;
+    stripeCustomerId: string;
+    keep: { subscriptionIds: string[]; itemIds: string[] };
+  },
+) {
+  await db
+    .delete(subscriptionItems)
+    .where(
+      and(
+        eq(subscriptionItems.orgId, orgId),
+        eq(subscriptionItems.source, "stripe"),
+        eq(subscriptionItems.customerId, customerId),
+        keep.itemIds.length ? notInArray(subscriptionItems.externalId, keep.itemIds) : undefined,
+      ),
+    );
+  await db
+    .delete(stripeSubscriptions)
+    .where(
+      and(
+        eq(stripeSubscriptions.orgId, orgId),
+        eq(stripeSubscriptions.stripeCustomerId, stripeCustomerId),
+        keep.subscriptionIds.length
+          ? notInArray(stripeSubscriptions.stripeId, keep.subscriptionIds)
+          : undefined,
+      ),
+    );
+}
+
+/** A customer deleted in Stripe: its open Stripe items end today (history stays). */
+export async function endOpenItems(
+  db: Db,
+  { orgId, customerId, today }: { orgId: string; customerId: string; today: string },
+) {
+  const open = await db
+    .select({ id: subscriptionItems.id, startDate: subscriptionItems.startDate })
+    .from(subscriptionItems)
+    .where(
+      and(
+        eq(subscriptionItems.orgId, orgId),
+        eq(subscriptionItems.source, "stripe"),
+        eq(subscriptionItems.customerId, customerId),
+        or(isNull(subscriptionItems.endDate), sql`${subscriptionItems.endDate} > ${today}`),
+      ),
+    );
+  for (const item of open) {
+    if (item.startDate > today) {
+      await db
+        .delete(subscriptionItems)
+        .where(and(eq(subscriptionItems.orgId, orgId), eq(subscriptionItems.id, item.id)));
+    } else await endSubscriptionItem(db, { orgId, itemId: item.id, endDate: today });
+  }
+}
+
+const isMetered = (p: SPrice | null | undefined) => (p?.recurring?.usage_type ?? p?.usage_type) === "metered";
+
+/** Upserts invoices; lines of metered prices are usage revenue (known by the line's price or by id). */
+export async function upsertInvoices(db: Db, orgId: string, invoices: SInvoice[]) {
+  if (!invoices.length) return;
+  const known = await db
+    .select({ ids: stripeSubscriptions.usagePriceIds })
+    .from(stripeSubscriptions)
+    .where(
+      and(eq(stripeSubscriptions.orgId, orgId), sql`cardinality(${stripeSubscriptions.usagePriceIds}) > 0`),
+    );
+  const metered = new Set(known.flatMap((r) => r.ids));
+  for (const inv of invoices) {
+    let usage = 0;
+    for (const line of inv.lines?.data ?? []) {
+      const price = line.price ?? line.plan;
+      const priceId = price?.id ?? line.pricing?.price_details?.price ?? null;
+      if (isMetered(price) || (priceId && metered.has(priceId))) usage += line.amount ?? 0;
+    }
+    const values = {
+      stripeCustomerId: refId(inv.customer),
+      status: inv.status ?? null,
+      currency: inv.currency.toUpperCase(),
+      subtotal: inv.subtotal_excluding_tax ?? inv.subtotal ?? 0,
+      amountPaid: inv.amount_paid ?? 0,
+      usageAmount: usage,
+      attemptCount: inv.attempt_count ?? 0,
+      createdAt: new Date(inv.created * 1000),
+    };
+    await db
+      .insert(stripeInvoices)
+      .values({ orgId, stripeId: inv.id, ...values })
+      .onConflictDoUpdate({ target: [stripeInvoices.orgId, stripeInvoices.stripeId], set: values });
+  }
+}
+
+/** Stripe customers whose subscriptions use one of these prices or products (price/product events). */
+export async function customersUsing(
+  db: Db,
+  orgId: string,
+  { priceId, productId }: { priceId?: string; productId?: string },
+) {
+  const rows = await db
+    .selectDistinct({ id: stripeSubscriptions.stripeCustomerId })
+    .from(stripeSubscriptions)
+    .where(
+      and(
+        eq(stripeSubscriptions.orgId, orgId),
+        priceId ? sql`${priceId} = ANY(${stripeSubscriptions.priceIds})` : undefined,
+        productId ? sql`${productId} = ANY(${stripeSubscriptions.productIds})` : undefined,
+      ),
+    );
+  return rows.map((r) => r.id);
+}
+
+export async function recordSyncResult(
+  db: Db,
+  { orgId, stripeCustomerId, error }: { orgId: string; stripeCustomerId: string; error: string | null },
+) {
+  await db
+    .insert(stripeCustomers)
+    .values({ orgId, stripeId: stripeCustomerId, syncedAt: new Date(), syncError: error })
+    .onConflictDoUpdate({
+      target: [stripeCustomers.orgId, stripeCustomers.stripeId],
+      set: { syncedAt: new Date(), syncError: error },
+    });
+}

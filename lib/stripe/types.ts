@@ -1,0 +1,118 @@
+/*
+ * The parts of Stripe objects the mapping reads, loose enough for every API version we meet: the SDK's
+ * pinned version (discounts[], `discount.source.coupon`, periods on items) and older payloads still sent
+ * by accounts on older versions (`discount`, `discount.coupon`, `plan.amount`, periods on the subscription).
+ */
+
+export type StripeRef<T> = string | T | null | undefined;
+
+export type SCoupon = {
+  id: string;
+  object?: "coupon";
+  percent_off?: number | null;
+  amount_off?: number | null;
+  currency?: string | null;
+  duration?: "once" | "repeating" | "forever" | string;
+  duration_in_months?: number | null;
+  applies_to?: { products?: string[] } | null;
+};
+
+export type SDiscount = {
+  id?: string;
+  object?: "discount";
+  /** Older API versions. */
+  coupon?: StripeRef<SCoupon>;
+  /** API 2025-03-31 and later. */
+  source?: { type?: string; coupon?: StripeRef<SCoupon> } | null;
+  start?: number | null;
+  end?: number | null;
+};
+
+export type STaxRate = { id?: string; percentage?: number | null; inclusive?: boolean | null };
+
+export type SPrice = {
+  id: string;
+  object?: "price" | "plan";
+  type?: "recurring" | "one_time" | string;
+  currency: string;
+  unit_amount?: number | null;
+  unit_amount_decimal?: string | null;
+  /** Plans and old prices. */
+  amount?: number | null;
+  amount_decimal?: string | null;
+  nickname?: string | null;
+  product?: StripeRef<{ id: string; name?: string | null }>;
+  recurring?: { interval: string; interval_count?: number | null; usage_type?: string | null } | null;
+  interval?: string | null;
+  interval_count?: number | null;
+  usage_type?: string | null;
+  tax_behavior?: string | null;
+};
+
+export type SSubscriptionItem = {
+  id: string;
+  created?: number | null;
+  quantity?: number | null;
+  price?: SPrice | null;
+  plan?: SPrice | null;
+  discounts?: StripeRef<SDiscount>[] | null;
+  tax_rates?: StripeRef<STaxRate>[] | null;
+  current_period_start?: number | null;
+  current_period_end?: number | null;
+};
+
+export type SSubscription = {
+  id: string;
+  object?: "subscription";
+  customer: StripeRef<{ id: string }>;
+  status: string;
+  created?: number | null;
+  start_date?: number | null;
+  start?: number | null;
+  ended_at?: number | null;
+  cancel_at?: number | null;
+  canceled_at?: number | null;
+  cancel_at_period_end?: boolean | null;
+  trial_start?: number | null;
+  trial_end?: number | null;
+  current_period_start?: number | null;
+  current_period_end?: number | null;
+  pause_collection?: { behavior?: string; resumes_at?: number | null } | null;
+  discount?: SDiscount | null;
+  discounts?: StripeRef<SDiscount>[] | null;
+  default_tax_rates?: StripeRef<STaxRate>[] | null;
+  items: { data: SSubscriptionItem[]; has_more?: boolean };
+};
+
+export type SCustomer = {
+  id: string;
+  object?: "customer";
+  deleted?: boolean;
+  name?: string | null;
+  email?: string | null;
+  description?: string | null;
+  address?: { country?: string | null } | null;
+};
+
+export type SInvoiceLine = {
+  amount?: number | null;
+  price?: SPrice | null;
+  plan?: SPrice | null;
+  pricing?: { price_details?: { price?: string | null } | null } | null;
+};
+
+export type SInvoice = {
+  id: string;
+  customer?: StripeRef<{ id: string }>;
+  status?: string | null;
+  currency: string;
+  subtotal?: number | null;
+  subtotal_excluding_tax?: number | null;
+  amount_paid?: number | null;
+  attempt_count?: number | null;
+  created: number;
+  lines?: { data: SInvoiceLine[] } | null;
+};
+
+export const refId = (ref: StripeRef<{ id: string }>): string | null =>
+  ref == null ? null : typeof ref === "string" ? ref : ref.id;
