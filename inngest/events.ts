@@ -13,10 +13,10 @@ export const pingRequested = eventType("meridian/ping", {
   schema: z.object({ orgId: z.uuid().optional() }),
 });
 
-// Later issues add their events here, e.g.
-// export const importRequested = eventType("upload/import.requested", {
-//   schema: z.object({ orgId: z.uuid(), uploadId: z.uuid() }),
-// });
+/** Import a queued upload, or continue an interrupted import (lib/uploads/import.ts). */
+export const uploadImportRequested = eventType("uploads/import.requested", {
+  schema: z.object({ orgId: z.uuid(), uploadId: z.uuid() }),
+});
 
 /** Re-read one Stripe customer's subscriptions and rewrite its items (lib/stripe/sync.ts). */
 export const stripeCustomerSyncRequested = eventType("stripe/customer.sync.requested", {
@@ -39,6 +39,7 @@ export const appEvents = [
   revenueRefreshRequested,
   stripeCustomerSyncRequested,
   stripeBackfillRequested,
+  uploadImportRequested,
 ] as const;
 
 export type AnyEventType = EventType<string, StandardSchemaV1<Record<string, unknown>> | undefined>;

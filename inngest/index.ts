@@ -3,6 +3,7 @@ import { env } from "@/lib/env";
 import { inngest } from "./client";
 import type { Job } from "./define-job";
 import { type AppEvent, validateAppEvents } from "./events";
+import { importUploadJob } from "./functions/import-upload";
 import { ping } from "./functions/ping";
 import { revenueRefresh, revenueRefreshNightly } from "./functions/revenue-refresh";
 import { stripeBackfill } from "./functions/stripe-backfill";
@@ -17,6 +18,7 @@ export const jobs: readonly Job[] = [
   revenueRefreshNightly,
   stripeSyncCustomer,
   stripeBackfill,
+  importUploadJob,
 ];
 export const functions = jobs.map((job) => job.fn);
 

@@ -14,9 +14,14 @@ export async function bootstrap(): Promise<void> {
   await migrateDb(handle);
   // The demo org exists only on the embedded database, never on a Postgres server.
   const seedDemoOrg = e.embedded && e.MERIDIAN_SEED_DEMO !== "0";
-  if (seedDemoOrg) await seedDemo(handle.db);
+  const demo = seedDemoOrg ? await seedDemo(handle.db) : { created: false as const };
   const { sendEvent, startJobs } = await import("@/inngest");
   await startJobs();
+  if (demo.created) {
+    // The demo org starts with the sample subscriptions, imported in the background like any upload.
+    const { queueSampleData } = await import("@/lib/uploads/sample");
+    await queueSampleData(handle.db, { orgId: demo.orgId, userId: demo.userId });
+  }
   // Derived revenue missing (an upgrade) or ending before this month: rebuilt in the background.
   const { orgsNeedingRebuild } = await import("@/lib/metrics/derive");
   if ((await orgsNeedingRebuild(handle.db)).length) {

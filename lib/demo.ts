@@ -11,8 +11,13 @@ export const DEMO = {
   orgName: "Demo Company",
 } as const;
 
-/** Seeds the demo org and its owner if missing; safe to run on every start. Embedded mode only. */
-export async function seedDemo(db: Db): Promise<{ created: boolean }> {
+/**
+ * Seeds the demo org and its owner if missing; safe to run on every start. Embedded mode only. The
+ * caller imports the sample data into a new demo org once the jobs run (lib/uploads/sample.ts).
+ */
+export async function seedDemo(
+  db: Db,
+): Promise<{ created: false } | { created: true; orgId: string; userId: string }> {
   const [existing] = await db
     .select({ id: organizations.id })
     .from(organizations)
@@ -21,12 +26,12 @@ export async function seedDemo(db: Db): Promise<{ created: boolean }> {
   const user =
     (await findUserByEmail(db, DEMO.email)) ??
     (await createUser(db, { email: DEMO.email, password: DEMO.password, name: "Demo Owner" }));
-  await createOrganization(db, {
+  const org = await createOrganization(db, {
     name: DEMO.orgName,
     slug: DEMO.orgSlug,
     currency: "USD",
     timezone: "UTC",
     ownerUserId: user.id,
   });
-  return { created: true };
+  return { created: true, orgId: org.id, userId: user.id };
 }

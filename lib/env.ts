@@ -31,6 +31,8 @@ export const ZEnv = z
     INNGEST_DEV: flag,
     /** `0` skips the demo org in embedded mode (it is never seeded on a Postgres server). */
     MERIDIAN_SEED_DEMO: z.enum(["", "0", "1"]).optional(),
+    /** Largest CSV upload accepted, in MB (1 MB = 1,048,576 bytes); larger files are refused with 413. */
+    MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(10_240).default(200),
     /** Base URL of the Stripe API (tests point it at a local fake); unset: api.stripe.com. */
     STRIPE_API_BASE: optional.pipe(z.url({ protocol: /^https?$/ }).optional()),
     /** 32 bytes, base64 or hex: encrypts Stripe keys at rest. Embedded mode generates one if unset. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDate, formatDateTime } from "./format";
+import { formatBytes, formatDate, formatDateTime } from "./format";
 
 describe("format", () => {
   it("formats in UTC", () => {
@@ -7,5 +7,12 @@ describe("format", () => {
     expect(formatDate(d)).toBe("2026-03-06");
     expect(formatDateTime(d)).toBe("2026-03-06 01:30:09");
     expect(formatDateTime(null)).toBe("—");
+  });
+
+  it("formats byte counts in decimal units", () => {
+    expect(formatBytes(999)).toBe("999 B");
+    expect(formatBytes(3_400)).toBe("3.4 kB");
+    expect(formatBytes(200_000_000)).toBe("200.0 MB");
+    expect(formatBytes(1_500_000_000)).toBe("1.5 GB");
   });
 });

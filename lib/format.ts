@@ -7,3 +7,16 @@ export function formatDate(d: Date): string {
 export function formatDateTime(d: Date | null | undefined): string {
   return d ? d.toISOString().slice(0, 19).replace("T", " ") : "—";
 }
+
+/** A byte count for people: "512 B", "3.4 kB", "12.0 MB" (decimal units, as file managers show). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ["kB", "MB", "GB"];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}

@@ -4,6 +4,7 @@ import type { Role } from "@/db/schema";
 export const MODULES: { href: string; label: string; minRole: Role }[] = [
   { href: "", label: "Home", minRole: "viewer" },
   { href: "/customers", label: "Customers", minRole: "viewer" },
+  { href: "/uploads", label: "Uploads", minRole: "viewer" },
   { href: "/settings", label: "Settings", minRole: "admin" },
 ];
 

@@ -6,6 +6,7 @@ import { itemMrrOnSql, pastDueChurnAfterDays } from "@/lib/metrics/derive";
 import {
   type AnyFilters,
   addMonths,
+  derivedThrough,
   monthDate,
   movementsInMonthSql,
   mrrAtSql,
@@ -37,8 +38,9 @@ export async function getTopCustomers(
   db: Db,
   { orgId, month, limit, filters }: { orgId: string; month: string; limit: number; filters?: AnyFilters },
 ): Promise<TopCustomer[]> {
-  const f = await resolveFilters(db, orgId, filters);
+  const [f, through] = await Promise.all([resolveFilters(db, orgId, filters), derivedThrough(db, orgId)]);
   const planFilter = f.plans.length ? sql`AND pc.plan_id IN ${planIds(orgId, f.plans)}` : sql``;
+  const latest = through !== null && month >= through;
   const rows = await queryRows<{
     customer_id: string;
     external_id: string;
@@ -50,7 +52,7 @@ export async function getTopCustomers(
     db,
     sql`
     WITH top AS (
-      SELECT m.customer_id, m.mrr FROM (${mrrAtSql(orgId, f, month)}) m
+      SELECT m.customer_id, m.mrr FROM (${mrrAtSql(orgId, f, month, { latest })}) m
       ORDER BY m.mrr DESC, m.customer_id LIMIT ${Math.max(0, Math.floor(limit))})
     SELECT t.customer_id, c.external_id, c.name, t.mrr,
       (SELECT to_char(h.month, 'YYYY-MM') FROM customer_movements h

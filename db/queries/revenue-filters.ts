@@ -178,13 +178,19 @@ export function movementsInMonthSql(orgId: string, f: SqlFilters, month: string)
 
 /**
  * (customer_id, mrr): MRR-3 at the end of `month` per customer under the filters, MRR > 0 only: the
- * customer's last movement at or before the month, if it still holds then.
+ * customer's last movement at or before the month, if it still holds then. `latest`: `month` is at or
+ * after the last month the derived tables cover.
  */
-export function mrrAtSql(orgId: string, f: SqlFilters, month: string): SQL {
+export function mrrAtSql(orgId: string, f: SqlFilters, month: string, { latest = false } = {}): SQL {
   const m = sql`${monthDate(month)}::date`;
+  // At or after the last derived month, every customer's last movement still holds (and the stored
+  // table has an index of exactly those).
+  const holds = latest
+    ? sql`mv.next_month IS NULL`
+    : sql`mv.month <= ${m} AND (mv.next_month IS NULL OR mv.next_month > ${m})`;
   return sql`
     SELECT mv.customer_id, mv.mrr_after AS mrr FROM (${movementsSql(orgId, f)}) mv
-    WHERE mv.month <= ${m} AND (mv.next_month IS NULL OR mv.next_month > ${m}) AND mv.mrr_after > 0`;
+    WHERE ${holds} AND mv.mrr_after > 0`;
 }
 
 /** The month a report shows when none is named: the current month, or the last one with data if earlier. */

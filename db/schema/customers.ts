@@ -18,12 +18,15 @@ export const customers = pgTable(
     industry: text("industry"),
     segment: text("segment"),
     tags: text("tags").array().notNull().default([]),
+    /** The upload that created the customer (CSV); undo deletes it when nothing else references it. */
+    sourceUploadId: uuid("source_upload_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("customers_org_external_idx").on(t.orgId, t.externalId),
     index("customers_org_name_idx").on(t.orgId, t.name),
+    index("customers_upload_idx").on(t.sourceUploadId),
   ],
 );
 

@@ -11,4 +11,5 @@ export * from "./plans";
 export * from "./revenue-derived";
 export * from "./stripe";
 export * from "./subscription-items";
+export * from "./uploads";
 export * from "./users";

@@ -11,6 +11,8 @@ export const plans = pgTable(
     /** The plan's code in the source system, or its name when the source has no code; unique per org. */
     externalId: text("external_id").notNull(),
     name: text("name").notNull(),
+    /** The upload that created the plan (CSV); undo deletes it when no item uses it. */
+    sourceUploadId: uuid("source_upload_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("plans_org_external_idx").on(t.orgId, t.externalId)],

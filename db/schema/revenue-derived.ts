@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, date, index, pgEnum, pgTable, primaryKey, timestamp, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 
@@ -27,10 +28,9 @@ export const customerPlanChanges = pgTable(
     month: date("month").notNull(),
     delta: bigint("delta", { mode: "number" }).notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.orgId, t.customerId, t.planId, t.month] }),
-    index("customer_plan_changes_plan_idx").on(t.orgId, t.planId),
-  ],
+  // One row per (customer, plan, month) by construction; no unique index: at a million rows each index
+  // costs a rebuild seconds, and this one serves every lookup (a customer's rows, an org's rows).
+  (t) => [index("customer_plan_changes_customer_idx").on(t.orgId, t.customerId)],
 );
 
 export const MOVEMENT_KINDS = ["new", "expansion", "reactivation", "contraction", "churn"] as const;
@@ -55,10 +55,12 @@ export const customerMovements = pgTable(
     mrrAfter: bigint("mrr_after", { mode: "number" }).notNull(),
     nextMonth: date("next_month"),
   },
+  // One row per (customer, month) by construction (see customer_plan_changes on unique indexes). The
+  // partial index holds each customer's last movement: its MRR now, for the largest customers.
   (t) => [
-    primaryKey({ columns: [t.orgId, t.customerId, t.month] }),
-    index("customer_movements_month_idx").on(t.orgId, t.month, t.kind),
-    index("customer_movements_next_idx").on(t.orgId, t.nextMonth),
+    index("customer_movements_customer_idx").on(t.orgId, t.customerId),
+    index("customer_movements_month_idx").on(t.orgId, t.month),
+    index("customer_movements_latest_idx").on(t.orgId, t.mrrAfter).where(sql`${t.nextMonth} IS NULL`),
   ],
 );
 

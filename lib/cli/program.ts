@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { registerApiKeyCommands } from "./commands/apikey";
 import { registerDbCommands } from "./commands/db";
+import { registerImportCommands } from "./commands/import";
 import { registerMetricsCommands } from "./commands/metrics";
 import { registerOrgCommands } from "./commands/org";
 import { registerUserCommands } from "./commands/user";
@@ -14,6 +15,7 @@ const COMMAND_MODULES: ((program: Command, ctx: CliContext) => void)[] = [
   registerOrgCommands,
   registerApiKeyCommands,
   registerMetricsCommands,
+  registerImportCommands,
 ];
 
 const USAGE_EXIT_CODE = 2;

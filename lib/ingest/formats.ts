@@ -46,10 +46,17 @@ export function decideFormats<T extends TMappedColumn>(
   choices: TFormatChoices = {},
 ): { mapping: T[]; warnings: TFormatWarning[] } {
   const warnings: TFormatWarning[] = [];
+  const valuesOf = (column: T) => rows.map((r) => r[column.index] ?? "").filter((v) => !isBlank(v));
+  // A file writes all its dates one way: a column whose dates cannot tell (every day ≤ 12) reads them as
+  // the first column that can tell does.
+  const fileOrder = mapping
+    .filter((c) => c.field && fieldDef(kind, c.field)?.type === "date")
+    .map((c) => ({ header: c.header, decision: decideDateOrder(valuesOf(c)) }))
+    .find((c) => c.decision.order !== "ambiguous");
   const decided = mapping.map((column) => {
     const type = column.field ? fieldDef(kind, column.field)?.type : undefined;
     if (!type || !["date", "money", "percent"].includes(type)) return column;
-    const values = rows.map((r) => r[column.index] ?? "").filter((v) => !isBlank(v));
+    const values = valuesOf(column);
     const name = `'${column.header.trim()}'`;
     const format: TColumnFormat = { ...column.format };
     if (type === "date") {
@@ -69,6 +76,8 @@ export function decideFormats<T extends TMappedColumn>(
               "so the others will be rejected",
           });
         }
+      } else if (fileOrder && fileOrder.decision.order !== "ambiguous") {
+        format.dateOrder = fileOrder.decision.order;
       } else {
         format.dateOrder = "mdy";
         if (d.undecided > 0) {

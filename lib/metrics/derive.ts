@@ -125,25 +125,28 @@ export function planChangesSelect(orgId: string, through: string, pastDue: numbe
     ),
     excluded AS (
       -- [a, b): the months at whose end a trial, pause or old-enough past-due period zeroes the item.
-      SELECT l.id, greatest(l.lo, ${excludedFrom}) AS a,
+      SELECT l.id, l.customer_id, l.plan_id, l.mrr, greatest(l.lo, ${excludedFrom}) AS a,
         least(l.hi, coalesce(${month(sql`p.end_date`)}, ${after})) AS b
       FROM subscription_item_periods p JOIN live l ON l.id = p.item_id
       WHERE p.org_id = ${orgId} AND p.kind IN ${kinds}
     ),
     ordered AS (
-      SELECT id, a, b, max(b) OVER (PARTITION BY id ORDER BY a, b ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
+      SELECT *, max(b) OVER (PARTITION BY id ORDER BY a, b ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
       FROM excluded WHERE a < b
     ),
     islands AS (
-      SELECT id, a, b, sum(CASE WHEN reach IS NULL OR a > reach THEN 1 ELSE 0 END) OVER (PARTITION BY id ORDER BY a, b) AS island
+      SELECT *, sum(CASE WHEN reach IS NULL OR a > reach THEN 1 ELSE 0 END) OVER (PARTITION BY id ORDER BY a, b) AS island
       FROM ordered
     ),
-    merged AS (SELECT id, min(a) AS a, max(b) AS b FROM islands GROUP BY id, island),
+    merged AS (
+      SELECT customer_id, plan_id, mrr, min(a) AS a, max(b) AS b FROM islands
+      GROUP BY id, island, customer_id, plan_id, mrr
+    ),
     deltas AS (
       SELECT customer_id, plan_id, lo AS month, mrr AS delta FROM live
       UNION ALL SELECT customer_id, plan_id, hi, -mrr FROM live WHERE hi < ${after}
-      UNION ALL SELECT l.customer_id, l.plan_id, m.a, -l.mrr FROM merged m JOIN live l ON l.id = m.id
-      UNION ALL SELECT l.customer_id, l.plan_id, m.b, l.mrr FROM merged m JOIN live l ON l.id = m.id WHERE m.b < ${after}
+      UNION ALL SELECT customer_id, plan_id, a, -mrr FROM merged
+      UNION ALL SELECT customer_id, plan_id, b, mrr FROM merged WHERE b < ${after}
     )
     SELECT customer_id, plan_id, month, sum(delta)::bigint AS delta FROM deltas
     GROUP BY customer_id, plan_id, month HAVING sum(delta) <> 0
@@ -226,10 +229,12 @@ export function retentionChangesSql(mv: SQL, through: string): SQL {
       SELECT customer_id, (month + interval '12 months')::date, 0::bigint, (mrr_after - mrr_before) FROM v
       WHERE month <= (${through}::date - interval '12 months')::date
     ),
-    pts AS (SELECT customer_id, month, sum(d_cur) AS d_cur, sum(d_base) AS d_base FROM ev GROUP BY customer_id, month),
+    -- A customer can have two events in one month (its own change and the one 12 months before): the
+    -- running sums treat them as peers, so both rows see the month's final pair and the second one's
+    -- difference is 0. No grouping needed.
     run AS (
       SELECT customer_id, month, sum(d_base) OVER w AS base, sum(d_cur) OVER w AS cur
-      FROM pts WINDOW w AS (PARTITION BY customer_id ORDER BY month)
+      FROM ev WINDOW w AS (PARTITION BY customer_id ORDER BY month)
     ),
     val AS (
       SELECT customer_id, month, base, CASE WHEN base > 0 THEN cur ELSE 0 END AS cur, least(base, cur) AS kept
@@ -244,16 +249,15 @@ export function retentionChangesSql(mv: SQL, through: string): SQL {
     FROM diff GROUP BY month`;
 }
 
-/** Adds `sign` × the org sums of these customers' stored movements (all customers: null). */
-async function addOrgSums(db: Db, orgId: string, through: string, sign: 1 | -1, only: SQL): Promise<void> {
-  const mv = sql`SELECT customer_id, month, kind, mrr_before, mrr_after FROM customer_movements
-    WHERE org_id = ${orgId} ${only}`;
+/** The three INSERTs that add `sign` × the org sums of a MOV-1 relation to the org's sum tables. */
+function orgSumsInserts(orgId: string, through: string, sign: 1 | -1, mv: SQL): SQL[] {
   const s = sql.raw(String(sign));
   const add = (columns: string[]) => sql.raw(columns.map((c) => `${c} = EXCLUDED.${c} + t.${c}`).join(", "));
-  await db.execute(sql`
+  return [
+    sql`
     INSERT INTO revenue_monthly AS t (org_id, month, new, expansion, reactivation, contraction, churn,
       new_customers, reactivated_customers, churned_customers)
-    SELECT ${orgId}, x.month, ${s} * x.new, ${s} * x.expansion, ${s} * x.reactivation, ${s} * x.contraction,
+    SELECT ${orgId}::uuid, x.month, ${s} * x.new, ${s} * x.expansion, ${s} * x.reactivation, ${s} * x.contraction,
       ${s} * x.churn, ${s} * x.new_customers, ${s} * x.reactivated_customers, ${s} * x.churned_customers
     FROM (${monthlySumsSql(mv)}) x
     ON CONFLICT (org_id, month) DO UPDATE SET ${add([
@@ -265,15 +269,23 @@ async function addOrgSums(db: Db, orgId: string, through: string, sign: 1 | -1, 
       "new_customers",
       "reactivated_customers",
       "churned_customers",
-    ])}`);
-  await db.execute(sql`
+    ])}`,
+    sql`
     INSERT INTO revenue_cohorts AS t (org_id, cohort, month, logos, mrr)
-    SELECT ${orgId}, cohort, month, ${s} * logos, ${s} * mrr FROM (${cohortChangesSql(mv)}) x
-    ON CONFLICT (org_id, cohort, month) DO UPDATE SET ${add(["logos", "mrr"])}`);
-  await db.execute(sql`
+    SELECT ${orgId}::uuid, cohort, month, ${s} * logos, ${s} * mrr FROM (${cohortChangesSql(mv)}) x
+    ON CONFLICT (org_id, cohort, month) DO UPDATE SET ${add(["logos", "mrr"])}`,
+    sql`
     INSERT INTO revenue_retention AS t (org_id, month, base, current, retained)
-    SELECT ${orgId}, month, ${s} * base, ${s} * current, ${s} * retained FROM (${retentionChangesSql(mv, through)}) x
-    ON CONFLICT (org_id, month) DO UPDATE SET ${add(["base", "current", "retained"])}`);
+    SELECT ${orgId}::uuid, month, ${s} * base, ${s} * current, ${s} * retained FROM (${retentionChangesSql(mv, through)}) x
+    ON CONFLICT (org_id, month) DO UPDATE SET ${add(["base", "current", "retained"])}`,
+  ];
+}
+
+/** Takes these customers' stored movements out of the org sums (before they are recomputed). */
+async function subtractOrgSums(db: Db, orgId: string, through: string, only: SQL): Promise<void> {
+  const mv = sql`SELECT customer_id, month, kind, mrr_before, mrr_after FROM customer_movements
+    WHERE org_id = ${orgId} ${only}`;
+  for (const statement of orgSumsInserts(orgId, through, -1, mv)) await db.execute(statement);
 }
 
 /** Removes the org-sum rows an update left at zero, so the tables hold what a rebuild would write. */
@@ -287,7 +299,10 @@ async function dropEmptyOrgSums(db: Db, orgId: string): Promise<void> {
   );
 }
 
-/** Recomputes the per-customer tables of these customers (all: null). The caller handles the org sums. */
+/**
+ * Recomputes the per-customer tables of these customers (all: null) and adds their new movements to the
+ * org sums, in one statement: each stage reads the rows the one before it wrote, not the tables.
+ */
 async function deriveCustomers(
   db: Db,
   orgId: string,
@@ -298,16 +313,39 @@ async function deriveCustomers(
   const only = (column: string) => customerFilter(column, customerIds);
   await db.execute(sql`DELETE FROM customer_movements WHERE org_id = ${orgId} ${only("customer_id")}`);
   await db.execute(sql`DELETE FROM customer_plan_changes WHERE org_id = ${orgId} ${only("customer_id")}`);
-  await db.execute(sql`
-    INSERT INTO customer_plan_changes (org_id, customer_id, plan_id, month, delta)
-    SELECT ${orgId}, customer_id, plan_id, month, delta
-    FROM (${planChangesSelect(orgId, through, pastDue, only("i.customer_id"))}) ch`);
-  await db.execute(sql`
-    INSERT INTO customer_movements (org_id, customer_id, month, kind, mrr_before, mrr_after, next_month)
-    SELECT ${orgId}, customer_id, month, kind, mrr_before, mrr_after, next_month
-    FROM (${movementsFromChangesSql(
-      sql`SELECT customer_id, month, delta FROM customer_plan_changes WHERE org_id = ${orgId} ${only("customer_id")}`,
-    )}) mv`);
+  await db.execute(deriveStatement(orgId, through, pastDue, customerIds));
+}
+
+/** deriveCustomers's one statement (exported for EXPLAIN in benchmarks). */
+export function deriveStatement(
+  orgId: string,
+  through: string,
+  pastDue: number | null,
+  customerIds: readonly string[] | null,
+): SQL {
+  const [monthly, cohorts, retention] = orgSumsInserts(
+    orgId,
+    through,
+    1,
+    sql`SELECT customer_id, month, kind, mrr_before, mrr_after FROM mv`,
+  );
+  return sql`
+    WITH pc AS (
+      INSERT INTO customer_plan_changes (org_id, customer_id, plan_id, month, delta)
+      SELECT ${orgId}::uuid, customer_id, plan_id, month, delta
+      FROM (${planChangesSelect(orgId, through, pastDue, customerFilter("i.customer_id", customerIds))}) ch
+      RETURNING customer_id, month, delta
+    ),
+    mv AS (
+      INSERT INTO customer_movements (org_id, customer_id, month, kind, mrr_before, mrr_after, next_month)
+      SELECT ${orgId}::uuid, customer_id, month, kind, mrr_before, mrr_after, next_month
+      FROM (${movementsFromChangesSql(sql`SELECT customer_id, month, delta FROM pc`)}) m
+      ORDER BY customer_id, month
+      RETURNING customer_id, month, kind, mrr_before, mrr_after
+    ),
+    monthly AS (${monthly}),
+    cohorts AS (${cohorts})
+    ${retention}`;
 }
 
 const lockOrg = (db: Db, orgId: string) =>
@@ -330,7 +368,6 @@ export async function rebuildRevenue(
       await tx.execute(sql`DELETE FROM ${sql.identifier(table)} WHERE org_id = ${orgId}`);
     }
     await deriveCustomers(tx, orgId, through, null);
-    await addOrgSums(tx, orgId, through, 1, sql``);
     await dropEmptyOrgSums(tx, orgId);
     await tx
       .insert(revenueDerivedState)
@@ -369,9 +406,8 @@ export async function updateRevenueForCustomers(
     if (needed > state.throughMonth)
       return { mode: "rebuild" as const, ...(await rebuildRevenue(tx, orgId, options)) };
     const only = customerFilter("customer_id", ids);
-    await addOrgSums(tx, orgId, state.throughMonth, -1, only);
+    await subtractOrgSums(tx, orgId, state.throughMonth, only);
     await deriveCustomers(tx, orgId, state.throughMonth, ids);
-    await addOrgSums(tx, orgId, state.throughMonth, 1, only);
     await dropEmptyOrgSums(tx, orgId);
     return { mode: "incremental" as const, through: state.throughMonth };
   });

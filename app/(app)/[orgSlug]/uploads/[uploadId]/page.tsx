@@ -1,0 +1,191 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ActionForm } from "@/components/ui/action-form";
+import { Card, PageHeader } from "@/components/ui/card";
+import { Table } from "@/components/ui/table";
+import { AutoRefresh } from "@/components/uploads/auto-refresh";
+import { PreviewMapper } from "@/components/uploads/preview-mapper";
+import { ProgressBar, progressPercent, UploadStatusBadge } from "@/components/uploads/status";
+import { getDb } from "@/db/client";
+import { getUpload, listRejections } from "@/db/queries/uploads";
+import { deleteUploadAction } from "@/lib/actions/delete-upload";
+import { requireOrgPage } from "@/lib/auth/org-context";
+import { formatBytes, formatDateTime } from "@/lib/format";
+import { hasRole } from "@/lib/orgs/roles";
+import { previewUpload } from "@/lib/uploads/plan";
+
+export const metadata: Metadata = { title: "Upload" };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const REJECTIONS_SHOWN = 50;
+const number = (n: number) => n.toLocaleString("en-US");
+
+function seconds(from: Date | null, to: Date | null): string | null {
+  if (!from || !to) return null;
+  return `${((to.getTime() - from.getTime()) / 1000).toFixed(1)} s`;
+}
+
+export default async function UploadPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ orgSlug: string; uploadId: string }>;
+  searchParams: Promise<{ duplicate?: string }>;
+}) {
+  const { orgSlug, uploadId } = await params;
+  const { duplicate } = await searchParams;
+  const { org, role } = await requireOrgPage(orgSlug, "viewer", `/${orgSlug}/uploads/${uploadId}`);
+  if (!UUID.test(uploadId)) notFound();
+  const db = getDb();
+  const upload = await getUpload(db, org.id, uploadId);
+  if (!upload || upload.sha256 === null) notFound();
+  const canWrite = hasRole(role, "member");
+  const running = upload.status === "queued" || upload.status === "importing";
+  const finished = upload.status === "complete" || upload.status === "failed";
+  const rejections = finished ? await listRejections(db, org.id, upload.id, { limit: REJECTIONS_SHOWN }) : [];
+  const preview =
+    upload.status === "uploaded" && canWrite
+      ? await previewUpload(db, {
+          orgId: org.id,
+          uploadId: upload.id,
+          kind: upload.kind ?? undefined,
+          mapping: upload.options.overrides,
+        })
+      : null;
+  const csvHref = `/api/v1/uploads/${upload.id}/rejections.csv?org=${encodeURIComponent(org.slug)}`;
+  const took = seconds(upload.startedAt, upload.finishedAt);
+
+  return (
+    <div className="space-y-6">
+      {running && <AutoRefresh />}
+      <nav className="text-sm">
+        <Link href={`/${org.slug}/uploads`} className="text-indigo-700 underline">
+          ← Uploads
+        </Link>
+      </nav>
+      <PageHeader
+        title={upload.filename}
+        description={
+          <>
+            {formatBytes(upload.sizeBytes)} · uploaded {formatDateTime(upload.createdAt)} UTC ·{" "}
+            <UploadStatusBadge status={upload.status} />
+          </>
+        }
+      />
+      {duplicate === "1" && (
+        <p role="status" className="rounded-md bg-amber-50 p-3 text-sm text-amber-900">
+          You uploaded this exact file before: this is that upload, nothing was stored twice.
+        </p>
+      )}
+
+      {upload.status === "uploaded" &&
+        (preview ? (
+          <PreviewMapper orgSlug={org.slug} uploadId={upload.id} initial={preview} />
+        ) : (
+          <Card>
+            <p className="text-sm text-slate-600">This file has not been imported yet.</p>
+          </Card>
+        ))}
+
+      {(running || finished) && (
+        <Card title={running ? "Importing" : upload.status === "complete" ? "Imported" : "Import failed"}>
+          {running && (
+            <div className="mb-4 max-w-md">
+              <ProgressBar percent={progressPercent(upload)} label={`Import of ${upload.filename}`} />
+            </div>
+          )}
+          {upload.status === "failed" && upload.error && (
+            <p role="alert" className="mb-4 rounded-md bg-red-50 p-3 text-sm text-red-800">
+              {upload.error}
+            </p>
+          )}
+          <dl className="grid grid-cols-2 gap-4 text-sm sm:grid-cols-4">
+            {[
+              ["Rows read", upload.rowsRead],
+              ["Imported", upload.rowsImported],
+              ["Unchanged", upload.rowsUnchanged],
+              ["Rejected", upload.rowsRejected],
+            ].map(([label, value]) => (
+              <div key={label} className="rounded-md bg-slate-50 p-3">
+                <dt className="text-slate-600">{label}</dt>
+                <dd
+                  className="mt-1 text-xl font-semibold tabular-nums text-slate-900"
+                  data-testid={`count-${label}`}
+                >
+                  {number(Number(value))}
+                </dd>
+              </div>
+            ))}
+          </dl>
+          <p className="mt-3 text-xs text-slate-500">
+            {upload.kind ? `Kind: ${upload.kind}. ` : ""}
+            {took ? `Took ${took}. ` : ""}
+            {upload.status === "complete" && (
+              <>
+                The revenue metrics include it now:{" "}
+                <Link href={`/${org.slug}/customers`} className="text-indigo-700 underline">
+                  customers
+                </Link>
+                .
+              </>
+            )}
+          </p>
+        </Card>
+      )}
+
+      {finished && upload.rowsRejected > 0 && (
+        <Card
+          title={`Rejected rows (${number(upload.rowsRejected)})`}
+          description="These rows were not imported. Fix them in the file and upload it again: rows already imported stay as they are."
+        >
+          <p className="mb-3 text-sm">
+            <a href={csvHref} download className="font-medium text-indigo-700 underline">
+              Download all rejected rows (CSV)
+            </a>
+          </p>
+          <Table
+            columns={[
+              { label: "Line", className: "text-right" },
+              { label: "Column" },
+              { label: "Value", className: "hidden sm:table-cell" },
+              { label: "Problem" },
+            ]}
+          >
+            {rejections.map((r, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: rejections are listed in file order and never move
+              <tr key={i}>
+                <td className="py-2 pr-4 text-right tabular-nums">{r.line}</td>
+                <td className="py-2 pr-4">{r.column ?? "—"}</td>
+                <td className="hidden max-w-[12rem] truncate py-2 pr-4 font-mono text-xs sm:table-cell">
+                  {r.value ?? ""}
+                </td>
+                <td className="py-2 pr-4 text-red-800">{r.message}</td>
+              </tr>
+            ))}
+          </Table>
+          {upload.rowsRejected > rejections.length && (
+            <p className="mt-2 text-xs text-slate-500">
+              The first {rejections.length} are shown; the CSV has them all.
+            </p>
+          )}
+        </Card>
+      )}
+
+      {canWrite && !running && (
+        <Card
+          title="Delete this upload"
+          description="Removes the file and everything its import created (its subscription items, and customers nothing else refers to), and updates the metrics. Recorded in the audit log."
+        >
+          <ActionForm
+            action={deleteUploadAction}
+            hidden={{ orgSlug: org.slug, uploadId: upload.id }}
+            submitLabel="Delete upload and undo its import"
+            pendingLabel="Deleting…"
+            submitVariant="danger"
+          />
+        </Card>
+      )}
+    </div>
+  );
+}

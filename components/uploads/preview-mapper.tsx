@@ -1,0 +1,328 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import type { TPreview } from "@/lib/ingest/preview";
+import type { TUploadPreview } from "@/lib/uploads/plan";
+
+type Ok = Extract<TPreview, { ok: true }>;
+type Options = { kind: string; dateOrder: "" | "mdy" | "dmy"; decimal: "" | "." | "," };
+
+const KIND_LABELS: Record<string, string> = { subscriptions: "Subscriptions", customers: "Customers" };
+const DELIMITERS: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe" };
+
+/** Turns a canonical value (a date string, an interval object, …) into short text for the sample table. */
+function show(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "object") {
+    const v = value as Record<string, unknown>;
+    if ("unit" in v && "count" in v) return `${v.count} ${v.unit}${v.count === 1 ? "" : "s"}`;
+    if ("decimal" in v) return `${v.currency ?? ""} ${v.decimal}`.trim();
+    return JSON.stringify(value);
+  }
+  return String(value);
+}
+
+/**
+ * The preview step: what was detected (encoding, delimiter, header, kind), the column → field mapping
+ * with confidences that the user can change, the problems found and 20 normalised sample rows. Every
+ * change asks the server for a fresh preview; "Import" queues the import with the mapping shown.
+ */
+export function PreviewMapper({
+  orgSlug,
+  uploadId,
+  initial,
+}: {
+  orgSlug: string;
+  uploadId: string;
+  initial: TUploadPreview;
+}) {
+  const router = useRouter();
+  const [preview, setPreview] = useState<TUploadPreview>(initial);
+  const [overrides, setOverrides] = useState<Record<string, string | null>>({});
+  const [options, setOptions] = useState<Options>({
+    kind: initial.ok ? initial.kind : "subscriptions",
+    dateOrder: "",
+    decimal: "",
+  });
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+  const [importing, setImporting] = useState(false);
+  const api = (path: string) => `/api/v1/uploads${path}?org=${encodeURIComponent(orgSlug)}`;
+
+  function body(nextOverrides: Record<string, string | null>, next: Options) {
+    return {
+      upload_id: uploadId,
+      kind: next.kind,
+      mapping: nextOverrides,
+      ...(next.dateOrder ? { date_order: next.dateOrder } : {}),
+      ...(next.decimal ? { decimal: next.decimal } : {}),
+    };
+  }
+
+  function refresh(nextOverrides: Record<string, string | null>, next: Options) {
+    setOverrides(nextOverrides);
+    setOptions(next);
+    setError(null);
+    startTransition(async () => {
+      const response = await fetch(api("/preview"), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body(nextOverrides, next)),
+      });
+      const json = await response.json().catch(() => null);
+      if (!response.ok) setError(json?.error ?? `The preview failed (HTTP ${response.status}).`);
+      else setPreview(json as TUploadPreview);
+    });
+  }
+
+  async function startImport() {
+    setImporting(true);
+    setError(null);
+    const { upload_id: _, ...rest } = body(overrides, options);
+    const response = await fetch(api(`/${uploadId}/import`), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(rest),
+    });
+    if (!response.ok) {
+      const json = await response.json().catch(() => null);
+      setError(json?.error ?? `The import could not start (HTTP ${response.status}).`);
+      setImporting(false);
+      return;
+    }
+    router.refresh();
+  }
+
+  if (!preview.ok) {
+    return (
+      <p role="alert" className="rounded-md bg-red-50 p-4 text-sm text-red-800">
+        {preview.error.message}
+      </p>
+    );
+  }
+  const p: Ok = preview;
+  const errors = p.problems.filter((x) => x.severity === "error");
+  const warnings = p.problems.filter((x) => x.severity === "warning");
+  const mappedFields = p.mapping.filter((m) => m.field).map((m) => m.field as string);
+  const select =
+    "block w-full rounded-md border-0 py-1.5 pl-2 pr-8 text-sm text-slate-900 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600";
+
+  return (
+    <div className="space-y-6" aria-busy={pending}>
+      <section aria-labelledby="detected" className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
+        <h2 id="detected" className="text-base font-semibold text-slate-900">
+          What we found
+        </h2>
+        <p className="mt-1 text-sm text-slate-600">
+          {p.encoding.name.toUpperCase()}
+          {p.encoding.bom ? " with BOM" : ""}, {DELIMITERS[p.delimiter] ?? p.delimiter}-separated,{" "}
+          {p.headerLine ? `header on line ${p.headerLine}` : "no header row"}; {p.rowsSampled} rows checked
+          {p.truncated ? " (the first ones; the import reads them all)" : ""}. {p.kindReason}
+        </p>
+        <div className="mt-4 grid gap-4 sm:grid-cols-3">
+          <label className="text-sm font-medium text-slate-800">
+            The file holds
+            <select
+              className={`mt-1 ${select}`}
+              value={options.kind}
+              onChange={(e) => refresh({}, { ...options, kind: e.target.value })}
+            >
+              {Object.entries(KIND_LABELS).map(([k, label]) => (
+                <option key={k} value={k}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="text-sm font-medium text-slate-800">
+            Dates are written
+            <select
+              className={`mt-1 ${select}`}
+              value={options.dateOrder}
+              onChange={(e) =>
+                refresh(overrides, { ...options, dateOrder: e.target.value as Options["dateOrder"] })
+              }
+            >
+              <option value="">as detected</option>
+              <option value="mdy">month first (MM/DD/YYYY)</option>
+              <option value="dmy">day first (DD/MM/YYYY)</option>
+            </select>
+          </label>
+          <label className="text-sm font-medium text-slate-800">
+            Decimal mark
+            <select
+              className={`mt-1 ${select}`}
+              value={options.decimal}
+              onChange={(e) =>
+                refresh(overrides, { ...options, decimal: e.target.value as Options["decimal"] })
+              }
+            >
+              <option value="">as detected</option>
+              <option value=".">point (1,234.50)</option>
+              <option value=",">comma (1.234,50)</option>
+            </select>
+          </label>
+        </div>
+      </section>
+
+      <section aria-labelledby="mapping" className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
+        <h2 id="mapping" className="text-base font-semibold text-slate-900">
+          Columns
+        </h2>
+        <p className="mt-1 text-sm text-slate-600">
+          Each column feeds one field. Change any that is wrong; “Leave out” skips a column.
+        </p>
+        <div className="mt-3 overflow-x-auto">
+          <table className="min-w-full text-left text-sm">
+            <thead className="text-xs uppercase tracking-wide text-slate-500">
+              <tr>
+                <th scope="col" className="py-2 pr-4">
+                  Column
+                </th>
+                <th scope="col" className="py-2 pr-4">
+                  Field
+                </th>
+                <th scope="col" className="py-2 pr-4">
+                  Confidence
+                </th>
+                <th scope="col" className="hidden py-2 pr-4 md:table-cell">
+                  Filled
+                </th>
+                <th scope="col" className="hidden py-2 pr-4 md:table-cell">
+                  Range
+                </th>
+                <th scope="col" className="py-2 pr-4">
+                  Unreadable
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {p.mapping.map((m) => {
+                const stats = p.columns.find((c) => c.index === m.index);
+                return (
+                  <tr key={m.index} data-testid={`column-${m.header}`}>
+                    <th scope="row" className="py-2 pr-4 font-medium text-slate-900">
+                      {m.header}
+                    </th>
+                    <td className="py-2 pr-4">
+                      <select
+                        aria-label={`Field for column ${m.header}`}
+                        className={select}
+                        value={m.field ?? ""}
+                        onChange={(e) =>
+                          refresh({ ...overrides, [`#${m.index + 1}`]: e.target.value || null }, options)
+                        }
+                      >
+                        <option value="">Leave out</option>
+                        {p.fields.map((f) => (
+                          <option key={f.key} value={f.key}>
+                            {f.label}
+                            {f.key !== m.field && mappedFields.includes(f.key) ? " (in use)" : ""}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                    <td className="py-2 pr-4 text-slate-600">
+                      {m.field ? `${Math.round(m.confidence * 100)}%` : "—"}
+                      <span className="block text-xs text-slate-500">{m.reason}</span>
+                    </td>
+                    <td className="hidden py-2 pr-4 tabular-nums md:table-cell">
+                      {stats ? `${Math.round(stats.filled * 100)}% · ${stats.distinct} distinct` : ""}
+                    </td>
+                    <td className="hidden py-2 pr-4 text-xs text-slate-600 md:table-cell">
+                      {stats?.min != null ? `${stats.min} … ${stats.max}` : ""}
+                    </td>
+                    <td className={`py-2 pr-4 tabular-nums ${stats?.parseFailures ? "text-red-700" : ""}`}>
+                      {stats?.parseFailures ?? 0}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section aria-labelledby="problems" className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
+        <h2 id="problems" className="text-base font-semibold text-slate-900">
+          Problems {p.problems.length ? `(${errors.length} errors, ${warnings.length} warnings)` : ""}
+        </h2>
+        {p.problems.length === 0 ? (
+          <p className="mt-1 text-sm text-emerald-700">None in the rows checked.</p>
+        ) : (
+          <ul className="mt-2 max-h-72 space-y-1 overflow-y-auto text-sm">
+            {[...errors, ...warnings].map((x, i) => (
+              <li
+                // biome-ignore lint/suspicious/noArrayIndexKey: problems have no id and never reorder
+                key={i}
+                className={x.severity === "error" ? "text-red-800" : "text-amber-800"}
+              >
+                {x.severity === "error" ? "Error: " : "Warning: "}
+                {x.message}
+              </li>
+            ))}
+          </ul>
+        )}
+        <p className="mt-2 text-xs text-slate-500">
+          Rows with errors are not imported; they are listed, with the reason, in the upload's rejected rows.
+        </p>
+      </section>
+
+      <section aria-labelledby="sample" className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
+        <h2 id="sample" className="text-base font-semibold text-slate-900">
+          The first {p.sample.length} rows, as they will be imported
+        </h2>
+        <div className="mt-3 overflow-x-auto">
+          <table className="min-w-full text-left text-xs">
+            <thead className="uppercase tracking-wide text-slate-500">
+              <tr>
+                <th scope="col" className="py-2 pr-3">
+                  Line
+                </th>
+                {p.fields
+                  .filter((f) => mappedFields.includes(f.key))
+                  .map((f) => (
+                    <th key={f.key} scope="col" className="whitespace-nowrap py-2 pr-3">
+                      {f.label}
+                    </th>
+                  ))}
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {p.sample.map((r) => (
+                <tr key={r.line} className={r.errors.length ? "bg-red-50" : ""}>
+                  <td className="py-1.5 pr-3 tabular-nums text-slate-500">{r.line}</td>
+                  {p.fields
+                    .filter((f) => mappedFields.includes(f.key))
+                    .map((f) => (
+                      <td key={f.key} className="max-w-[14rem] truncate whitespace-nowrap py-1.5 pr-3">
+                        {r.row ? show((r.row as Record<string, unknown>)[f.key]) : ""}
+                      </td>
+                    ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <div className="flex flex-wrap items-center gap-3">
+        <button
+          type="button"
+          onClick={startImport}
+          disabled={!p.canImport || pending || importing}
+          className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
+        >
+          {importing ? "Starting…" : `Import ${KIND_LABELS[p.kind]?.toLowerCase() ?? p.kind}`}
+        </button>
+        {!p.canImport && (
+          <span className="text-sm text-red-800">Fix the errors in the mapping above to import.</span>
+        )}
+        {pending && <span className="text-sm text-slate-500">Updating the preview…</span>}
+        <p role="alert" className="basis-full text-sm text-red-700 empty:hidden">
+          {error ?? ""}
+        </p>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,158 @@
+import {
+  bigint,
+  bigserial,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { organizations } from "./organizations";
+import { users } from "./users";
+
+/** Raw bytes: a Buffer on postgres.js, a Uint8Array on PGlite; both are Uint8Arrays. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => "bytea",
+});
+
+export const UPLOAD_KINDS = ["subscriptions", "customers"] as const;
+export type UploadKind = (typeof UPLOAD_KINDS)[number];
+export const uploadKindEnum = pgEnum("upload_kind", UPLOAD_KINDS);
+
+export const UPLOAD_STATUSES = ["uploaded", "queued", "importing", "complete", "failed"] as const;
+export type UploadStatus = (typeof UPLOAD_STATUSES)[number];
+export const uploadStatusEnum = pgEnum("upload_status", UPLOAD_STATUSES);
+
+/** A column of the confirmed mapping, as lib/ingest's preview returns it (formats included). */
+export type UploadMappedColumn = {
+  index: number;
+  header: string;
+  field: string | null;
+  format?: Record<string, unknown>;
+  confidence?: number;
+  reason?: string;
+};
+
+/** How the import reads the file: what the preview found, and the user's choices. */
+export type UploadOptions = {
+  encoding?: string;
+  delimiter?: string;
+  /** 1-based line of the header row; 0 when the file has none. */
+  headerLine?: number;
+  dateOrder?: "mdy" | "dmy";
+  decimal?: "." | ",";
+  defaultCurrency?: string;
+  /** The user's overrides (header → field or null), kept to show and to re-run the preview. */
+  overrides?: Record<string, string | null>;
+};
+
+/**
+ * An uploaded file and its import. The bytes are in upload_chunks; the counters, `records_done` (the
+ * resume position: data records consumed, in file order) and `touched` customers are committed with each
+ * batch, so an interrupted import continues after the last committed batch (lib/uploads/import.ts).
+ * `sha256` is null while the file is still being stored.
+ */
+export const uploads = pgTable(
+  "uploads",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    /** Null for uploads from the CLI. */
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    filename: text("filename").notNull(),
+    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull().default(0),
+    sha256: text("sha256"),
+    contentType: text("content_type"),
+    chunkCount: integer("chunk_count").notNull().default(0),
+    kind: uploadKindEnum("kind"),
+    status: uploadStatusEnum("status").notNull().default("uploaded"),
+    mapping: jsonb("mapping").$type<UploadMappedColumn[]>(),
+    options: jsonb("options").$type<UploadOptions>().notNull().default({}),
+    rowsRead: integer("rows_read").notNull().default(0),
+    rowsImported: integer("rows_imported").notNull().default(0),
+    rowsRejected: integer("rows_rejected").notNull().default(0),
+    rowsUnchanged: integer("rows_unchanged").notNull().default(0),
+    bytesProcessed: bigint("bytes_processed", { mode: "number" }).notNull().default(0),
+    /** Data records consumed by committed batches (rejected and blank ones included): where a re-run resumes. */
+    recordsDone: integer("records_done").notNull().default(0),
+    /** Every record has been read and committed; only the metrics update is left. */
+    readComplete: boolean("read_complete").notNull().default(false),
+    error: text("error"),
+    queuedAt: timestamp("queued_at", { withTimezone: true }),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("uploads_org_sha256_idx").on(t.orgId, t.sha256),
+    index("uploads_org_created_idx").on(t.orgId, t.createdAt),
+  ],
+);
+
+export type Upload = typeof uploads.$inferSelect;
+export type NewUpload = typeof uploads.$inferInsert;
+
+/** The file's bytes in order, ≤ 1 MiB each (lib/uploads/store.ts). */
+export const uploadChunks = pgTable(
+  "upload_chunks",
+  {
+    uploadId: uuid("upload_id")
+      .notNull()
+      .references(() => uploads.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    data: bytea("data").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.uploadId, t.seq] })],
+);
+
+/** One problem with one row of an upload: the file line it starts on, the column, the value, why. */
+export const uploadRejections = pgTable(
+  "upload_rejections",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    uploadId: uuid("upload_id")
+      .notNull()
+      .references(() => uploads.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    /** 1-based line of the file the row starts on. */
+    line: integer("line").notNull(),
+    /** The column's header text; null when the problem is the row's, not one cell's. */
+    column: text("column"),
+    field: text("field"),
+    value: text("value"),
+    message: text("message").notNull(),
+  },
+  (t) => [index("upload_rejections_upload_idx").on(t.uploadId, t.line, t.id)],
+);
+
+export type UploadRejection = typeof uploadRejections.$inferSelect;
+
+/**
+ * Customers whose items an import changed, committed with each batch so that a resumed import still
+ * updates the derived metrics of the customers the interrupted run wrote. Emptied when the import ends.
+ */
+export const uploadTouchedCustomers = pgTable(
+  "upload_touched_customers",
+  {
+    uploadId: uuid("upload_id")
+      .notNull()
+      .references(() => uploads.id, { onDelete: "cascade" }),
+    customerId: uuid("customer_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.uploadId, t.customerId] })],
+);

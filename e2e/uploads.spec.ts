@@ -1,0 +1,127 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, type Page, test } from "@playwright/test";
+import { newAccount, signUp } from "./helpers";
+
+// CSV ingestion end to end: a messy export (BOM, semicolons, CRLF, day-first dates, decimal commas, an
+// unknown id column, one bad row) → preview → one column remapped → import → metrics → rejected rows → undo.
+const FIXTURE = path.join(import.meta.dirname, "fixtures", "messy-subscriptions.csv");
+const SCREENSHOT_DIR = path.join(import.meta.dirname, "screenshots");
+const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
+const thisMonth = new Date().toISOString().slice(0, 7);
+
+/*
+ * Hand-computed from the fixture (MRR-1): C-001 2 × 49.00/month = 98.00; C-002 1,200.00/year = 100.00;
+ * C-003 3 × 30.00/quarter = 30.00; C-004 is rejected (31/31/2024); C-005 ended 01/03/2023 (day first).
+ */
+const EXPECTED_MRR = 228;
+const EXPECTED_ACTIVE = 3;
+
+async function screenshots(page: Page, name: string) {
+  for (const [viewport, size] of Object.entries(VIEWPORTS)) {
+    await page.setViewportSize(size);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${viewport}.png`), fullPage: true });
+    const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+    }));
+    expect(scrollWidth, `${name} at ${viewport}: wider than the viewport`).toBeLessThanOrEqual(innerWidth);
+  }
+  await page.setViewportSize(VIEWPORTS.desktop);
+}
+
+async function summary(page: Page, slug: string) {
+  const response = await page.request.get(`/api/v1/metrics/summary?org=${slug}&month=${thisMonth}`);
+  expect(response.status()).toBe(200);
+  return (await response.json()) as { mrr: number; active_customers: number };
+}
+
+test("upload a messy CSV, fix the mapping, import it, download the rejected rows, undo it", async ({
+  page,
+}) => {
+  const owner = newAccount("upl");
+  let uploadUrl = "";
+
+  await test.step("the empty uploads page explains the accepted shapes", async () => {
+    await signUp(page, owner);
+    await page.getByRole("navigation", { name: "Modules" }).getByRole("link", { name: "Uploads" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Uploads" })).toBeVisible();
+    await expect(page.getByText("No files uploaded yet.")).toBeVisible();
+    await expect(page.getByRole("button", { name: "Load sample data" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Template" }).first()).toHaveAttribute(
+      "href",
+      "/templates/subscriptions.csv",
+    );
+  });
+
+  await test.step("the preview shows the detected mapping and the bad row", async () => {
+    await page.getByLabel(/CSV file/).setInputFiles(FIXTURE);
+    await page.getByRole("button", { name: "Upload and preview" }).click();
+    await expect(page).toHaveURL(new RegExp(`/${owner.orgSlug}/uploads/[0-9a-f-]{36}$`));
+    uploadUrl = page.url();
+    await expect(page.getByText(/UTF-8 with BOM, semicolon-separated, header on line 1/)).toBeVisible();
+    await expect(page.getByLabel("Field for column Customer Name")).toHaveValue("customer_name");
+    await expect(page.getByLabel("Field for column Start")).toHaveValue("start_date");
+    await expect(page.getByLabel("Field for column Price")).toHaveValue("amount");
+    await expect(page.getByLabel("Field for column Billing")).toHaveValue("interval");
+    await expect(page.getByText("row 5, column 'Start': '31/31/2024' is not a date")).toBeVisible();
+    // Day-first dates and decimal commas, normalised in the sample.
+    const sample = page.getByRole("region", { name: /as they will be imported/ });
+    await expect(sample.getByRole("row").nth(2)).toContainText("2024-02-03");
+    await expect(sample.getByRole("row").nth(2)).toContainText("1200.00");
+  });
+
+  await test.step("the user maps the unknown id column to the customer id", async () => {
+    await expect(page.getByLabel("Field for column Kunde")).toHaveValue("subscription_id");
+    await page.getByLabel("Field for column Kunde").selectOption("customer_id");
+    await page.getByLabel("Field for column Land").selectOption("country");
+    await expect(page.getByTestId("column-Kunde")).toContainText("chosen by you");
+    await expect(page.getByTestId("column-Land")).toContainText("chosen by you");
+    await screenshots(page, "upload-preview");
+  });
+
+  await test.step("the import runs to 100% and the metrics show the file", async () => {
+    await page.getByRole("button", { name: "Import subscriptions" }).click();
+    await expect(page.getByRole("heading", { name: "Imported" })).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByTestId("count-Rows read")).toHaveText("5");
+    await expect(page.getByTestId("count-Imported")).toHaveText("4");
+    await expect(page.getByTestId("count-Rejected")).toHaveText("1");
+    expect(await summary(page, owner.orgSlug)).toMatchObject({
+      mrr: EXPECTED_MRR,
+      active_customers: EXPECTED_ACTIVE,
+    });
+    await page.goto(`/${owner.orgSlug}/customers`);
+    await expect(page.getByTestId("customer-C-001")).toContainText("Café Olé GmbH");
+    await expect(page.getByTestId("customer-C-001")).toContainText("$98.00");
+    await expect(page.getByTestId("customer-C-002")).toContainText("$100.00");
+    await page.goto(`/${owner.orgSlug}/uploads`);
+    await expect(page.getByTestId("upload-messy-subscriptions.csv")).toContainText("Complete");
+  });
+
+  await test.step("the rejected rows download as CSV", async () => {
+    await page.goto(uploadUrl);
+    await screenshots(page, "upload-result");
+    const download = page.waitForEvent("download");
+    await page.getByRole("link", { name: "Download all rejected rows (CSV)" }).click();
+    const file = await (await download).path();
+    const csv = readFileSync(file, "utf8");
+    expect(csv.split(/\r?\n/)[0]).toBe("line,column,value,message");
+    expect(csv).toContain("5,Start,31/31/2024,");
+    expect(csv).toContain("is not a date");
+  });
+
+  await test.step("the same file again is the same upload", async () => {
+    await page.goto(`/${owner.orgSlug}/uploads`);
+    await page.getByLabel(/CSV file/).setInputFiles(FIXTURE);
+    await page.getByRole("button", { name: "Upload and preview" }).click();
+    await expect(page).toHaveURL(`${uploadUrl}?duplicate=1`);
+    await expect(page.getByText("You uploaded this exact file before")).toBeVisible();
+  });
+
+  await test.step("deleting the upload undoes its import", async () => {
+    await page.getByRole("button", { name: "Delete upload and undo its import" }).click();
+    await expect(page).toHaveURL(`/${owner.orgSlug}/uploads`);
+    await expect(page.getByText("No files uploaded yet.")).toBeVisible();
+    expect(await summary(page, owner.orgSlug)).toMatchObject({ mrr: 0, active_customers: 0 });
+  });
+});

@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbHandle } from "@/db/client";
+import { organizations, subscriptionItems } from "@/db/schema";
+import { createTestDb } from "@/tests/helpers/db";
+import type { CliContext } from "../context";
+import { runCli } from "../program";
+import { parseMapOptions } from "./import";
+
+let handle: DbHandle;
+let dir: string;
+let orgId: string;
+
+beforeAll(async () => {
+  handle = await createTestDb();
+  const [org] = await handle.db.insert(organizations).values({ slug: "acme", name: "Acme" }).returning();
+  orgId = org!.id;
+  dir = mkdtempSync(path.join(tmpdir(), "meridian-import-cli-"));
+});
+afterAll(async () => {
+  await handle.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function cli(...argv: string[]) {
+  const out = { stdout: "", stderr: "" };
+  const ctx: CliContext = {
+    io: {
+      stdout: (t) => {
+        out.stdout += t;
+      },
+      stderr: (t) => {
+        out.stderr += t;
+      },
+    },
+    openDb: () => handle,
+    closeDb: async () => {},
+    describeDb: () => ({ kind: "embedded", dataDir: "/test", via: "this-process" }),
+  };
+  return { code: await runCli(argv, ctx), ...out };
+}
+
+describe("meridian import", () => {
+  it("imports with --map overrides, prints the counts as JSON, and recognises the same file again", async () => {
+    const file = path.join(dir, "subs.csv");
+    writeFileSync(
+      file,
+      "Ref,Who,Started,Price,Every\nr1,C1,2024-01-01,10,month\nr2,C2,2024-02-01,oops,month\n",
+    );
+    const run = await cli(
+      "import",
+      file,
+      "--org",
+      "acme",
+      "--map",
+      "Ref=subscription_id",
+      "--map",
+      "Who=customer_id",
+      "--map",
+      "Price=amount",
+      "--json",
+    );
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json).toEqual({
+      upload_id: expect.any(String),
+      status: "complete",
+      rows_read: 2,
+      rows_imported: 1,
+      rows_rejected: 1,
+      rows_unchanged: 0,
+      duplicate: false,
+      error: null,
+    });
+    const items = await handle.db
+      .select({ id: subscriptionItems.externalId, mrr: subscriptionItems.mrr })
+      .from(subscriptionItems)
+      .where(eq(subscriptionItems.orgId, orgId));
+    expect(items).toEqual([{ id: "r1", mrr: 1000 }]);
+
+    const again = await cli("import", file, "--org", "acme");
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`This file was uploaded before (upload ${json.upload_id}).`);
+    expect(again.stdout).toContain("complete: 2 rows read, 1 imported, 0 unchanged, 1 rejected");
+    expect(again.stdout).toContain("row 3, column 'Price': 'oops' is not an amount");
+  });
+
+  it("fails with one line for an unreadable file, an unknown org or a bad --map", async () => {
+    const empty = path.join(dir, "empty.csv");
+    writeFileSync(empty, "");
+    expect(await cli("import", empty, "--org", "acme")).toMatchObject({
+      code: 1,
+      stderr: "meridian: The file is empty.\n",
+    });
+    expect((await cli("import", empty, "--org", "nope")).stderr).toBe(
+      'meridian: organisation "nope" not found\n',
+    );
+    expect(() => parseMapOptions(["nofield"])).toThrow('--map "nofield": write it as "Header=field"');
+    expect(parseMapOptions(["A=b", "Notes=", "X=Y=start_date"])).toEqual({
+      A: "b",
+      Notes: null,
+      "X=Y": "start_date",
+    });
+  });
+});

@@ -1,0 +1,176 @@
+import { createReadStream, statSync } from "node:fs";
+import path from "node:path";
+import type { Command } from "commander";
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { listRejections } from "@/db/queries/uploads";
+import { organizations, type Upload } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { describeRowError } from "@/lib/ingest/normalise";
+import { type ImportProgress, importUpload } from "@/lib/uploads/import";
+import { queueImport } from "@/lib/uploads/plan";
+import { maxUploadBytes, storeUpload } from "@/lib/uploads/store";
+import type { CliContext } from "../context";
+
+/*
+ * `meridian import FILE --org S`: the same pipeline as an upload in the app (store → preview → import),
+ * run in this process, so it works whether or not the app is running. The same file again is recognised
+ * and not imported twice.
+ */
+
+export type ImportOptions = { org: string; kind?: string; map?: string[] };
+
+export type ImportSummary = {
+  upload_id: string;
+  status: Upload["status"];
+  rows_read: number;
+  rows_imported: number;
+  rows_rejected: number;
+  rows_unchanged: number;
+  duplicate: boolean;
+  error: string | null;
+  rejections: { line: number; column: string | null; value: string | null; message: string }[];
+};
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** "Header=field" pairs; "Header=" leaves the column out. */
+export function parseMapOptions(pairs: readonly string[]): Record<string, string | null> {
+  const mapping: Record<string, string | null> = {};
+  for (const pair of pairs) {
+    const at = pair.lastIndexOf("=");
+    if (at <= 0) throw new AppError(422, `--map "${pair}": write it as "Header=field"`);
+    const field = pair.slice(at + 1).trim();
+    mapping[pair.slice(0, at)] = field === "" || field === "none" ? null : field;
+  }
+  return mapping;
+}
+
+function progressBar(p: ImportProgress): string {
+  const share = p.sizeBytes ? Math.min(1, p.bytesProcessed / p.sizeBytes) : 0;
+  const width = 30;
+  const filled = Math.round(share * width);
+  return `\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}%  ${p.rowsRead.toLocaleString("en")} rows`;
+}
+
+export async function runImport(
+  db: Db,
+  file: string,
+  o: ImportOptions,
+  onProgress?: (p: ImportProgress) => void,
+): Promise<ImportSummary> {
+  const [org] = await db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(eq(organizations.slug, o.org.trim().toLowerCase()));
+  if (!org) throw new AppError(404, `organisation "${o.org}" not found`);
+  if (o.kind !== undefined && o.kind !== "subscriptions" && o.kind !== "customers") {
+    throw new AppError(422, "--kind: use subscriptions or customers");
+  }
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    throw new AppError(404, `cannot read ${file}`);
+  }
+  const maxBytes = maxUploadBytes();
+  if (size > maxBytes)
+    throw new AppError(413, `The file is larger than the ${maxBytes / 1024 / 1024} MB limit`);
+  const stored = await storeUpload(db, {
+    orgId: org.id,
+    userId: null,
+    filename: path.basename(file),
+    contentType: "text/csv",
+    body: createReadStream(file),
+    maxBytes,
+  });
+  let upload = stored.upload;
+  if (upload.status !== "complete") {
+    if (upload.status !== "importing" && upload.status !== "queued") {
+      upload = await queueImport(db, {
+        orgId: org.id,
+        uploadId: upload.id,
+        kind: o.kind as "subscriptions" | "customers" | undefined,
+        mapping: o.map?.length ? parseMapOptions(o.map) : undefined,
+      });
+    }
+    upload = (await importUpload(db, { orgId: org.id, uploadId: upload.id }, { onProgress })).upload;
+  }
+  const rejections = await listRejections(db, org.id, upload.id, { limit: 10 });
+  return {
+    upload_id: upload.id,
+    status: upload.status,
+    rows_read: upload.rowsRead,
+    rows_imported: upload.rowsImported,
+    rows_rejected: upload.rowsRejected,
+    rows_unchanged: upload.rowsUnchanged,
+    duplicate: stored.duplicate,
+    error: upload.error,
+    rejections: rejections.map(({ line, column, value, message }) => ({ line, column, value, message })),
+  };
+}
+
+function summaryText(s: ImportSummary): string {
+  const n = (x: number) => x.toLocaleString("en");
+  const lines = [
+    s.duplicate ? `This file was uploaded before (upload ${s.upload_id}).` : `Upload ${s.upload_id}.`,
+    `${s.status}: ${n(s.rows_read)} rows read, ${n(s.rows_imported)} imported, ${n(s.rows_unchanged)} unchanged, ${n(s.rows_rejected)} rejected`,
+  ];
+  if (s.error) lines.push(s.error);
+  if (s.rejections.length) {
+    lines.push("Rejected rows:");
+    for (const r of s.rejections) {
+      lines.push(`  ${describeRowError({ ...r, field: "", code: "rule" })}`);
+    }
+    if (s.rows_rejected > s.rejections.length) {
+      lines.push(`  … all of them: GET /api/v1/uploads/${s.upload_id}/rejections.csv`);
+    }
+  }
+  return lines.join("\n");
+}
+
+export function registerImportCommands(program: Command, ctx: CliContext): void {
+  program
+    .command("import")
+    .description("import a CSV file of subscriptions or customers into an organisation")
+    .argument("<file>", "the CSV file")
+    .usage('<file> --org <slug> [--kind subscriptions|customers] [--map "Header=field" ...]')
+    .requiredOption("--org <slug>", "organisation slug")
+    .option("--kind <kind>", "subscriptions or customers (default: detected from the columns)")
+    .option(
+      "--map <Header=field>",
+      'map a column to a field ("Header=" leaves it out); repeatable',
+      collect,
+      [],
+    )
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Fields: subscription_id, customer_id, customer_name, customer_email, company, country, industry,",
+        "segment, plan, quantity, amount, currency, interval, interval_count, mrr, discount_percent,",
+        "discount_amount, start_date, end_date, status (customers: the customer fields and created_at).",
+        "",
+        "Example:",
+        '  meridian import subs.csv --org acme --map "Started=start_date" --map "Notes=" --json',
+      ].join("\n"),
+    )
+    .action(async (file: string, options: ImportOptions, command: Command) => {
+      const { json } = command.optsWithGlobals<{ json?: boolean }>();
+      const tty = !json && process.stderr.isTTY === true;
+      const summary = await runImport(
+        ctx.openDb().db,
+        file,
+        options,
+        tty ? (p) => ctx.io.stderr(progressBar(p)) : undefined,
+      );
+      if (tty) ctx.io.stderr("\n");
+      if (json) {
+        const { rejections: _r, duplicate: _d, error: _e, ...counts } = summary;
+        ctx.io.stdout(
+          `${JSON.stringify({ ...counts, duplicate: summary.duplicate, error: summary.error })}\n`,
+        );
+      } else ctx.io.stdout(`${summaryText(summary)}\n`);
+      if (summary.status === "failed") throw new Error(`import failed: ${summary.error ?? "unknown error"}`);
+    });
+}

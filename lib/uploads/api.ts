@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { notFound } from "@/lib/errors";
+
+/** Shared by the /api/v1/uploads routes. */
+
+export const ZKind = z.enum(["subscriptions", "customers"]);
+export const ZMappingOverrides = z.record(z.string().max(500), z.string().max(100).nullable());
+export const ZImportOptions = z.object({
+  date_order: z.enum(["mdy", "dmy"]).optional(),
+  decimal: z.enum([".", ","]).optional(),
+  default_currency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, "Use a 3-letter currency code.")
+    .transform((c) => c.toUpperCase())
+    .optional(),
+  delimiter: z.enum([",", ";", "\t", "|"]).optional(),
+});
+
+/** An upload id from the path; anything that is not a uuid is simply not found. */
+export function uploadIdParam(id: string): string {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+    throw notFound("Upload not found.");
+  }
+  return id.toLowerCase();
+}

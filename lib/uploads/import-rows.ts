@@ -1,0 +1,255 @@
+import { createHash } from "node:crypto";
+import type { IntervalUnit, ItemStatus } from "@/db/schema";
+import { toMinorUnits } from "@/lib/ingest/amounts";
+import type { TCanonicalRow } from "@/lib/ingest/normalise";
+import type { TInterval } from "@/lib/ingest/values";
+import { currencyExponent, decimalToFraction, itemMrr, roundHalfAwayFromZero } from "@/lib/metrics/mrr";
+
+/*
+ * One normalised CSV row → what the import writes: a customer and, for subscriptions, an item with its
+ * deterministic key and its MRR-1 in the reporting currency. Pure: the exchange rates come in as data.
+ *
+ * Id rules (the README's "Importing CSV files" repeats them):
+ * - Customer: the customer id column as written (trimmed). Without one, `email:<email in lower case>`,
+ *   else `name:<name in lower case, accents kept, runs of spaces as one>`. So rows naming the same person
+ *   the same way meet on one customer, in any file.
+ * - Item: the subscription id as written. Without one, `row:` + the first 32 hex digits of the sha256 of
+ *   customer key, plan (lower case), start date and amount (decimal, currency, interval; or the ready MRR),
+ *   so the same row in any order or any file is the same item.
+ */
+
+export type Rejection = {
+  line: number;
+  column: string | null;
+  field: string | null;
+  value: string | null;
+  message: string;
+};
+
+export type StagedCustomer = {
+  key: string;
+  /** Given values only; null leaves a stored value as it is. */
+  name: string | null;
+  fallbackName: string;
+  email: string | null;
+  company: string | null;
+  country: string | null;
+  industry: string | null;
+  segment: string | null;
+};
+
+export type StagedItem = {
+  line: number;
+  key: string;
+  customerKey: string;
+  plan: string | null;
+  quantity: number;
+  unitAmount: number;
+  currency: string;
+  intervalUnit: IntervalUnit;
+  intervalCount: number;
+  discountPercent: string | null;
+  discountAmount: number | null;
+  startDate: string;
+  endDate: string | null;
+  status: ItemStatus;
+  mrr: number;
+  fxRate: string;
+};
+
+export type StagedRow = { line: number; customer: StagedCustomer; item: StagedItem | null };
+
+/** Rates per currency, oldest first: reporting-currency units per unit of that currency (fx_rates). */
+export type RateTable = ReadonlyMap<string, readonly { date: string; rate: string }[]>;
+
+export type StageContext = { reportingCurrency: string; rates: RateTable; today: string };
+
+type AnyRow = Record<string, unknown>;
+type SubscriptionRow = TCanonicalRow<"subscriptions">;
+
+const str = (v: unknown): string | null => (typeof v === "string" && v.trim() !== "" ? v.trim() : null);
+
+export function normaliseName(name: string): string {
+  return name.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
+}
+
+/** The customer's key per the id rules above; null when the row names no customer. */
+export function customerKeyOf(row: AnyRow): string | null {
+  const id = str(row.customer_id);
+  if (id) return id;
+  const email = str(row.customer_email);
+  if (email) return `email:${email.toLowerCase()}`;
+  const name = str(row.customer_name);
+  return name ? `name:${normaliseName(name)}` : null;
+}
+
+export function itemKeyOf(row: AnyRow, customerKey: string): string {
+  const id = str(row.subscription_id);
+  if (id) return id;
+  const interval = row.interval as TInterval | null;
+  const amount =
+    row.amount != null && interval
+      ? `${row.amount} ${row.currency ?? ""} ${interval.count} ${interval.unit}`
+      : `mrr ${row.mrr ?? ""} ${row.currency ?? ""}`;
+  const plan = str(row.plan)?.toLowerCase() ?? "";
+  const digest = createHash("sha256")
+    .update(JSON.stringify([customerKey, plan, row.start_date, amount]))
+    .digest("hex");
+  return `row:${digest.slice(0, 32)}`;
+}
+
+const LIMITS: [field: string, max: number][] = [
+  ["customer_name", 200],
+  ["company", 200],
+  ["country", 80],
+  ["industry", 120],
+  ["segment", 120],
+];
+
+/** The rate in force on `date`: the latest on or before it. */
+export function rateOn(rates: RateTable, currency: string, date: string): string | null {
+  const list = rates.get(currency);
+  if (!list) return null;
+  let found: string | null = null;
+  for (const r of list) {
+    if (r.date > date) break;
+    found = r.rate;
+  }
+  return found;
+}
+
+type HeaderOf = (field: string) => string | null;
+
+/** A normalised row → the customer and item to write, or the reasons it cannot be imported. */
+export function stageRow(
+  kind: "subscriptions" | "customers",
+  row: AnyRow,
+  line: number,
+  headerOf: HeaderOf,
+  ctx: StageContext,
+): { ok: true; row: StagedRow } | { ok: false; rejections: Rejection[] } {
+  const reject = (field: string | null, message: string, value: unknown = null) => ({
+    ok: false as const,
+    rejections: [
+      {
+        line,
+        column: field ? headerOf(field) : null,
+        field,
+        value: value == null ? null : String(value),
+        message,
+      },
+    ],
+  });
+  for (const [field, max] of LIMITS) {
+    const v = str(row[field]);
+    if (v && v.length > max) return reject(field, `is longer than ${max} characters`, v);
+  }
+  const key = customerKeyOf(row);
+  if (!key) return reject("customer_id", "names no customer: it needs a customer id, name or email");
+  const name = str(row.customer_name);
+  const email = str(row.customer_email);
+  const customer: StagedCustomer = {
+    key,
+    name,
+    fallbackName: name ?? str(row.company) ?? email ?? key,
+    email,
+    company: str(row.company),
+    country: str(row.country),
+    industry: str(row.industry),
+    segment: str(row.segment),
+  };
+  if (kind === "customers") return { ok: true, row: { line, customer, item: null } };
+  const item = stageItem(row as SubscriptionRow, key, ctx);
+  if ("message" in item) return reject(item.field, item.message, item.value);
+  return { ok: true, row: { line, customer, item: { ...item, line } } };
+}
+
+type ItemError = { field: string | null; message: string; value?: unknown };
+
+function stageItem(
+  row: SubscriptionRow,
+  customerKey: string,
+  ctx: StageContext,
+): Omit<StagedItem, "line"> | ItemError {
+  const start = row.start_date;
+  if (!start) return { field: "start_date", message: "has no start date" };
+  const end = row.end_date ?? null;
+  const currency = row.currency;
+  if (!currency) {
+    return {
+      field: "currency",
+      message: "has no currency: map a currency column or choose a default currency",
+    };
+  }
+  let exponent: number;
+  try {
+    exponent = currencyExponent(currency);
+  } catch {
+    return { field: "currency", message: `'${currency}' is not a currency code`, value: currency };
+  }
+  const status: ItemStatus = row.status ?? (end !== null && end <= ctx.today ? "canceled" : "active");
+  if (status === "canceled" && end === null) {
+    return {
+      field: "status",
+      message:
+        "is canceled but the row has no end date: map the column with the cancellation date, or the subscription would count as active forever",
+      value: row.status,
+    };
+  }
+  const rate = currency === ctx.reportingCurrency ? "1" : rateOn(ctx.rates, currency, start);
+  if (rate === null) {
+    return {
+      field: "currency",
+      message: `has no exchange rate from ${currency} to ${ctx.reportingCurrency} on or before ${start}: add a ${currency} rate dated on or before ${start} under Settings → Exchange rates, then import the file again`,
+      value: currency,
+    };
+  }
+  const fx = { fxRate: rate, exponentShift: currencyExponent(ctx.reportingCurrency) - exponent };
+  const discountPercent = row.discount_percent ?? null;
+  if (discountPercent && (discountPercent.split(".")[1]?.length ?? 0) > 4) {
+    return { field: "discount_percent", message: "has more than 4 decimal places", value: discountPercent };
+  }
+  const base = {
+    key: itemKeyOf(row, customerKey),
+    customerKey,
+    plan: str(row.plan),
+    currency,
+    startDate: start,
+    endDate: end,
+    status,
+    fxRate: rate,
+  };
+  if (row.amount != null && row.interval) {
+    const unit = toMinorUnits(row.amount, currency);
+    if (!unit.ok) return { field: "amount", message: unit.reason, value: row.amount };
+    let discountAmount: number | null = null;
+    if (row.discount_amount != null) {
+      const d = toMinorUnits(row.discount_amount, currency);
+      if (!d.ok) return { field: "discount_amount", message: d.reason, value: row.discount_amount };
+      discountAmount = d.value;
+    }
+    const price = {
+      unitAmount: unit.value,
+      quantity: row.quantity ?? 1,
+      intervalUnit: row.interval.unit,
+      intervalCount: row.interval.count,
+      discountPercent,
+      discountAmount,
+    };
+    return { ...base, ...price, mrr: itemMrr({ ...price, ...fx }) };
+  }
+  if (row.mrr != null) {
+    // A ready MRR is taken as it is (net of discounts), rounded half away from zero to the minor unit.
+    const [num, den] = decimalToFraction(row.mrr);
+    const minor = Number(roundHalfAwayFromZero(num * 10n ** BigInt(exponent), den));
+    const price = { unitAmount: minor, quantity: 1, intervalUnit: "month" as const, intervalCount: 1 };
+    return {
+      ...base,
+      ...price,
+      discountPercent: null,
+      discountAmount: null,
+      mrr: itemMrr({ ...price, ...fx }),
+    };
+  }
+  return { field: "amount", message: "has no amount and billing interval, nor an MRR" };
+}

@@ -1,0 +1,330 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { type CsvError, parse } from "csv-parse";
+import { and, asc, eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { fxRates, organizations, type Upload, uploads, uploadTouchedCustomers } from "@/db/schema";
+import { AppError, notFound } from "@/lib/errors";
+import { createDecodeStream, type TEncoding } from "@/lib/ingest/encoding";
+import type { TMappedColumn } from "@/lib/ingest/formats";
+import { createRowNormaliser, describeRowError } from "@/lib/ingest/normalise";
+import { updateRevenueForCustomers } from "@/lib/metrics/derive";
+import { type RateTable, type Rejection, type StageContext, type StagedRow, stageRow } from "./import-rows";
+import { detectEngine, ImportSuperseded, writeBatch } from "./import-write";
+import { queueImport } from "./plan";
+import { uploadByteStream } from "./store";
+
+/*
+ * The import pipeline, shared by the job (inngest/functions/import-upload.ts) and the CLI: stored chunks →
+ * decoder → csv-parse (streaming; memory does not grow with the file) → one normaliser per mapping →
+ * batches of BATCH_ROWS records → writeBatch (one transaction each) → at the end, the derived metrics of
+ * every customer the import changed.
+ *
+ * Guarantee: resumable per batch. A batch's rows, rejections, counters, touched customers and the resume
+ * position (records_done: data records consumed) commit together. A killed import, run again, parses the
+ * file from the start, skips the records already committed, and ends with the counts an uninterrupted
+ * run would have had. A CSV structure error (a quote never closed, a record over 32 MB) is reported as
+ * one rejected row at the line it starts on; the rows before it are imported and the rest is not read.
+ */
+
+export const BATCH_ROWS = 5_000;
+const MAX_RECORD_CHARS = 32 * 1024 * 1024;
+
+export type ImportProgress = {
+  uploadId: string;
+  rowsRead: number;
+  rowsImported: number;
+  rowsRejected: number;
+  rowsUnchanged: number;
+  bytesProcessed: number;
+  sizeBytes: number;
+  /** Batches committed by this call. */
+  batches: number;
+};
+
+export type ImportHooks = {
+  /** Called after each committed batch; a throw stops the import there (tests simulate crashes so). */
+  onProgress?: (progress: ImportProgress) => void | Promise<void>;
+  batchSize?: number;
+  /** Stop after this many batches and return `done: false` (the job imports in several steps). */
+  maxBatches?: number;
+  /** Day that decides whether a row without status has ended (default today, UTC). */
+  today?: string;
+  /** Passed to updateRevenueForCustomers (tests). */
+  asOf?: Date;
+};
+
+export type ImportResult = { upload: Upload; done: boolean };
+
+async function load(db: Db, orgId: string, uploadId: string): Promise<Upload> {
+  const [upload] = await db
+    .select()
+    .from(uploads)
+    .where(and(eq(uploads.orgId, orgId), eq(uploads.id, uploadId)));
+  if (!upload || upload.sha256 === null) throw notFound("Upload not found.");
+  return upload;
+}
+
+async function setStatus(db: Db, upload: Upload, set: Partial<Upload>): Promise<Upload> {
+  const [row] = await db
+    .update(uploads)
+    .set({ ...set, updatedAt: new Date() })
+    .where(and(eq(uploads.orgId, upload.orgId), eq(uploads.id, upload.id)))
+    .returning();
+  return row ?? upload;
+}
+
+async function loadRates(db: Db, orgId: string): Promise<RateTable> {
+  const rows = await db
+    .select({ currency: fxRates.currency, date: fxRates.date, rate: fxRates.rate })
+    .from(fxRates)
+    .where(eq(fxRates.orgId, orgId))
+    .orderBy(asc(fxRates.currency), asc(fxRates.date));
+  const table = new Map<string, { date: string; rate: string }[]>();
+  for (const r of rows) table.set(r.currency, [...(table.get(r.currency) ?? []), r]);
+  return table;
+}
+
+function csvErrorMessage(error: CsvError): string {
+  switch (error.code) {
+    case "CSV_QUOTE_NOT_CLOSED":
+      return "a quoted value that starts on this row is never closed, so the rest of the file reads as one value and was not imported: close the quote and upload the file again";
+    case "CSV_MAX_RECORD_SIZE":
+      return "this row is longer than 32 MB, so it and the rest of the file were not imported";
+    case "CSV_INVALID_CLOSING_QUOTE":
+      return "a quoted value on this row has characters after its closing quote (write a quote inside a quoted value as two quotes), so it and the rest of the file were not imported";
+    default:
+      return `the file cannot be read as CSV from this row on (${error.message}), so the rest was not imported`;
+  }
+}
+
+/**
+ * Imports a queued upload (or continues an interrupted one). An upload never queued is planned with the
+ * detected kind and mapping first. Returns the upload as it ends; `done: false` only when `maxBatches`
+ * stopped it early.
+ */
+export async function importUpload(
+  db: Db,
+  { orgId, uploadId }: { orgId: string; uploadId: string },
+  hooks: ImportHooks = {},
+): Promise<ImportResult> {
+  let upload = await load(db, orgId, uploadId);
+  if (upload.status === "complete") return { upload, done: true };
+  if (upload.mapping === null || upload.kind === null) {
+    try {
+      upload = await queueImport(db, { orgId, uploadId });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status !== 422) throw error;
+      const failed = await setStatus(db, await load(db, orgId, uploadId), {
+        status: "failed",
+        error: error.message,
+        finishedAt: new Date(),
+      });
+      return { upload: failed, done: true };
+    }
+  }
+  upload = await setStatus(db, upload, {
+    status: "importing",
+    error: null,
+    startedAt: upload.startedAt ?? new Date(),
+    finishedAt: null,
+  });
+  try {
+    if (!upload.readComplete) {
+      const read = await readAndWrite(db, upload, hooks);
+      if (!read.complete) return { upload: await load(db, orgId, uploadId), done: false };
+    }
+    return { upload: await finish(db, upload, hooks), done: true };
+  } catch (error) {
+    if (error instanceof ImportSuperseded) return { upload: await load(db, orgId, uploadId), done: true };
+    const message = error instanceof Error ? error.message : String(error);
+    await setStatus(db, upload, {
+      status: "failed",
+      error: `The import stopped: ${message.slice(0, 1000)}. Run it again to continue where it stopped.`,
+      finishedAt: new Date(),
+    });
+    throw error;
+  }
+}
+
+/** The metrics of every customer the import changed, then `complete`, in one transaction. */
+async function finish(db: Db, upload: Upload, hooks: ImportHooks): Promise<Upload> {
+  return db.transaction(async (tx) => {
+    const touched = await tx
+      .select({ id: uploadTouchedCustomers.customerId })
+      .from(uploadTouchedCustomers)
+      .where(eq(uploadTouchedCustomers.uploadId, upload.id));
+    await updateRevenueForCustomers(
+      tx,
+      upload.orgId,
+      touched.map((t) => t.id),
+      hooks.asOf ? { asOf: hooks.asOf } : {},
+    );
+    await tx.delete(uploadTouchedCustomers).where(eq(uploadTouchedCustomers.uploadId, upload.id));
+    return setStatus(tx, upload, {
+      status: "complete",
+      bytesProcessed: upload.sizeBytes,
+      finishedAt: new Date(),
+    });
+  });
+}
+
+async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise<{ complete: boolean }> {
+  const { orgId, id: uploadId } = upload;
+  const kind = upload.kind ?? "subscriptions";
+  const options = upload.options;
+  const mapping = (upload.mapping ?? []) as TMappedColumn[];
+  const normalise = createRowNormaliser(kind, mapping, { defaultCurrency: options.defaultCurrency ?? null });
+  const headers = new Map(mapping.flatMap((m) => (m.field ? [[m.field, m.header] as const] : [])));
+  const headerOf = (field: string) => headers.get(field) ?? null;
+  const [org] = await db
+    .select({ currency: organizations.currency })
+    .from(organizations)
+    .where(eq(organizations.id, orgId));
+  if (!org) throw notFound();
+  const ctx: StageContext = {
+    reportingCurrency: org.currency,
+    rates: await loadRates(db, orgId),
+    today: hooks.today ?? new Date().toISOString().slice(0, 10),
+  };
+  const engine = await detectEngine(db);
+  const batchSize = hooks.batchSize ?? BATCH_ROWS;
+  const headerLine = options.headerLine ?? 0;
+  const resumeFrom = upload.recordsDone;
+
+  let done = upload.recordsDone;
+  let batches = 0;
+  let rows: StagedRow[] = [];
+  let rejections: Rejection[] = [];
+  let rejectedRows = 0;
+  let records = 0;
+  let bytes = 0;
+
+  const flush = async (readComplete: boolean) => {
+    const counts = await writeBatch(db, {
+      orgId,
+      uploadId,
+      kind,
+      engine,
+      expectedDone: done,
+      newDone: done + records,
+      rows,
+      rejections,
+      rejectedRows,
+      bytesProcessed: Math.min(bytes, upload.sizeBytes),
+      readComplete,
+    });
+    done += records;
+    batches++;
+    rows = [];
+    rejections = [];
+    rejectedRows = 0;
+    records = 0;
+    if (hooks.onProgress && counts) {
+      const [now] = await db
+        .select()
+        .from(uploads)
+        .where(and(eq(uploads.orgId, orgId), eq(uploads.id, uploadId)));
+      if (now) {
+        await hooks.onProgress({
+          uploadId,
+          rowsRead: now.rowsRead,
+          rowsImported: now.rowsImported,
+          rowsRejected: now.rowsRejected,
+          rowsUnchanged: now.rowsUnchanged,
+          bytesProcessed: now.bytesProcessed,
+          sizeBytes: now.sizeBytes,
+          batches,
+        });
+      }
+    }
+  };
+
+  // A structure error (a quote never closed, …) is skipped rather than thrown, so the records parsed
+  // before it are not lost with a failed stream; reading stops at the first one (what follows it cannot
+  // be trusted) and it becomes one rejected row.
+  let emitted = 0;
+  let broken: { error: CsvError; after: number } | null = null;
+  const parser = parse({
+    delimiter: options.delimiter ?? ",",
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    info: true,
+    max_record_size: MAX_RECORD_CHARS,
+    skip_records_with_error: true,
+    on_record: (record) => {
+      emitted++;
+      return record;
+    },
+    on_skip: (error) => {
+      if (error && !broken) broken = { error, after: emitted };
+      return undefined;
+    },
+  });
+  const source = Readable.from(uploadByteStream(db, orgId, uploadId));
+  const piping = pipeline(source, createDecodeStream((options.encoding ?? "utf-8") as TEncoding), parser);
+  piping.catch(() => {}); // its error reaches the loop below through the parser
+  let prevEnd = 0;
+  let prevEmpty = 0;
+  let index = 0;
+  let consumed = 0;
+  const isBroken = () => broken !== null && consumed >= (broken as { after: number }).after;
+  for await (const { record, info } of parser as AsyncIterable<{
+    record: string[];
+    info: { lines: number; empty_lines: number; bytes: number };
+  }>) {
+    if (isBroken()) break;
+    consumed++;
+    // csv-parse reports the line a record ends on; the line it starts on is what people look for.
+    const line = prevEnd + 1 + (info.empty_lines - prevEmpty);
+    prevEnd = info.lines;
+    prevEmpty = info.empty_lines;
+    if (line <= headerLine) continue;
+    if (index++ < resumeFrom) continue;
+    records++;
+    bytes = info.bytes;
+    if (!record.every((f) => f.trim() === "")) {
+      const n = normalise(record, line);
+      if (!n.ok) {
+        rejectedRows++;
+        for (const e of n.errors) {
+          rejections.push({ line, column: e.column, field: e.field, value: e.value, message: e.message });
+        }
+      } else {
+        const staged = stageRow(kind, n.row as Record<string, unknown>, line, headerOf, ctx);
+        if (staged.ok) rows.push(staged.row);
+        else {
+          rejectedRows++;
+          rejections.push(...staged.rejections);
+        }
+      }
+    }
+    if (records >= batchSize) {
+      await flush(false);
+      if (hooks.maxBatches !== undefined && batches >= hooks.maxBatches) {
+        parser.destroy();
+        return { complete: false };
+      }
+    }
+  }
+  const error = (broken as { error: CsvError } | null)?.error;
+  if (error && index++ >= resumeFrom) {
+    records++;
+    rejectedRows++;
+    rejections.push({
+      line: prevEnd + 1,
+      column: null,
+      field: null,
+      value: null,
+      message: csvErrorMessage(error),
+    });
+  }
+  await flush(true);
+  return { complete: true };
+}
+
+/** One line per problem, as the rejected-rows report and the CLI show them. */
+export function describeRejection(r: Rejection): string {
+  return describeRowError({ ...r, field: r.field ?? "", code: "rule" });
+}

@@ -1,0 +1,175 @@
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { organizations, type Upload, type UploadOptions, uploads } from "@/db/schema";
+import { AppError, conflict, notFound } from "@/lib/errors";
+import type { TDelimiter } from "@/lib/ingest/dialect";
+import { decodeBytes, detectEncoding, ENCODING_SAMPLE_BYTES } from "@/lib/ingest/encoding";
+import type { TKind } from "@/lib/ingest/fields";
+import { previewCsv, type TPreview } from "@/lib/ingest/preview";
+import type { TDateOrder, TDecimalMark } from "@/lib/ingest/values";
+import { readUploadBytes } from "./store";
+
+/*
+ * The preview of a stored upload, and queueing its import with the mapping the user confirmed. The
+ * preview reads the file's head (growing it when the first data row is longer than the head); the
+ * mapping it returns, formats included, is stored on the upload and read by every batch of the import.
+ */
+
+const MB = 1024 * 1024;
+const HEADS = [2 * MB, 16 * MB, 64 * MB];
+/** Wider files are refused before the preview: they are not exports of subscriptions or customers. */
+export const MAX_COLUMNS = 2_000;
+const STALE_MS = 5 * 60_000;
+/** The preview's problems that stop an import (its `canImport`). */
+const BLOCKING = new Set(["missing_required", "duplicate_mapping", "unknown_field"]);
+
+export type TUploadPreviewOptions = {
+  kind?: TKind;
+  mapping?: Readonly<Record<string, string | null>>;
+  dateOrder?: TDateOrder;
+  decimal?: TDecimalMark;
+  delimiter?: TDelimiter;
+  defaultCurrency?: string;
+};
+
+export type TUploadPreview = TPreview | { ok: false; error: { code: "too_many_columns"; message: string } };
+
+async function findUpload(db: Db, orgId: string, uploadId: string): Promise<Upload> {
+  const [upload] = await db
+    .select()
+    .from(uploads)
+    .where(and(eq(uploads.orgId, orgId), eq(uploads.id, uploadId)));
+  if (!upload || upload.sha256 === null) throw notFound("Upload not found.");
+  return upload;
+}
+
+async function orgCurrency(db: Db, orgId: string): Promise<string> {
+  const [org] = await db
+    .select({ currency: organizations.currency })
+    .from(organizations)
+    .where(eq(organizations.id, orgId));
+  if (!org) throw notFound();
+  return org.currency;
+}
+
+/** Roughly how many columns the widest of the first lines has, by its most frequent delimiter. */
+function widestLine(head: Uint8Array): number {
+  const text = decodeBytes(head, detectEncoding(head.subarray(0, ENCODING_SAMPLE_BYTES)).encoding);
+  let widest = 0;
+  for (const line of text.split("\n", 20)) {
+    for (const d of [",", ";", "\t", "|"]) widest = Math.max(widest, line.split(d).length);
+  }
+  return widest;
+}
+
+/** previewCsv on the upload's head; the org's currency is the default for amounts without one. */
+export async function previewUpload(
+  db: Db,
+  { orgId, uploadId, ...options }: { orgId: string; uploadId: string } & TUploadPreviewOptions,
+): Promise<TUploadPreview> {
+  const upload = await findUpload(db, orgId, uploadId);
+  const defaultCurrency = options.defaultCurrency ?? (await orgCurrency(db, orgId));
+  for (const head of HEADS) {
+    const bytes = await readUploadBytes(db, orgId, uploadId, { maxBytes: head });
+    const complete = bytes.length >= upload.sizeBytes;
+    const width = widestLine(bytes);
+    if (width > MAX_COLUMNS) {
+      return {
+        ok: false,
+        error: {
+          code: "too_many_columns",
+          message: `The file has about ${width.toLocaleString("en")} columns; Meridian reads files of up to ${MAX_COLUMNS.toLocaleString("en")} columns. Remove the columns you don't need and upload it again.`,
+        },
+      };
+    }
+    const preview = previewCsv(bytes, { ...options, defaultCurrency, complete });
+    if (preview.ok || complete || preview.error.code !== "no_rows") return preview;
+  }
+  return {
+    ok: false,
+    error: { code: "no_rows", message: "The file's first row is longer than 64 MB; it is not a CSV export." },
+  };
+}
+
+export type TQueueImport = {
+  orgId: string;
+  uploadId: string;
+  kind?: TKind;
+  /** Overrides of the detected mapping: header (or "#3") → field, or null to leave the column out. */
+  mapping?: Record<string, string | null>;
+  options?: {
+    dateOrder?: TDateOrder;
+    decimal?: TDecimalMark;
+    defaultCurrency?: string;
+    delimiter?: TDelimiter;
+  };
+};
+
+/**
+ * Fixes the mapping and options of an upload's import and marks it queued; the caller sends the event
+ * (or runs importUpload). An unreadable file fails the upload with the preview's message. A failed
+ * import that had committed batches resumes with the mapping it started with.
+ */
+export async function queueImport(db: Db, input: TQueueImport): Promise<Upload> {
+  const upload = await findUpload(db, input.orgId, input.uploadId);
+  // An import that has written nothing for STALE_MS died with its process (a restart): it may be re-queued.
+  const stale = Date.now() - upload.updatedAt.getTime() > STALE_MS;
+  if ((upload.status === "queued" || upload.status === "importing") && !stale) {
+    throw conflict("This upload is being imported already.");
+  }
+  if (upload.status === "complete") {
+    throw conflict("This upload has been imported already; delete it first to import it again.");
+  }
+  const resume = upload.recordsDone > 0 && upload.mapping !== null && upload.kind !== null;
+  let set: Partial<Upload> = {};
+  if (!resume) {
+    const o = input.options ?? {};
+    const preview = await previewUpload(db, {
+      orgId: input.orgId,
+      uploadId: input.uploadId,
+      kind: input.kind,
+      mapping: input.mapping,
+      ...o,
+    });
+    if (!preview.ok) {
+      await db
+        .update(uploads)
+        .set({
+          status: "failed",
+          error: preview.error.message,
+          finishedAt: new Date(),
+          updatedAt: new Date(),
+        })
+        .where(eq(uploads.id, upload.id));
+      throw new AppError(422, preview.error.message);
+    }
+    if (!preview.canImport) {
+      const blocking = preview.problems.filter((p) => BLOCKING.has(p.code));
+      throw new AppError(422, blocking.map((p) => p.message).join(" ") || "The mapping cannot be imported.");
+    }
+    const options: UploadOptions = {
+      encoding: preview.encoding.name,
+      delimiter: preview.delimiter,
+      headerLine: preview.headerLine,
+      ...(o.dateOrder ? { dateOrder: o.dateOrder } : {}),
+      ...(o.decimal ? { decimal: o.decimal } : {}),
+      defaultCurrency: o.defaultCurrency ?? (await orgCurrency(db, input.orgId)),
+      ...(input.mapping ? { overrides: input.mapping } : {}),
+    };
+    set = { kind: preview.kind, mapping: preview.mapping, options };
+  }
+  const [queued] = await db
+    .update(uploads)
+    .set({
+      ...set,
+      status: "queued",
+      error: null,
+      queuedAt: new Date(),
+      finishedAt: null,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(uploads.id, upload.id), eq(uploads.orgId, input.orgId)))
+    .returning();
+  if (!queued) throw notFound("Upload not found.");
+  return queued;
+}

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll } from "vitest";
+import type { DbHandle } from "@/db/client";
+import { organizations, type Upload } from "@/db/schema";
+import { type ImportHooks, importUpload } from "@/lib/uploads/import";
+import { queueImport, type TQueueImport } from "@/lib/uploads/plan";
+import { storeUpload } from "@/lib/uploads/store";
+import { createTestDb } from "./db";
+
+/** A fresh database per file, orgs, and shortcuts to store and import CSV text. */
+export function setupUploads() {
+  let handle: DbHandle | undefined;
+  beforeAll(async () => {
+    handle = await createTestDb();
+  });
+  afterAll(() => handle?.close());
+  const db = () => {
+    if (!handle) throw new Error("the test database is not ready yet");
+    return handle.db;
+  };
+
+  async function newOrg(slug: string, currency = "USD") {
+    const [org] = await db().insert(organizations).values({ slug, name: slug, currency }).returning();
+    if (!org) throw new Error("no org");
+    return org.id;
+  }
+
+  /** Stores bytes as an upload, in pieces of `piece` bytes (to cross chunk boundaries). */
+  async function store(
+    orgId: string,
+    content: string | Uint8Array,
+    filename = "file.csv",
+    piece = 64 * 1024,
+  ) {
+    const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
+    async function* body() {
+      for (let i = 0; i < bytes.length; i += piece) yield bytes.subarray(i, i + piece);
+    }
+    return storeUpload(db(), { orgId, userId: null, filename, body: body(), maxBytes: 200 * 1024 * 1024 });
+  }
+
+  /** Stores, queues (with optional kind/mapping) and imports; returns the finished upload. */
+  async function importText(
+    orgId: string,
+    content: string | Uint8Array,
+    plan: Omit<TQueueImport, "orgId" | "uploadId"> = {},
+    hooks: ImportHooks = {},
+  ): Promise<Upload> {
+    const { upload } = await store(orgId, content, `f-${Math.random()}.csv`);
+    await queueImport(db(), { orgId, uploadId: upload.id, ...plan });
+    return (await importUpload(db(), { orgId, uploadId: upload.id }, { asOf: AS_OF, ...hooks })).upload;
+  }
+
+  return { db, newOrg, store, importText };
+}
+
+export const AS_OF = new Date("2025-01-15T12:00:00Z");
+
+export const counts = (u: Upload) => ({
+  status: u.status,
+  read: u.rowsRead,
+  imported: u.rowsImported,
+  unchanged: u.rowsUnchanged,
+  rejected: u.rowsRejected,
+});

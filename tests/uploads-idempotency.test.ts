@@ -1,0 +1,167 @@
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { getMovements } from "@/db/queries/revenue";
+import { getUpload, listUploads } from "@/db/queries/uploads";
+import { auditLogs, customers, plans, subscriptionItems, uploads } from "@/db/schema";
+import { rebuildRevenue } from "@/lib/metrics/derive";
+import { saveSubscriptionItem, upsertCustomer } from "@/lib/revenue/items";
+import { importUpload } from "@/lib/uploads/import";
+import { queueImport } from "@/lib/uploads/plan";
+import { deleteUpload } from "@/lib/uploads/undo";
+import { AS_OF, counts, setupUploads } from "./helpers/uploads";
+
+const { db, newOrg, store, importText } = setupUploads();
+
+const HEADER = "subscription_id,customer_id,customer_name,plan,amount,currency,interval,start_date,end_date";
+/** n rows: subscription s<i> of customer c<i % 7>, $10 × (i % 5 + 1) a month, some ended. */
+function rows(from: number, to: number): string[] {
+  const out: string[] = [];
+  for (let i = from; i < to; i++) {
+    const end = i % 4 === 0 ? "2024-09-01" : "";
+    out.push(
+      `s${i},c${i % 7},Customer ${i % 7},P${i % 3},${10 * ((i % 5) + 1)},USD,month,2024-0${(i % 8) + 1}-01,${end}`,
+    );
+  }
+  return out;
+}
+const file = (lines: string[]) => `${[HEADER, ...lines].join("\n")}\n`;
+const itemCount = async (orgId: string) =>
+  (
+    await db()
+      .select({ id: subscriptionItems.id })
+      .from(subscriptionItems)
+      .where(eq(subscriptionItems.orgId, orgId))
+  ).length;
+const movements = (orgId: string) => getMovements(db(), { orgId, from: "2024-01", to: "2025-01" });
+
+describe("idempotent imports", () => {
+  it("the same file twice is the same upload; a reordered copy changes nothing; an overlapping file adds only its new rows", async () => {
+    const orgId = await newOrg("idem");
+    const text = file(rows(0, 40));
+    const first = await importText(orgId, text);
+    expect(counts(first)).toEqual({ status: "complete", read: 40, imported: 40, unchanged: 0, rejected: 0 });
+    const again = await store(orgId, text, "again.csv");
+    expect(again.duplicate).toBe(true);
+    expect(again.upload.id).toBe(first.id);
+    expect((await listUploads(db(), orgId)).length).toBe(1);
+
+    const before = await movements(orgId);
+    const reordered = await importText(orgId, file(rows(0, 40).reverse()));
+    expect(reordered.id).not.toBe(first.id);
+    expect(counts(reordered)).toEqual({
+      status: "complete",
+      read: 40,
+      imported: 0,
+      unchanged: 40,
+      rejected: 0,
+    });
+    expect(await itemCount(orgId)).toBe(40);
+
+    const overlap = await importText(orgId, file(rows(30, 55)));
+    expect(counts(overlap)).toEqual({
+      status: "complete",
+      read: 25,
+      imported: 15,
+      unchanged: 10,
+      rejected: 0,
+    });
+    expect(await itemCount(orgId)).toBe(55);
+    const after = await movements(orgId);
+    expect(after.at(-1)?.endMrr).toBeGreaterThan(before.at(-1)?.endMrr ?? 0);
+  });
+
+  it("a changed row updates its item and counts as imported", async () => {
+    const orgId = await newOrg("change");
+    await importText(orgId, file(rows(0, 5)));
+    const changed = rows(0, 5).map((r) => (r.startsWith("s2,") ? r.replace(",30,USD", ",35,USD") : r));
+    const u = await importText(orgId, file(changed));
+    expect(counts(u)).toEqual({ status: "complete", read: 5, imported: 1, unchanged: 4, rejected: 0 });
+    const [s2] = await db()
+      .select({ mrr: subscriptionItems.mrr })
+      .from(subscriptionItems)
+      .where(and(eq(subscriptionItems.orgId, orgId), eq(subscriptionItems.externalId, "s2")));
+    expect(s2?.mrr).toBe(3_500);
+  });
+});
+
+describe("kill and re-run", () => {
+  it("continues after the last committed batch and ends with exact counts", async () => {
+    const orgId = await newOrg("kill");
+    const lines = rows(0, 95);
+    lines.splice(50, 0, "bad,c1,Customer 1,P1,lots,USD,month,2024-01-01,"); // one rejected row in batch 6
+    const { upload } = await store(orgId, file(lines));
+    await queueImport(db(), { orgId, uploadId: upload.id });
+    let seen = 0;
+    await expect(
+      importUpload(
+        db(),
+        { orgId, uploadId: upload.id },
+        {
+          batchSize: 10,
+          asOf: AS_OF,
+          onProgress: () => {
+            seen++;
+            if (seen === 3) throw new Error("simulated crash");
+          },
+        },
+      ),
+    ).rejects.toThrow("simulated crash");
+    const crashed = await getUpload(db(), orgId, upload.id);
+    expect(crashed).toMatchObject({ status: "failed", recordsDone: 30, rowsRead: 30, rowsImported: 30 });
+    expect(await itemCount(orgId)).toBe(30);
+    // A process killed outright leaves the upload "importing"; a re-run takes it from there too.
+    await db().update(uploads).set({ status: "importing" }).where(eq(uploads.id, upload.id));
+
+    const done = await importUpload(db(), { orgId, uploadId: upload.id }, { batchSize: 10, asOf: AS_OF });
+    expect(counts(done.upload)).toEqual({
+      status: "complete",
+      read: 96,
+      imported: 95,
+      unchanged: 0,
+      rejected: 1,
+    });
+    expect(await itemCount(orgId)).toBe(95);
+
+    // The metrics equal a rebuild from scratch: every customer of the interrupted run was updated.
+    const incremental = await movements(orgId);
+    await rebuildRevenue(db(), orgId, { asOf: AS_OF });
+    expect(await movements(orgId)).toEqual(incremental);
+    expect(incremental.at(-1)?.endMrr).toBeGreaterThan(0);
+  });
+});
+
+describe("undo", () => {
+  it("removes the upload's items and only its own customers and plans, and the metrics return to before", async () => {
+    const orgId = await newOrg("undo");
+    const keep = await upsertCustomer(db(), orgId, { externalId: "c1", name: "Kept" });
+    await saveSubscriptionItem(db(), orgId, {
+      source: "manual",
+      externalId: "m1",
+      customerId: keep.id,
+      quantity: 1,
+      unitAmount: 5_000,
+      currency: "USD",
+      intervalUnit: "month",
+      startDate: "2024-02-01",
+    });
+    await rebuildRevenue(db(), orgId, { asOf: AS_OF });
+    const before = await movements(orgId);
+    const u = await importText(orgId, file(rows(0, 20)));
+    expect(u.rowsImported).toBe(20);
+    expect(await movements(orgId)).not.toEqual(before);
+
+    const result = await deleteUpload(db(), { orgId, uploadId: u.id, actorUserId: null, asOf: AS_OF });
+    expect(result).toEqual({ uploadId: u.id, itemsDeleted: 20, customersDeleted: 6, plansDeleted: 3 });
+    expect(await movements(orgId)).toEqual(before);
+    const left = await db()
+      .select({ id: customers.externalId })
+      .from(customers)
+      .where(eq(customers.orgId, orgId));
+    expect(left).toEqual([{ id: "c1" }]);
+    expect(await itemCount(orgId)).toBe(1);
+    expect(await db().select().from(plans).where(eq(plans.orgId, orgId))).toEqual([]);
+    expect(await getUpload(db(), orgId, u.id)).toBeUndefined();
+    const [log] = await db().select().from(auditLogs).where(eq(auditLogs.orgId, orgId));
+    expect(log).toMatchObject({ action: "upload.deleted", target: u.id });
+  });
+});

@@ -1,0 +1,146 @@
+import { and, asc, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { listRejections } from "@/db/queries/uploads";
+import { customers, subscriptionItemPeriods, subscriptionItems } from "@/db/schema";
+import { setFxRate } from "@/lib/revenue/fx";
+import { counts, setupUploads } from "./helpers/uploads";
+
+const { db, newOrg, importText } = setupUploads();
+
+const items = (orgId: string) =>
+  db()
+    .select({
+      externalId: subscriptionItems.externalId,
+      mrr: subscriptionItems.mrr,
+      unitAmount: subscriptionItems.unitAmount,
+      status: subscriptionItems.status,
+    })
+    .from(subscriptionItems)
+    .where(eq(subscriptionItems.orgId, orgId))
+    .orderBy(asc(subscriptionItems.externalId));
+
+describe("importing subscriptions", () => {
+  it("computes MRR-1 exactly in cents: yearly with a discount, quarterly, a ready MRR column", async () => {
+    const orgId = await newOrg("mrr");
+    const u = await importText(
+      orgId,
+      [
+        "Subscription ID,Customer,Email,Plan,Amount,Currency,Billing Period,Discount %,Start Date,Status",
+        "s1,Acme,ops@acme.com,Pro,$120.00,USD,yearly,10%,2024-01-05,active",
+        "s2,Bolt,hi@bolt.io,Basic,90,USD,quarterly,,2024-02-01,active",
+        's3,Cyan,c@cyan.dev,Big,"2,000.00",USD,annual,,2024-02-01,trialing',
+      ].join("\n"),
+    );
+    expect(counts(u)).toEqual({ status: "complete", read: 3, imported: 3, unchanged: 0, rejected: 0 });
+    expect(await items(orgId)).toEqual([
+      { externalId: "s1", mrr: 900, unitAmount: 12_000, status: "active" },
+      { externalId: "s2", mrr: 3_000, unitAmount: 9_000, status: "active" },
+      { externalId: "s3", mrr: 16_667, unitAmount: 200_000, status: "trialing" },
+    ]);
+    const periods = await db()
+      .select({ kind: subscriptionItemPeriods.kind, start: subscriptionItemPeriods.startDate })
+      .from(subscriptionItemPeriods)
+      .where(eq(subscriptionItemPeriods.orgId, orgId));
+    expect(periods).toEqual([{ kind: "trialing", start: "2024-02-01" }]);
+
+    const ready = await newOrg("ready");
+    const r = await importText(
+      ready,
+      [
+        "subscription_id,account_id,start_date,end_date,plan_tier,mrr_amount",
+        "S-1,A-1,2024-01-01,,Pro,833.335",
+      ].join("\n"),
+    );
+    expect(counts(r)).toMatchObject({ status: "complete", imported: 1 });
+    expect(await items(ready)).toEqual([
+      { externalId: "S-1", mrr: 83_334, unitAmount: 83_334, status: "active" },
+    ]);
+  });
+
+  it("converts other currencies at the rate on the start date, and rejects rows without a rate", async () => {
+    const orgId = await newOrg("fx");
+    await setFxRate(db(), { orgId, currency: "EUR", date: "2024-01-01", rate: "1.1" });
+    const u = await importText(
+      orgId,
+      [
+        "id,customer_id,amount,currency,interval,start_date",
+        "e1,C1,100,EUR,month,2024-02-01",
+        "e2,C2,100,EUR,month,2023-12-01",
+        "g1,C3,50,GBP,month,2024-02-01",
+      ].join("\n"),
+    );
+    expect(counts(u)).toEqual({ status: "complete", read: 3, imported: 1, unchanged: 0, rejected: 2 });
+    expect((await items(orgId)).map((i) => [i.externalId, i.mrr])).toEqual([["e1", 11_000]]);
+    const rejected = await listRejections(db(), orgId, u.id);
+    expect(rejected).toEqual([
+      {
+        line: 3,
+        column: "currency",
+        field: "currency",
+        value: "EUR",
+        message: expect.stringMatching(/^has no exchange rate from EUR to USD on or before 2023-12-01/),
+      },
+      {
+        line: 4,
+        column: "currency",
+        field: "currency",
+        value: "GBP",
+        message: expect.stringMatching(/^has no exchange rate from GBP to USD/),
+      },
+    ]);
+  });
+
+  it("rejects rows with their line, column, value and a message; rows without ids get deterministic keys", async () => {
+    const orgId = await newOrg("rej");
+    const u = await importText(
+      orgId,
+      [
+        "Customer Name,Customer Email,Plan,Amount,Interval,Start Date,End Date",
+        "Ana Lopez,ana@x.com,Pro,10,month,2024-01-01,",
+        "Bob,,Pro,ten,month,2024-01-01,",
+        "Cid,,Pro,10,month,2024-05-01,2024-04-01",
+        "",
+        "Dee,,Pro,10,fortnightly-ish,2024-01-01,",
+        "ANA   LOPEZ,ANA@X.COM,Pro,10,month,2024-01-01,",
+      ].join("\r\n"),
+    );
+    expect(counts(u)).toEqual({ status: "complete", read: 5, imported: 1, unchanged: 0, rejected: 4 });
+    const rejected = await listRejections(db(), orgId, u.id);
+    expect(rejected.map((r) => [r.line, r.column, r.value])).toEqual([
+      [3, "Amount", "ten"],
+      [4, "End Date", "2024-04-01"],
+      [6, "Interval", "fortnightly-ish"],
+      [7, null, null],
+    ]);
+    expect(rejected[3]?.message).toBe(
+      "repeats the subscription of row 2 (same customer, plan, start date and amount); it is imported once",
+    );
+    const [c] = await db()
+      .select({ externalId: customers.externalId, name: customers.name, upload: customers.sourceUploadId })
+      .from(customers)
+      .where(eq(customers.orgId, orgId));
+    expect(c).toEqual({ externalId: "email:ana@x.com", name: "Ana Lopez", upload: u.id });
+    const [item] = await items(orgId);
+    expect(item?.externalId).toMatch(/^row:[0-9a-f]{32}$/);
+  });
+
+  it("imports customers files, merging into customers that subscriptions created", async () => {
+    const orgId = await newOrg("cust");
+    await importText(orgId, "id,customer_id,amount,interval,start_date\ns1,A-1,10,month,2024-01-01\n");
+    const u = await importText(
+      orgId,
+      "account_id,account_name,industry,country\nA-1,Company One,EdTech,US\nA-2,Company Two,FinTech,IN\n",
+      { kind: "customers" },
+    );
+    expect(counts(u)).toEqual({ status: "complete", read: 2, imported: 2, unchanged: 0, rejected: 0 });
+    const rows = await db()
+      .select({ id: customers.externalId, name: customers.name, industry: customers.industry })
+      .from(customers)
+      .where(and(eq(customers.orgId, orgId)))
+      .orderBy(asc(customers.externalId));
+    expect(rows).toEqual([
+      { id: "A-1", name: "Company One", industry: "EdTech" },
+      { id: "A-2", name: "Company Two", industry: "FinTech" },
+    ]);
+  });
+});
