@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
-import { newAccount, signUp } from "./helpers";
+import { newAccount, signIn, signUp } from "./helpers";
+import { DEMO } from "./server";
 
 // CSV ingestion end to end: a messy export (BOM, semicolons, CRLF, day-first dates, decimal commas, an
 // unknown id column, one bad row) → preview → one column remapped → import → metrics → rejected rows → undo.
@@ -120,8 +121,26 @@ test("upload a messy CSV, fix the mapping, import it, download the rejected rows
 
   await test.step("deleting the upload undoes its import", async () => {
     await page.getByRole("button", { name: "Delete upload and undo its import" }).click();
-    await expect(page).toHaveURL(`/${owner.orgSlug}/uploads`);
+    await expect(page).toHaveURL(new RegExp(`/${owner.orgSlug}/uploads\\?deleted=`));
+    await expect(page.getByRole("status")).toContainText(
+      "Upload deleted: 4 subscription items and 4 customers removed",
+    );
     await expect(page.getByText("No files uploaded yet.")).toBeVisible();
     expect(await summary(page, owner.orgSlug)).toMatchObject({ mrr: 0, active_customers: 0 });
   });
+});
+
+test("the demo org starts with the sample data, imported through the same pipeline", async ({ page }) => {
+  await signIn(page, DEMO);
+  await page.goto(`/${DEMO.slug}/uploads`);
+  const row = page.getByTestId("upload-sample-subscriptions.csv");
+  await expect(row).toContainText("Complete", { timeout: 60_000 });
+  await page.reload();
+  // data/sample/subscriptions.csv: 5,000 subscriptions, every one readable.
+  await expect(row.getByRole("cell").nth(2)).toHaveText("5,000");
+  await expect(row.getByRole("cell").nth(3)).toHaveText("5,000");
+  await expect(row.getByRole("cell").nth(4)).toHaveText("0");
+  await screenshots(page, "uploads-list");
+  const customers = await page.request.get(`/api/v1/metrics/summary?org=${DEMO.slug}&month=2024-12`);
+  expect(await customers.json()).toMatchObject({ active_customers: 500 });
 });

@@ -117,7 +117,7 @@ export function PreviewMapper({
           {p.encoding.name.toUpperCase()}
           {p.encoding.bom ? " with BOM" : ""}, {DELIMITERS[p.delimiter] ?? p.delimiter}-separated,{" "}
           {p.headerLine ? `header on line ${p.headerLine}` : "no header row"}; {p.rowsSampled} rows checked
-          {p.truncated ? " (the first ones; the import reads them all)" : ""}. {p.kindReason}
+          {p.truncated ? " (the first ones; the import reads them all)" : ""}. Kind: {p.kindReason}.
         </p>
         <div className="mt-4 grid gap-4 sm:grid-cols-3">
           <label className="text-sm font-medium text-slate-800">
@@ -207,7 +207,7 @@ export function PreviewMapper({
                     <td className="py-2 pr-4">
                       <select
                         aria-label={`Field for column ${m.header}`}
-                        className={select}
+                        className={`${select} min-w-[11rem]`}
                         value={m.field ?? ""}
                         onChange={(e) =>
                           refresh({ ...overrides, [`#${m.index + 1}`]: e.target.value || null }, options)
@@ -294,11 +294,20 @@ export function PreviewMapper({
                   <td className="py-1.5 pr-3 tabular-nums text-slate-500">{r.line}</td>
                   {p.fields
                     .filter((f) => mappedFields.includes(f.key))
-                    .map((f) => (
-                      <td key={f.key} className="max-w-[14rem] truncate whitespace-nowrap py-1.5 pr-3">
-                        {r.row ? show((r.row as Record<string, unknown>)[f.key]) : ""}
-                      </td>
-                    ))}
+                    .map((f) => {
+                      // A row that will be rejected shows what the file says, in red, with the reason on hover.
+                      const index = p.mapping.find((m) => m.field === f.key)?.index ?? -1;
+                      const error = r.errors.find((e) => e.field === f.key);
+                      return (
+                        <td
+                          key={f.key}
+                          title={error?.message}
+                          className={`max-w-[14rem] truncate whitespace-nowrap py-1.5 pr-3 ${error ? "font-medium text-red-800" : ""}`}
+                        >
+                          {r.row ? show((r.row as Record<string, unknown>)[f.key]) : (r.raw[index] ?? "")}
+                        </td>
+                      );
+                    })}
                 </tr>
               ))}
             </tbody>
