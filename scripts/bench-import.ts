@@ -1,0 +1,539 @@
+/**
+ * `npm run bench:import -- [--rows N] [--seed N] [--json] [--pglite] [--keep]`: writes a deterministic,
+ * messy subscriptions CSV of N rows (default 1,000,000) to a temp file, then on one fresh database measures
+ * (a) the raw baseline, csv-parse + COPY of the parsed records as text into a bare table, and (b) the whole
+ * import pipeline: storeUpload → previewUpload → queueImport → importUpload, derived metrics included.
+ * Prints rows/s of both, their ratio, the peak RSS and where the pipeline's time went; with --json the last
+ * line is `{ "raw_rows_per_s", "pipeline_rows_per_s", "ratio", "peak_rss_mb" }`.
+ * Postgres: a new `meridian_bench_<random>` database on BENCH_DATABASE_URL's server; --pglite: PGlite in a
+ * temp directory. Both, and the CSV, are removed at the end unless --keep.
+ * --autoanalyze: ANALYZE the import's tables between batches once a minute, as the autovacuum launcher
+ * (naptime 1 min) would; for servers running with autovacuum off, and for PGlite, which has none.
+ */
+import { randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { parseArgs } from "node:util";
+import type { PGlite } from "@electric-sql/pglite";
+import { parse } from "csv-parse";
+import { sql } from "drizzle-orm";
+import postgres from "postgres";
+import { connectPostgres, type Db, type DbHandle, openPglite } from "@/db/client";
+import { migrateDb } from "@/db/migrate";
+import { queryRows } from "@/db/rows";
+import { organizations } from "@/db/schema";
+import type { TMappedColumn } from "@/lib/ingest/formats";
+import { createRowNormaliser } from "@/lib/ingest/normalise";
+import { importUpload } from "@/lib/uploads/import";
+import { stageRow } from "@/lib/uploads/import-rows";
+import { previewUpload, queueImport } from "@/lib/uploads/plan";
+import { storeUpload } from "@/lib/uploads/store";
+import { seededRand } from "@/tests/helpers/revenue-gen";
+
+const { values: flags } = parseArgs({
+  options: {
+    rows: { type: "string", default: "1000000" },
+    seed: { type: "string", default: "20241215" },
+    json: { type: "boolean", default: false },
+    pglite: { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
+    autoanalyze: { type: "boolean", default: false },
+  },
+});
+const rows = Number(flags.rows);
+const seed = Number(flags.seed);
+if (!Number.isInteger(rows) || rows < 1) throw new Error("--rows must be a positive integer");
+const log = (message: string) => console.error(`[bench] ${message}`);
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+
+// ---- Memory ---------------------------------------------------------------------------------------
+
+const MB = 1024 * 1024;
+const peaks = new Map<string, number>(); // sampled RSS peak per phase
+let phase = "generate";
+const sample = () => {
+  const rss = process.memoryUsage().rss;
+  peaks.set(phase, Math.max(peaks.get(phase) ?? 0, rss));
+};
+const sampler = setInterval(sample, 100);
+sampler.unref();
+const enter = (name: string) => {
+  sample();
+  phase = name;
+};
+/** The kernel's high-water mark of this process's RSS (Linux), in bytes. */
+function vmHwm(): number | null {
+  try {
+    const kb = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+    return kb ? Number(kb) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+// ---- Deterministic messy CSV ----------------------------------------------------------------------
+
+const HEADER = [
+  "Subscription ID",
+  "Customer",
+  "Customer Email",
+  "Plan",
+  "Qty",
+  "Amount",
+  "Currency",
+  "Billing Period",
+  "Start Date",
+  "End Date",
+  "Status",
+];
+const PLANS: [name: string, monthly: number][] = [
+  ["Starter", 29],
+  ["Growth", 79],
+  ["Pro", 199],
+  ["Business", 499],
+  ["Enterprise", 1499],
+];
+const FIRST = [
+  "Acme",
+  "Hartley",
+  "Blue Door",
+  "Northwind",
+  "Vertex",
+  "Lumen",
+  "Oak & Pine",
+  "Kestrel",
+  "Nimbus",
+];
+const SECOND = ["Moss", "Analytics", "Logistics", "Health", "Labs", "Foods", "Partners", "Systems", "Studio"];
+const SUFFIX = [", Inc.", " LLC", ", Ltd.", " GmbH", " & Co.", "", ' "The Original"', ", S.A."];
+const DAY = 86_400_000;
+const EPOCH_START = Date.UTC(2024, 0, 1) / DAY; // 35 months of starts, like bench:metrics' 36-month history
+const START_DAYS = Date.UTC(2026, 10, 30) / DAY - EPOCH_START;
+const TODAY = new Date().toISOString().slice(0, 10);
+
+const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+const iso = (day: number) => new Date(day * DAY).toISOString().slice(0, 10);
+const us = (day: number) => {
+  const [y, m, d] = iso(day).split("-");
+  return `${m}/${d}/${y}`;
+};
+/** 1234.5 → "1,234.50" */
+const grouped = (v: number) =>
+  v.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: true });
+
+/** Customer `c`'s name and email: the same on every row that names it (its key is the email). */
+function customer(c: number): [name: string, email: string] {
+  const h = seededRand(c * 7919 + seed);
+  const name = `${FIRST[h.int(0, FIRST.length - 1)]} ${SECOND[h.int(0, SECOND.length - 1)]}${SUFFIX[h.int(0, SUFFIX.length - 1)]}`;
+  return [`${name} #${c}`, `billing.${c}@${name.toLowerCase().replace(/[^a-z]+/g, "")}.example.com`];
+}
+
+/** One data line; `bad` rows get an unparseable start date (and are rejected). */
+function line(r: ReturnType<typeof seededRand>, customers: number): { text: string; bad: boolean } {
+  const id = `sub_${r.int(0, 0x7fffffff).toString(36)}${r.int(0, 0x7fffffff).toString(36)}`;
+  const [name, email] = customer(r.int(0, customers - 1));
+  const [plan, monthly] = PLANS[Math.min(PLANS.length - 1, Math.floor(r.next() ** 2 * PLANS.length))] ?? [
+    "Pro",
+    1,
+  ];
+  const qty = r.next() < 0.05 ? "" : String(r.int(1, 3) * r.int(1, 10));
+  const p = r.next();
+  const [interval, amount] =
+    p < 0.7
+      ? (["Monthly", monthly] as const)
+      : p < 0.9
+        ? (["yearly", monthly * 10] as const)
+        : (["Quarterly", monthly * 2.85] as const);
+  const style = r.int(0, 2);
+  const money = style === 0 ? grouped(amount) : style === 1 ? `$${grouped(amount)}` : amount.toFixed(2);
+  const start = EPOCH_START + r.int(0, START_DAYS);
+  const end = r.next() < 0.3 ? start + r.int(30, 900) : null;
+  const s = r.next();
+  const status =
+    end !== null && iso(end) <= TODAY ? "Canceled" : s < 0.05 ? "Trialing" : s < 0.08 ? "Past Due" : "Active";
+  const bad = r.next() < 0.005;
+  const startText = bad ? (["TBD", "2025-02-30", "31.31.2025", "soon"][r.int(0, 3)] ?? "TBD") : iso(start);
+  const cells = [id, name, email, plan, qty, money, r.next() < 0.9 ? "USD" : "usd", interval, startText];
+  cells.push(end === null ? "" : us(end), status);
+  return { text: `${cells.map(quote).join(",")}\r\n`, bad };
+}
+
+/** Streams the file to disk 2,000 lines per write, honouring backpressure. Returns the bad rows' count. */
+async function generate(file: string): Promise<number> {
+  const r = seededRand(seed);
+  const customers = Math.max(1, Math.round(rows / 10));
+  let bad = 0;
+  async function* chunks() {
+    yield `\ufeff${HEADER.map(quote).join(",")}\r\n`; // Excel writes a BOM
+    let buf = "";
+    for (let i = 1; i <= rows; i++) {
+      const l = line(r, customers);
+      if (l.bad) bad++;
+      buf += l.text;
+      if (i % 2_000 === 0) {
+        yield buf;
+        buf = "";
+      }
+    }
+    if (buf) yield buf;
+  }
+  await pipeline(chunks, createWriteStream(file));
+  return bad;
+}
+
+// ---- (a) Raw baseline -----------------------------------------------------------------------------
+
+const RAW_TABLE = "bench_raw_import";
+const copyText = (v: string) =>
+  v.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
+
+/** csv-parse's records as COPY text, `perChunk` records per string. */
+function copyChunks(file: string, perChunk: number, count: { rows: number }) {
+  const parser = parse({ bom: true, from_line: 2, relax_column_count: true });
+  const parsing = pipeline(createReadStream(file), parser);
+  return {
+    parsing,
+    async *chunks() {
+      let buf: string[] = [];
+      for await (const record of parser as AsyncIterable<string[]>) {
+        while (record.length < HEADER.length) record.push("");
+        buf.push(`${record.map(copyText).join("\t")}\n`);
+        count.rows++;
+        if (buf.length === perChunk) {
+          yield buf.join("");
+          buf = [];
+        }
+      }
+      if (buf.length) yield buf.join("");
+    },
+  };
+}
+
+async function rawBaseline(
+  file: string,
+  target: RawTarget,
+): Promise<{ rows: number; ms: number; how: string }> {
+  const columns = HEADER.map((_, i) => `c${i} text`).join(", ");
+  await target.exec(`CREATE TABLE ${RAW_TABLE} (${columns})`);
+  const count = { rows: 0 };
+  const start = performance.now();
+  const how = await target.copy(file, count);
+  const ms = performance.now() - start;
+  await target.exec(`DROP TABLE ${RAW_TABLE}`);
+  return { rows: count.rows, ms, how };
+}
+
+type RawTarget = {
+  exec: (query: string) => Promise<unknown>;
+  copy: (file: string, count: { rows: number }) => Promise<string>;
+};
+
+function postgresRaw(client: postgres.Sql): RawTarget {
+  return {
+    exec: (q) => client.unsafe(q),
+    async copy(file, count) {
+      const { parsing, chunks } = copyChunks(file, 2_000, count);
+      const target = await client`COPY ${client(RAW_TABLE)} FROM STDIN`.writable();
+      await Promise.all([parsing, pipeline(chunks, target as unknown as Writable)]);
+      return "csv-parse → COPY FROM STDIN";
+    },
+  };
+}
+
+function pgliteRaw(pg: PGlite): RawTarget {
+  return {
+    exec: (q) => pg.exec(q),
+    async copy(file, count) {
+      const { parsing, chunks } = copyChunks(file, 50_000, count);
+      // PGlite has no COPY FROM STDIN through our client; it reads a Blob as the file '/dev/blob'.
+      const sink = new Writable({
+        objectMode: true,
+        write(chunk: string, _encoding, callback) {
+          pg.query(`COPY ${RAW_TABLE} FROM '/dev/blob'`, [], { blob: new Blob([chunk]) }).then(
+            () => callback(),
+            callback,
+          );
+        },
+      });
+      await Promise.all([parsing, pipeline(chunks, sink)]);
+      return "csv-parse → COPY FROM '/dev/blob', 50,000 rows per blob";
+    },
+  };
+}
+
+// ---- (b) The import pipeline ----------------------------------------------------------------------
+
+/** `db` whose transactions are timed: writeBatch is one transaction per batch, the final metrics another. */
+function timedTransactions(db: Db, spans: number[]): Db {
+  return new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop !== "transaction") return Reflect.get(target, prop, receiver);
+      return async (...args: Parameters<Db["transaction"]>) => {
+        const start = performance.now();
+        try {
+          return await target.transaction(...args);
+        } finally {
+          spans.push(performance.now() - start);
+        }
+      };
+    },
+  });
+}
+
+type PipelineResult = {
+  ms: number;
+  store: number;
+  plan: number;
+  read: number;
+  writeBatches: number;
+  batchMs: number[];
+  analyzeMs: number;
+  batches: number;
+  derive: number;
+  cpu: number;
+  upload: { rowsRead: number; rowsImported: number; rowsRejected: number; rowsUnchanged: number };
+  mapping: TMappedColumn[];
+  defaultCurrency: string | undefined;
+};
+
+async function importPipeline(h: DbHandle, file: string): Promise<PipelineResult> {
+  const [org] = await h.db
+    .insert(organizations)
+    .values({ slug: "bench", name: "Bench", currency: "USD" })
+    .returning();
+  const orgId = (org as { id: string }).id;
+  const t0 = performance.now();
+  const { upload } = await storeUpload(h.db, {
+    orgId,
+    userId: null,
+    filename: "bench-subscriptions.csv",
+    contentType: "text/csv",
+    body: createReadStream(file),
+    maxBytes: Number.MAX_SAFE_INTEGER,
+  });
+  const t1 = performance.now();
+  const preview = await previewUpload(h.db, { orgId, uploadId: upload.id });
+  if (!preview.ok) throw new Error(`preview: ${preview.error.message}`);
+  const mapped = preview.mapping.map((m) => `${m.header}→${m.field ?? "-"}`).join(", ");
+  log(`preview: kind ${preview.kind}, ${mapped}`);
+  const queued = await queueImport(h.db, { orgId, uploadId: upload.id, kind: "subscriptions" });
+  const t2 = performance.now();
+  const spans: number[] = [];
+  const db = timedTransactions(h.db, spans);
+  let lastBatch = t2;
+  let nextLog = 0.1;
+  let lastAnalyze = performance.now();
+  let analyzeMs = 0;
+  const cpu0 = process.cpuUsage();
+  let cpuRead = 0;
+  for (;;) {
+    const result = await importUpload(
+      db,
+      { orgId, uploadId: upload.id },
+      {
+        onProgress: async (p) => {
+          if (flags.autoanalyze && performance.now() - lastAnalyze >= 60_000) {
+            const a = performance.now();
+            await h.db.execute(sql`ANALYZE subscription_items, customers, plans, upload_touched_customers`);
+            lastAnalyze = performance.now();
+            analyzeMs += lastAnalyze - a;
+            log(`autoanalyze: ${(lastAnalyze - a).toFixed(0)} ms`);
+          }
+          lastBatch = performance.now();
+          const c = process.cpuUsage(cpu0);
+          cpuRead = (c.user + c.system) / 1000;
+          if (p.bytesProcessed / p.sizeBytes >= nextLog) {
+            const last = spans.at(-1) ?? 0;
+            const pct = Math.round((100 * p.bytesProcessed) / p.sizeBytes);
+            log(`import ${pct}%: ${p.rowsRead} rows read, last batch's transaction ${last.toFixed(0)} ms`);
+            nextLog += 0.1;
+          }
+        },
+      },
+    );
+    if (result.done) {
+      if (result.upload.status !== "complete")
+        throw new Error(`import ${result.upload.status}: ${result.upload.error}`);
+      const end = performance.now();
+      const derive = spans.pop() ?? 0; // the last transaction: the metrics of the touched customers
+      return {
+        ms: end - t0,
+        store: t1 - t0,
+        plan: t2 - t1,
+        read: lastBatch - t2,
+        writeBatches: spans.reduce((a, b) => a + b, 0),
+        batchMs: spans,
+        analyzeMs,
+        batches: spans.length,
+        derive,
+        cpu: cpuRead,
+        upload: result.upload,
+        mapping: queued.mapping as TMappedColumn[],
+        defaultCurrency: queued.options.defaultCurrency,
+      };
+    }
+  }
+}
+
+/** The pipeline's CPU side alone, no database: csv-parse + the upload's normaliser + stageRow. */
+async function normaliseOnly(file: string, p: PipelineResult): Promise<number> {
+  const normalise = createRowNormaliser("subscriptions", p.mapping, {
+    defaultCurrency: p.defaultCurrency ?? null,
+  });
+  const headers = new Map(p.mapping.flatMap((m) => (m.field ? [[m.field, m.header] as const] : [])));
+  const ctx = { reportingCurrency: "USD", rates: new Map(), today: TODAY };
+  const parser = parse({ bom: true, from_line: 2, relax_column_count: true, relax_quotes: true });
+  const parsing = pipeline(createReadStream(file), parser);
+  const start = performance.now();
+  let line = 1;
+  for await (const record of parser as AsyncIterable<string[]>) {
+    const n = normalise(record, ++line);
+    if (n.ok)
+      stageRow("subscriptions", n.row as Record<string, unknown>, line, (f) => headers.get(f) ?? null, ctx);
+  }
+  await parsing;
+  return performance.now() - start;
+}
+
+/** How the batches' transaction times move through the file: a growing time is a per-batch scan. */
+function batchSpread(ms: number[]): string {
+  const tenth = Math.max(1, Math.floor(ms.length / 10));
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  const first = median(ms.slice(0, tenth)).toFixed(0);
+  const last = median(ms.slice(-tenth)).toFixed(0);
+  return `median of first tenth ${first}, of last tenth ${last}, max ${Math.max(0, ...ms).toFixed(0)}`;
+}
+
+// ---- Run ------------------------------------------------------------------------------------------
+
+async function withDatabase<T>(fn: (h: DbHandle, raw: RawTarget) => Promise<T>): Promise<T> {
+  if (flags.pglite) {
+    const dir = mkdtempSync(path.join(tmpdir(), "meridian-bench-"));
+    const h = openPglite(dir);
+    try {
+      return await fn(h, pgliteRaw(h.client));
+    } finally {
+      await h.close();
+      if (flags.keep) log(`kept PGlite data in ${dir}`);
+      else rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const url = new URL(process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
+  const name = `meridian_bench_${randomBytes(4).toString("hex")}`;
+  const admin = postgres(url.toString(), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE "${name}"`);
+  url.pathname = `/${name}`;
+  const h = connectPostgres(url.toString(), { max: 4 });
+  const loader = postgres(url.toString(), { max: 1, onnotice: () => {} });
+  try {
+    return await fn(h, postgresRaw(loader));
+  } finally {
+    await loader.end();
+    await h.close();
+    if (flags.keep) log(`kept database ${name}`);
+    else await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+const engine = flags.pglite ? "pglite" : "postgres";
+const dir = mkdtempSync(path.join(tmpdir(), "meridian-bench-csv-"));
+const file = path.join(dir, "subscriptions.csv");
+try {
+  const start = performance.now();
+  const bad = await generate(file);
+  const sizeMb = statSync(file).size / MB;
+  log(
+    `wrote ${rows} rows (${bad} with a bad date), ${sizeMb.toFixed(1)} MB in ${seconds(performance.now() - start)} s`,
+  );
+  const { raw, pipe, normaliseMs } = await withDatabase(async (h, rawTarget) => {
+    await migrateDb(h);
+    if (!flags.pglite) {
+      const [av] = await queryRows<{ autovacuum: string }>(h.db, sql`SHOW autovacuum`);
+      if (av?.autovacuum !== "on") log("the server runs with autovacuum off: nothing ANALYZEs the new rows");
+    }
+    enter("raw");
+    const raw = await rawBaseline(file, rawTarget);
+    log(`raw: ${raw.rows} rows in ${seconds(raw.ms)} s (${raw.how})`);
+    enter("pipeline");
+    const pipe = await importPipeline(h, file);
+    log(
+      `pipeline: ${seconds(pipe.ms)} s; batch transactions ms: ${pipe.batchMs.map((m) => m.toFixed(0)).join(" ")}`,
+    );
+    enter("normalise-only");
+    const normaliseMs = await normaliseOnly(file, pipe);
+    enter("end");
+    return { raw, pipe, normaliseMs };
+  });
+  const rawRate = raw.rows / (raw.ms / 1000);
+  const pipeRate = rows / (pipe.ms / 1000);
+  const hwm = vmHwm();
+  const sampled = Math.max(...peaks.values());
+  const peak = Math.max(hwm ?? 0, sampled) / MB;
+  const u = pipe.upload;
+  const table: Record<string, string> = {
+    engine,
+    rows: rows.toLocaleString("en"),
+    "raw rows/s": Math.round(rawRate).toLocaleString("en"),
+    "pipeline rows/s": Math.round(pipeRate).toLocaleString("en"),
+    "ratio pipeline/raw": (pipeRate / rawRate).toFixed(3),
+    "peak RSS MB": peak.toFixed(0),
+    autoanalyze: flags.autoanalyze ? "emulated" : "server's",
+    "imported / rejected (bad generated)": `${u.rowsImported.toLocaleString("en")} / ${u.rowsRejected.toLocaleString("en")} (${bad})`,
+  };
+  const other = pipe.read - pipe.writeBatches;
+  const phases: [string, number, string][] = [
+    ["raw baseline (a)", raw.ms, raw.how],
+    ["store (storeUpload)", pipe.store, `${sizeMb.toFixed(1)} MB in 1 MB chunks`],
+    ["preview + queueImport", pipe.plan, "reads the 2 MB head twice"],
+    ["import: read + write", pipe.read, `${pipe.batches} batches; node CPU ${seconds(pipe.cpu)} s`],
+    ["  of which writeBatch transactions", pipe.writeBatches, `per batch ms: ${batchSpread(pipe.batchMs)}`],
+    ...(flags.autoanalyze
+      ? [["  of which ANALYZE (--autoanalyze)", pipe.analyzeMs, "once a minute"] as [string, number, string]]
+      : []),
+    [
+      "  of which the rest",
+      other - pipe.analyzeMs,
+      "chunk reads, decode, csv-parse, normalise, stage (overlaps nothing)",
+    ],
+    ["derived metrics (finish)", pipe.derive, "updateRevenueForCustomers of the touched customers"],
+    ["pipeline total (b)", pipe.ms, ""],
+    ["for reference: csv-parse + normalise + stage, no DB", normaliseMs, "same mapping, run after (b)"],
+  ];
+  const rss = [...peaks.entries()].map(([k, v]) => `${k} ${(v / MB).toFixed(0)}`).join(", ");
+  console.info(`\n${engine}, ${rows.toLocaleString("en")} rows (${sizeMb.toFixed(1)} MB), seed ${seed}\n`);
+  console.info(
+    `| ${Object.keys(table).join(" | ")} |\n|${Object.keys(table)
+      .map(() => "---")
+      .join("|")}|`,
+  );
+  console.info(`| ${Object.values(table).join(" | ")} |\n`);
+  console.info("| phase | s | rows/s | note |\n|---|---|---|---|");
+  for (const [name, ms, note] of phases) {
+    console.info(
+      `| ${name} | ${seconds(ms)} | ${Math.round(rows / (ms / 1000)).toLocaleString("en")} | ${note} |`,
+    );
+  }
+  console.info(
+    `\npeak RSS: VmHWM ${hwm === null ? "n/a" : (hwm / MB).toFixed(0)} MB; sampled every 100 ms per phase (MB): ${rss}`,
+  );
+  console.info(
+    `upload counters: read ${u.rowsRead}, imported ${u.rowsImported}, unchanged ${u.rowsUnchanged}, rejected ${u.rowsRejected}`,
+  );
+  if (flags.json) {
+    console.info(
+      JSON.stringify({
+        raw_rows_per_s: Math.round(rawRate),
+        pipeline_rows_per_s: Math.round(pipeRate),
+        ratio: Number((pipeRate / rawRate).toFixed(4)),
+        peak_rss_mb: Number(peak.toFixed(1)),
+      }),
+    );
+  }
+} finally {
+  if (flags.keep) log(`kept the CSV in ${file}`);
+  else rmSync(dir, { recursive: true, force: true });
+}
