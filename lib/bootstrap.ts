@@ -15,8 +15,15 @@ export async function bootstrap(): Promise<void> {
   // The demo org exists only on the embedded database, never on a Postgres server.
   const seedDemoOrg = e.embedded && e.MERIDIAN_SEED_DEMO !== "0";
   const demo = seedDemoOrg ? await seedDemo(handle.db) : { created: false as const };
-  const { sendEvent, startJobs } = await import("@/inngest");
-  await startJobs();
+  const { sendEvent, startJobs, uploadImportRequested } = await import("@/inngest");
+  const { mode } = await startJobs();
+  if (mode === "in-process") {
+    // Imports a restart cut off run again, continuing after their last committed batch (Inngest
+    // retries its own runs).
+    const { interruptedUploads } = await import("@/db/queries/uploads");
+    const interrupted = await interruptedUploads(handle.db);
+    if (interrupted.length) await sendEvent(interrupted.map((u) => uploadImportRequested.create(u)));
+  }
   if (demo.created) {
     // The demo org starts with the sample subscriptions, imported in the background like any upload.
     const { queueSampleData } = await import("@/lib/uploads/sample");

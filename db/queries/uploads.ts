@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNotNull } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type Upload, uploadRejections, uploads } from "@/db/schema";
 
@@ -10,6 +10,18 @@ export async function listUploads(db: Db, orgId: string, { limit = 200 }: { limi
     .where(and(eq(uploads.orgId, orgId), isNotNull(uploads.sha256)))
     .orderBy(desc(uploads.createdAt))
     .limit(limit);
+}
+
+/**
+ * Uploads of every org whose import was queued or running: at the start of an in-process server these
+ * were cut off by the restart, and their jobs must run again (each continues after its last batch).
+ */
+export async function interruptedUploads(db: Db): Promise<{ orgId: string; uploadId: string }[]> {
+  return db
+    .select({ orgId: uploads.orgId, uploadId: uploads.id })
+    .from(uploads)
+    .where(and(inArray(uploads.status, ["queued", "importing"]), isNotNull(uploads.sha256)))
+    .orderBy(asc(uploads.createdAt));
 }
 
 /** One upload of the org; another org's (or an unknown) id is undefined. */
