@@ -44,6 +44,18 @@ export async function getStripeConnectionView(db: Db, orgId: string) {
   return row ?? null;
 }
 
+/** Why a connection test failed, in the words a person acts on: the key, the network, or Stripe. */
+export function describeTestFailure(e: unknown): string {
+  const { type, message } = (e ?? {}) as { type?: string; message?: string };
+  const detail = message ?? String(e);
+  if (type === "StripeAuthenticationError") return `Stripe refused the key: ${detail}`;
+  if (type === "StripePermissionError") {
+    return `The key may not read customers and subscriptions: ${detail}`;
+  }
+  if (type === "StripeConnectionError") return `Could not reach Stripe: ${detail}`;
+  return `Stripe answered with an error: ${detail}`;
+}
+
 /**
  * "Test connection": the key must read customers and subscriptions (what the sync needs; a restricted
  * key often cannot read the account itself). The outcome is kept for the settings page.
@@ -60,7 +72,7 @@ export async function testStripeConnection(
     await stripe.customers.list({ limit: 1 });
     await stripe.subscriptions.list({ limit: 1, status: "all" });
   } catch (e) {
-    error = `Stripe refused the key: ${(e as Error).message}`;
+    error = describeTestFailure(e);
   }
   await db
     .update(stripeConnections)
