@@ -3,6 +3,7 @@ import type { Role } from "@/db/schema";
 /** The org's modules in the sidebar; a module appears here once it exists, and only for roles that may open it. */
 export const MODULES: { href: string; label: string; minRole: Role }[] = [
   { href: "", label: "Home", minRole: "viewer" },
+  { href: "/arr", label: "ARR", minRole: "viewer" },
   { href: "/customers", label: "Customers", minRole: "viewer" },
   { href: "/uploads", label: "Uploads", minRole: "viewer" },
   { href: "/settings", label: "Settings", minRole: "admin" },
