@@ -23,12 +23,19 @@ export type ItemPrice = {
   exponentShift?: number;
 };
 
+// Building an Intl.NumberFormat costs tens of microseconds, and the import asks once or twice per row.
+const EXPONENTS = new Map<string, number>();
+
 /** Digits after the decimal point of a currency's minor unit (USD 2, JPY 0, BHD 3). */
 export function currencyExponent(code: string): number {
-  return (
+  const known = EXPONENTS.get(code);
+  if (known !== undefined) return known;
+  // Throws on a code that is not a currency; nothing is cached then.
+  const exponent =
     new Intl.NumberFormat("en", { style: "currency", currency: code }).resolvedOptions()
-      .maximumFractionDigits ?? 2
-  );
+      .maximumFractionDigits ?? 2;
+  EXPONENTS.set(code, exponent);
+  return exponent;
 }
 
 /** months_in_period as a fraction [numerator, denominator]. */

@@ -184,23 +184,34 @@ async function count(tx: Db, query: SQL): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-/** Keys of this batch that an earlier batch of the same upload already wrote: repeats within the file. */
+/**
+ * Keys of this batch that an earlier batch of the same upload already wrote: repeats within the file.
+ * Driven by the batch's keys, one unique-index lookup each (LIMIT 1 keeps the planner from turning it into
+ * a scan of everything the upload wrote): without fresh statistics Postgres otherwise picks a plan that
+ * re-reads the whole upload per batch, which makes an import quadratic.
+ */
 async function writtenByThisUpload(tx: Db, input: BatchInput, keys: string[]): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
   const json = JSON.stringify(keys);
+  const { orgId, uploadId } = input;
   const rows =
     input.kind === "subscriptions"
       ? await queryRows<{ k: string }>(
           tx,
-          sql`SELECT external_id AS k FROM subscription_items
-          WHERE org_id = ${input.orgId} AND source = 'csv' AND source_upload_id = ${input.uploadId}
-            AND external_id IN (SELECT jsonb_array_elements_text(${json}::jsonb))`,
+          sql`SELECT k.key AS k FROM jsonb_array_elements_text(${json}::jsonb) AS k(key)
+          CROSS JOIN LATERAL (
+            SELECT 1 FROM subscription_items i
+            WHERE i.org_id = ${orgId} AND i.source = 'csv' AND i.external_id = k.key
+              AND i.source_upload_id = ${uploadId}
+            LIMIT 1) hit`,
         )
       : await queryRows<{ k: string }>(
           tx,
-          sql`SELECT external_id AS k FROM customers
-          WHERE org_id = ${input.orgId} AND source_upload_id = ${input.uploadId}
-            AND external_id IN (SELECT jsonb_array_elements_text(${json}::jsonb))`,
+          sql`SELECT k.key AS k FROM jsonb_array_elements_text(${json}::jsonb) AS k(key)
+          CROSS JOIN LATERAL (
+            SELECT 1 FROM customers c
+            WHERE c.org_id = ${orgId} AND c.external_id = k.key AND c.source_upload_id = ${uploadId}
+            LIMIT 1) hit`,
         );
   return new Set(rows.map((r) => r.k));
 }
@@ -268,9 +279,14 @@ async function upsertItems(tx: Db, input: BatchInput, stage: string): Promise<nu
     ON CONFLICT (org_id, external_id) DO NOTHING`);
   return count(
     tx,
-    sql`WITH old AS (
-      SELECT i.external_id, i.customer_id FROM subscription_items i JOIN ${s} s ON i.external_id = s.key
-      WHERE i.org_id = ${orgId} AND i.source = 'csv'
+    // "old": the customer each existing item had, looked up per staged key through the unique index (a
+    // join could scan all the org's items every batch). The statement's snapshot is from before the upsert.
+    sql`WITH old AS MATERIALIZED (
+      SELECT s.key AS external_id, o.customer_id FROM ${s} s
+      CROSS JOIN LATERAL (
+        SELECT i.customer_id FROM subscription_items i
+        WHERE i.org_id = ${orgId} AND i.source = 'csv' AND i.external_id = s.key
+        LIMIT 1) o
     ), up AS (
       INSERT INTO subscription_items (org_id, source, external_id, source_upload_id, ${ITEM_VALUES})
       SELECT ${orgId}::uuid, 'csv', s.key, ${uploadId}::uuid, c.id, p.id, s.quantity, s.unit_amount, s.currency,

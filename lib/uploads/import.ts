@@ -169,6 +169,21 @@ async function finish(db: Db, upload: Upload, hooks: ImportHooks): Promise<Uploa
   });
 }
 
+type Batch = {
+  rows: StagedRow[];
+  rejections: Rejection[];
+  /** Rows rejected before staging (parse errors): counted in rows_read and rows_rejected. */
+  rejectedRows: number;
+  /** Data records the batch consumes: what records_done moves by. */
+  records: number;
+  bytes: number;
+};
+
+const emptyBatch = (): Batch => ({ rows: [], rejections: [], rejectedRows: 0, records: 0, bytes: 0 });
+
+/** Records parsed between two turns of the event loop while a batch is being written. */
+const YIELD_EVERY = 256;
+
 async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise<{ complete: boolean }> {
   const { orgId, id: uploadId } = upload;
   const kind = upload.kind ?? "subscriptions";
@@ -194,32 +209,24 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
 
   let done = upload.recordsDone;
   let batches = 0;
-  let rows: StagedRow[] = [];
-  let rejections: Rejection[] = [];
-  let rejectedRows = 0;
-  let records = 0;
-  let bytes = 0;
 
-  const flush = async (readComplete: boolean) => {
+  /** One batch, one transaction; then the progress hook. Batches run strictly one after another. */
+  const write = async (batch: Batch, readComplete: boolean) => {
     const counts = await writeBatch(db, {
       orgId,
       uploadId,
       kind,
       engine,
       expectedDone: done,
-      newDone: done + records,
-      rows,
-      rejections,
-      rejectedRows,
-      bytesProcessed: Math.min(bytes, upload.sizeBytes),
+      newDone: done + batch.records,
+      rows: batch.rows,
+      rejections: batch.rejections,
+      rejectedRows: batch.rejectedRows,
+      bytesProcessed: Math.min(batch.bytes, upload.sizeBytes),
       readComplete,
     });
-    done += records;
+    done += batch.records;
     batches++;
-    rows = [];
-    rejections = [];
-    rejectedRows = 0;
-    records = 0;
     if (hooks.onProgress && counts) {
       const [now] = await db
         .select()
@@ -240,88 +247,130 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
     }
   };
 
-  // A structure error (a quote never closed, …) is skipped rather than thrown, so the records parsed
-  // before it are not lost with a failed stream; reading stops at the first one (what follows it cannot
-  // be trusted) and it becomes one rejected row.
-  let emitted = 0;
-  let broken: { error: CsvError; after: number } | null = null;
-  const parser = parse({
-    delimiter: options.delimiter ?? ",",
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    info: true,
-    max_record_size: MAX_RECORD_CHARS,
-    skip_records_with_error: true,
-    on_record: (record) => {
-      emitted++;
-      return record;
-    },
-    on_skip: (error) => {
-      if (error && !broken) broken = { error, after: emitted };
-      return undefined;
-    },
-  });
-  const source = Readable.from(uploadByteStream(db, orgId, uploadId));
-  const piping = pipeline(source, createDecodeStream((options.encoding ?? "utf-8") as TEncoding), parser);
-  piping.catch(() => {}); // its error reaches the loop below through the parser
-  let prevEnd = 0;
-  let prevEmpty = 0;
-  let index = 0;
-  let consumed = 0;
-  const isBroken = () => broken !== null && consumed >= (broken as { after: number }).after;
-  for await (const { record, info } of parser as AsyncIterable<{
-    record: string[];
-    info: { lines: number; empty_lines: number; bytes: number };
-  }>) {
-    if (isBroken()) break;
-    consumed++;
-    // csv-parse reports the line a record ends on; the line it starts on is what people look for.
-    const line = prevEnd + 1 + (info.empty_lines - prevEmpty);
-    prevEnd = info.lines;
-    prevEmpty = info.empty_lines;
-    if (line <= headerLine) continue;
-    if (index++ < resumeFrom) continue;
-    records++;
-    bytes = info.bytes;
-    if (!record.every((f) => f.trim() === "")) {
-      const n = normalise(record, line);
-      if (!n.ok) {
-        rejectedRows++;
-        for (const e of n.errors) {
-          rejections.push({ line, column: e.column, field: e.field, value: e.value, message: e.message });
-        }
-      } else {
-        const staged = stageRow(kind, n.row as Record<string, unknown>, line, headerOf, ctx);
-        if (staged.ok) rows.push(staged.row);
-        else {
-          rejectedRows++;
-          rejections.push(...staged.rejections);
-        }
-      }
-    }
-    if (records >= batchSize) {
-      await flush(false);
-      if (hooks.maxBatches !== undefined && batches >= hooks.maxBatches) {
-        parser.destroy();
-        return { complete: false };
-      }
-    }
-  }
-  const error = (broken as { error: CsvError } | null)?.error;
-  if (error && index++ >= resumeFrom) {
-    records++;
-    rejectedRows++;
-    rejections.push({
-      line: prevEnd + 1,
-      column: null,
-      field: null,
-      value: null,
-      message: csvErrorMessage(error),
+  // Parsing overlaps writing: while batch n is written (its own transaction), batch n + 1 is parsed and
+  // staged. At most one write is in flight and one batch is being filled, so memory stays at two batches,
+  // and batch n + 1 is handed over only after batch n (and its progress hook) succeeded: the batches still
+  // commit one at a time, in order, each checking records_done.
+  let writing: Promise<void> | null = null;
+  let writeFailed = false;
+  let submitted = 0;
+  const submit = async (batch: Batch, readComplete: boolean) => {
+    if (writing) await writing; // a failed write throws here, before anything later is written
+    submitted++;
+    writing = write(batch, readComplete);
+    writing.catch(() => {
+      writeFailed = true; // seen by the parse loop; the error itself is thrown by the next await
     });
+  };
+
+  let batch = emptyBatch();
+  try {
+    // A structure error (a quote never closed, …) is skipped rather than thrown, so the records parsed
+    // before it are not lost with a failed stream; reading stops at the first one (what follows it cannot
+    // be trusted) and it becomes one rejected row.
+    let emitted = 0;
+    let broken: { error: CsvError; after: number } | null = null;
+    const parser = parse({
+      delimiter: options.delimiter ?? ",",
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      info: true,
+      max_record_size: MAX_RECORD_CHARS,
+      skip_records_with_error: true,
+      on_record: (record) => {
+        emitted++;
+        return record;
+      },
+      on_skip: (error) => {
+        if (error && !broken) broken = { error, after: emitted };
+        return undefined;
+      },
+    });
+    const source = Readable.from(uploadByteStream(db, orgId, uploadId));
+    const piping = pipeline(source, createDecodeStream((options.encoding ?? "utf-8") as TEncoding), parser);
+    piping.catch(() => {}); // its error reaches the loop below through the parser
+    let prevEnd = 0;
+    let prevEmpty = 0;
+    let index = 0;
+    let consumed = 0;
+    const isBroken = () => broken !== null && consumed >= (broken as { after: number }).after;
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number; empty_lines: number; bytes: number };
+    }>) {
+      if (writeFailed) break;
+      if (isBroken()) break;
+      consumed++;
+      // The parser hands over buffered records without leaving the microtask queue: let the write's
+      // database round trips through now and then, or the overlap is lost.
+      if (writing && consumed % YIELD_EVERY === 0) await new Promise<void>((r) => setImmediate(r));
+      // csv-parse reports the line a record ends on; the line it starts on is what people look for.
+      const line = prevEnd + 1 + (info.empty_lines - prevEmpty);
+      prevEnd = info.lines;
+      prevEmpty = info.empty_lines;
+      if (line <= headerLine) continue;
+      if (index++ < resumeFrom) continue;
+      batch.records++;
+      batch.bytes = info.bytes;
+      if (!isEmptyRecord(record)) {
+        const n = normalise(record, line);
+        if (!n.ok) {
+          batch.rejectedRows++;
+          for (const e of n.errors) {
+            batch.rejections.push({
+              line,
+              column: e.column,
+              field: e.field,
+              value: e.value,
+              message: e.message,
+            });
+          }
+        } else {
+          const staged = stageRow(kind, n.row as Record<string, unknown>, line, headerOf, ctx);
+          if (staged.ok) batch.rows.push(staged.row);
+          else {
+            batch.rejectedRows++;
+            batch.rejections.push(...staged.rejections);
+          }
+        }
+      }
+      if (batch.records >= batchSize) {
+        const full = batch;
+        batch = emptyBatch();
+        await submit(full, false);
+        if (hooks.maxBatches !== undefined && submitted >= hooks.maxBatches) {
+          await writing;
+          parser.destroy();
+          return { complete: false };
+        }
+      }
+    }
+    if (writing) await writing; // throws a failed write's error (writeFailed stopped the loop)
+    const error = (broken as { error: CsvError } | null)?.error;
+    if (error && index++ >= resumeFrom) {
+      batch.records++;
+      batch.rejectedRows++;
+      batch.rejections.push({
+        line: prevEnd + 1,
+        column: null,
+        field: null,
+        value: null,
+        message: csvErrorMessage(error),
+      });
+    }
+    await submit(batch, true);
+    await writing;
+    return { complete: true };
+  } finally {
+    // Whatever ends the read, no write is left running behind the caller's back.
+    if (writing) await (writing as Promise<void>).catch(() => {});
   }
-  await flush(true);
-  return { complete: true };
+}
+
+function isEmptyRecord(record: readonly string[]): boolean {
+  for (const f of record) if (f.trim() !== "") return false;
+  return true;
 }
 
 /** One line per problem, as the rejected-rows report and the CLI show them. */
