@@ -4,6 +4,8 @@ import { jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 export type OrgSettings = {
   pastDueChurnAfterDays?: number | null;
   grossMarginPercent?: number;
+  /** ENG-4: event names that count as activation (e.g. "file_upload"); none → activation undefined. */
+  activationEvents?: string[];
 };
 
 export const organizations = pgTable("organizations", {
