@@ -33,10 +33,42 @@ export const revenueRefreshRequested = eventType("revenue/refresh.requested", {
   schema: z.object({}),
 });
 
+const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD.");
+
+/** Compute (or recompute) one org's snapshot of one day (lib/snapshots/compute.ts); then check-alerts. */
+export const snapshotRequested = eventType("metrics/snapshot.requested", {
+  schema: z.object({ orgId: z.uuid(), date: ZDay }),
+});
+
+/** A snapshot was stored: check-alerts compares it with the org's thresholds. */
+export const snapshotComputed = eventType("metrics/snapshot.computed", {
+  schema: z.object({ orgId: z.uuid(), date: ZDay }),
+});
+
+/** Start a snapshot backfill (a snapshot_backfills row): fans out one event per month. */
+export const snapshotBackfillRequested = eventType("metrics/backfill.requested", {
+  schema: z.object({ orgId: z.uuid(), backfillId: z.uuid() }),
+});
+
+/** One month of a backfill. */
+export const snapshotBackfillMonthRequested = eventType("metrics/backfill.month.requested", {
+  schema: z.object({ orgId: z.uuid(), backfillId: z.uuid(), month: z.string().regex(/^\d{4}-\d{2}$/) }),
+});
+
+/** Recompute one org's ENG-3 engagement cohorts now (the monthly cron does every org). */
+export const engagementCohortsRequested = eventType("metrics/cohorts.requested", {
+  schema: z.object({ orgId: z.uuid() }),
+});
+
 /** The registry `sendEvent` validates against; an event missing here cannot be sent. */
 export const appEvents = [
   pingRequested,
   revenueRefreshRequested,
+  snapshotRequested,
+  snapshotComputed,
+  snapshotBackfillRequested,
+  snapshotBackfillMonthRequested,
+  engagementCohortsRequested,
   stripeCustomerSyncRequested,
   stripeBackfillRequested,
   uploadImportRequested,

@@ -3,6 +3,10 @@ import { env } from "@/lib/env";
 import { inngest } from "./client";
 import type { Job } from "./define-job";
 import { type AppEvent, validateAppEvents } from "./events";
+import { backfillSnapshots, backfillSnapshotsMonth } from "./functions/backfill-snapshots";
+import { checkAlertsJob } from "./functions/check-alerts";
+import { computeDailySnapshot, computeDailySnapshotNightly } from "./functions/compute-daily-snapshot";
+import { computeMonthlyCohorts, computeOrgCohorts } from "./functions/compute-monthly-cohorts";
 import { importUploadJob } from "./functions/import-upload";
 import { ping } from "./functions/ping";
 import { revenueRefresh, revenueRefreshNightly } from "./functions/revenue-refresh";
@@ -19,6 +23,13 @@ export const jobs: readonly Job[] = [
   stripeSyncCustomer,
   stripeBackfill,
   importUploadJob,
+  computeDailySnapshotNightly,
+  computeDailySnapshot,
+  checkAlertsJob,
+  computeMonthlyCohorts,
+  computeOrgCohorts,
+  backfillSnapshots,
+  backfillSnapshotsMonth,
 ];
 export const functions = jobs.map((job) => job.fn);
 
