@@ -4,6 +4,7 @@ import { registerDbCommands } from "./commands/db";
 import { registerImportCommands } from "./commands/import";
 import { registerMetricsCommands } from "./commands/metrics";
 import { registerOrgCommands } from "./commands/org";
+import { registerSnapshotCommands } from "./commands/snapshot";
 import { registerUserCommands } from "./commands/user";
 import { type CliContext, processContext } from "./context";
 import { errorLine, printError } from "./output";
@@ -16,6 +17,7 @@ const COMMAND_MODULES: ((program: Command, ctx: CliContext) => void)[] = [
   registerApiKeyCommands,
   registerMetricsCommands,
   registerImportCommands,
+  registerSnapshotCommands,
 ];
 
 const USAGE_EXIT_CODE = 2;

@@ -38,7 +38,7 @@ export type CohortsOptions = MovementsOptions & { kind?: string; format?: string
 type Org = { id: string; slug: string; name: string; currency: string };
 
 // The CLI acts outside any membership, so it looks the org up by slug alone (the app never should).
-async function findOrg(db: Db, slug: string): Promise<Org> {
+export async function findOrg(db: Db, slug: string): Promise<Org> {
   const [org] = await db
     .select({
       id: organizations.id,
