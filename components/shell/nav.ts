@@ -6,6 +6,7 @@ export const MODULES: { href: string; label: string; minRole: Role }[] = [
   { href: "/arr", label: "ARR", minRole: "viewer" },
   { href: "/customers", label: "Customers", minRole: "viewer" },
   { href: "/uploads", label: "Uploads", minRole: "viewer" },
+  { href: "/metrics", label: "Executive metrics", minRole: "admin" },
   { href: "/settings", label: "Settings", minRole: "admin" },
 ];
 

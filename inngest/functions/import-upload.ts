@@ -1,8 +1,9 @@
 import { and, eq, ne } from "drizzle-orm";
 import { uploads } from "@/db/schema";
+import { firstHistoryBackfill } from "@/lib/snapshots/backfill";
 import { importUpload } from "@/lib/uploads/import";
 import { defineJob } from "../define-job";
-import { uploadImportRequested } from "../events";
+import { snapshotBackfillRequested, uploadImportRequested } from "../events";
 
 /** Batches per step: each step is a few minutes at most, and a retried step resumes after the last batch. */
 const BATCHES_PER_STEP = 40;
@@ -55,7 +56,21 @@ export const importUploadJob = defineJob(
           rowsUnchanged: upload.rowsUnchanged,
         };
       });
-      if (result.done) return result;
+      if (result.done) {
+        // The org's first data: give the executive dashboard its last 90 days of snapshots.
+        if (result.status === "complete") {
+          const backfill = await step.run("first-snapshots", async () => {
+            const row = await firstHistoryBackfill(db, orgId);
+            return row ? { id: row.id } : null;
+          });
+          if (backfill)
+            await step.sendEvent(
+              "backfill",
+              snapshotBackfillRequested.create({ orgId, backfillId: backfill.id }),
+            );
+        }
+        return result;
+      }
     }
     await step.sendEvent("continue", uploadImportRequested.create({ orgId, uploadId }));
     return { done: false, continued: true };

@@ -1,9 +1,10 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { queryRows } from "@/db/rows";
 import { organizations, type SnapshotBackfill, snapshotBackfills } from "@/db/schema";
 import { AppError, notFound } from "@/lib/errors";
 import { computeSnapshot } from "./compute";
-import { dayDiff, daysBetween, isIsoDay, lastCompleteDay, monthsBetween } from "./dates";
+import { addDays, dayDiff, daysBetween, isIsoDay, lastCompleteDay, monthsBetween } from "./dates";
 
 /*
  * backfill-snapshots: snapshots for every day of [from, to], fanned out by month (one job run per month,
@@ -123,4 +124,31 @@ export async function failBackfill(
     .update(snapshotBackfills)
     .set({ status: "failed", error, finishedAt: new Date() })
     .where(and(eq(snapshotBackfills.id, backfillId), eq(snapshotBackfills.orgId, orgId)));
+}
+
+/** Days of history the first import of an org backfills, so the executive dashboard starts with a trend. */
+export const FIRST_BACKFILL_DAYS = 90;
+
+/**
+ * After an org's first completed import: a backfill of the last FIRST_BACKFILL_DAYS days, unless the org
+ * already has snapshots or a backfill (later imports leave history to the nightly job and to the user).
+ */
+export async function firstHistoryBackfill(db: Db, orgId: string): Promise<SnapshotBackfill | null> {
+  const [org] = await db
+    .select({ timezone: organizations.timezone })
+    .from(organizations)
+    .where(eq(organizations.id, orgId));
+  if (!org) return null;
+  const [any] = await db
+    .select({ id: snapshotBackfills.id })
+    .from(snapshotBackfills)
+    .where(eq(snapshotBackfills.orgId, orgId))
+    .limit(1);
+  const [snapshot] = await queryRows(
+    db,
+    sql`SELECT 1 FROM metrics_snapshots WHERE org_id = ${orgId} LIMIT 1`,
+  );
+  if (any || snapshot) return null;
+  const to = lastCompleteDay(org.timezone);
+  return startBackfill(db, { orgId, from: addDays(to, -(FIRST_BACKFILL_DAYS - 1)), to });
 }
