@@ -14,7 +14,7 @@ import { AppError } from "@/lib/errors";
 import { acknowledgeAlert } from "@/lib/snapshots/alerts";
 import { startBackfill } from "@/lib/snapshots/backfill";
 import { parseFinanceCsv, updateMetricsConfig } from "@/lib/snapshots/config";
-import { lastCompleteDay } from "@/lib/snapshots/dates";
+import { localDay } from "@/lib/snapshots/dates";
 import { action } from "./safe-action";
 
 /*
@@ -26,8 +26,9 @@ import { action } from "./safe-action";
 const admin = { role: "admin" } as const;
 const metricsPath = (slug: string) => `/${slug}/metrics`;
 
+/** Today's snapshot so far (the nightly run after midnight overwrites it with the whole day's figures). */
 export const computeSnapshotNow = action({ access: admin, schema: z.object({}) }, async (_input, { org }) => {
-  const date = lastCompleteDay(org.timezone);
+  const date = localDay(org.timezone);
   await sendEvent(snapshotRequested.create({ orgId: org.id, date }));
   revalidatePath(metricsPath(org.slug));
   return {

@@ -70,7 +70,7 @@ export default async function MetricsPage({
           <ActionForm
             action={computeSnapshotNow}
             hidden={{ orgSlug: org.slug }}
-            submitLabel={`Compute ${lastDay} now`}
+            submitLabel="Compute today’s snapshot now"
             pendingLabel="Queuing…"
           />
           <Link
