@@ -88,18 +88,18 @@ test("executive metrics: snapshot of imported revenue, events and finance inputs
       .poll(
         async () => {
           await page.reload();
-          return tile(page, "MRR").count();
+          return page.getByTestId("tile-mrr").count();
         },
         { timeout: 30_000, message: "the snapshot's tiles appear" },
       )
       .toBe(1);
     await expect(page.getByText(`snapshot of ${today}`)).toBeVisible();
-    await expect(tile(page, "MRR").locator("dd").first()).toHaveText("$228");
-    await expect(tile(page, "Customers").locator("dd").first()).toHaveText("3");
-    await expect(tile(page, "DAU").locator("dd").first()).toHaveText("2");
+    await expect(tile(page, "mrr")).toHaveText("$228");
+    await expect(tile(page, "customers_total")).toHaveText("3");
+    await expect(tile(page, "dau")).toHaveText("2");
     // ENG-4: ben did file_upload, ana did not: 1 of 2.
-    await expect(tile(page, "Activation rate").locator("dd").first()).toHaveText("50.0%");
-    await expect(tile(page, "Runway").locator("dd").first()).toHaveText("12.0 mo");
+    await expect(tile(page, "activation_rate")).toHaveText("50.0%");
+    await expect(tile(page, "runway_months")).toHaveText("12.0 mo");
     await expect(page.getByRole("heading", { name: /Alerts/ })).toContainText("all clear");
     await expect(page.getByText("DAU(d) = distinct users with an event on d")).toBeVisible();
   });

@@ -138,6 +138,16 @@ describe("computeSnapshot", () => {
     expect(s.stickiness).toBeCloseTo(2 / 4, 12);
   });
 
+  it("recomputes ENG-4 activation from the stored events when the activation event names change", async () => {
+    await updateMetricsConfig(db(), { orgId, userId, patch: { activation_events: ["login"] } });
+    const all = await computeSnapshot(db(), { orgId, date: "2024-03-31" });
+    // All four users started in the 30 days ending 2024-03-31 and logged in on their first day.
+    expect(all).toMatchObject({ activationStarted: 4, activationActivated: 4, activationRate: 1 });
+    await updateMetricsConfig(db(), { orgId, userId, patch: { activation_events: ["report_generate"] } });
+    const none = await computeSnapshot(db(), { orgId, date: "2024-03-31" });
+    expect(none).toMatchObject({ activationStarted: 4, activationActivated: 0, activationRate: 0 });
+  });
+
   it("leaves the Stripe figures null for an org without a Stripe connection", async () => {
     const s = await computeSnapshot(db(), { orgId, date: "2024-03-31" });
     expect(s).toMatchObject({

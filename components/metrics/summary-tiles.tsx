@@ -38,7 +38,11 @@ export function SummaryTiles({ latest, previous }: { latest: MetricsSnapshot; pr
         const before = previous ? metricValue(metric, previous) : null;
         const change = value !== null && before !== null ? value - before : null;
         return (
-          <div key={tile.metric} className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+          <div
+            key={tile.metric}
+            data-testid={`tile-${tile.metric}`}
+            className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200"
+          >
             <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">
               {tile.metric === "jobs_failed" ? "Import jobs failed" : metric.label}
               {metric.ids.length > 0 && (
