@@ -29,8 +29,8 @@ async function screenshots(page: Page, name: string) {
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
-const tile = (page: Page, label: string) =>
-  page.locator("dl > div").filter({ has: page.locator("dt", { hasText: label }) });
+/** A summary tile's value (its first <dd>). */
+const tile = (page: Page, metric: string) => page.getByTestId(`tile-${metric}`).locator("dd").first();
 
 test("executive metrics: snapshot of imported revenue, events and finance inputs, chart, export", async ({
   page,

@@ -13,7 +13,23 @@ const text = readFileSync(source, "utf8");
 const version = /^Version:\s*(\S+)/m.exec(text)?.[1] ?? "unknown";
 const definitions: Record<string, string> = {};
 for (const paragraph of text.split(/\n\s*\n/)) {
-  const flat = paragraph.replace(/\s*\n\s*/g, " ").trim();
+  // A Markdown table becomes one sentence: "case → column 2 (column 3); …" (header and rule rows dropped).
+  const lines = paragraph.split("\n");
+  const rows = lines.filter((l) => l.trim().startsWith("|"));
+  const table = rows
+    .slice(2)
+    .map((r) =>
+      r
+        .split("|")
+        .map((c) => c.trim())
+        .filter(Boolean),
+    )
+    .map(([when, what, amount]) => `${when} → ${what}${amount ? ` (${amount})` : ""}`)
+    .join("; ");
+  const prose = rows.length
+    ? lines.map((l) => (l === rows[0] ? `${table}.` : l.trim().startsWith("|") ? "" : l)).join("\n")
+    : paragraph;
+  const flat = prose.replace(/\s*\n\s*/g, " ").trim();
   const parts = flat.split(/(?=\*\*[A-Z]+-\d+\b)/);
   for (const part of parts) {
     const match = /^\*\*([A-Z]+-\d+)\b([^*]*)\*\*\s*(.*)$/.exec(part.trim());
