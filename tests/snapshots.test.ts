@@ -3,7 +3,15 @@ import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getSummary } from "@/db/queries/revenue";
 import { getTimeseries, snapshotsCsv } from "@/db/queries/snapshots";
-import { jobRuns, metricsSnapshots, snapshotBackfills, users } from "@/db/schema";
+import {
+  jobRuns,
+  metricsSnapshots,
+  snapshotBackfills,
+  stripeConnections,
+  stripeEvents,
+  stripeSubscriptions,
+  users,
+} from "@/db/schema";
 import { setInngestDb } from "@/inngest/define-job";
 import { snapshotBackfillRequested, snapshotRequested } from "@/inngest/events";
 import { backfillSnapshots, backfillSnapshotsMonth } from "@/inngest/functions/backfill-snapshots";
@@ -14,6 +22,7 @@ import { writeEvents } from "@/lib/events/write";
 import { startBackfill } from "@/lib/snapshots/backfill";
 import { computeSnapshot } from "@/lib/snapshots/compute";
 import { updateMetricsConfig } from "@/lib/snapshots/config";
+import { addDays, lastCompleteDay } from "@/lib/snapshots/dates";
 import { metricByName } from "@/lib/snapshots/metrics";
 import { setupRevenueFixtures } from "./helpers/revenue-fixtures";
 
@@ -155,6 +164,61 @@ describe("computeSnapshot", () => {
       subscriptionsPastDue: null,
       subscriptionsCancelled: null,
       paymentFailures: null,
+    });
+  });
+
+  it("records Stripe subscriptions by status for the latest day and payment failures for any day", async () => {
+    const stripeOrg = await newOrg("stripe-snap");
+    await db().insert(stripeConnections).values({
+      orgId: stripeOrg,
+      apiKeyEncrypted: "x",
+      webhookSecretEncrypted: "x",
+      keyHint: "rk_test_…0000",
+    });
+    const sub = (stripeId: string, status: string) => ({
+      orgId: stripeOrg,
+      stripeId,
+      stripeCustomerId: "cus_1",
+      status,
+    });
+    await db()
+      .insert(stripeSubscriptions)
+      .values([
+        sub("s1", "active"),
+        sub("s2", "active"),
+        sub("s3", "past_due"),
+        sub("s4", "canceled"),
+        sub("s5", "trialing"),
+      ]);
+    const yesterday = lastCompleteDay("UTC");
+    const before = addDays(yesterday, -1);
+    const failed = (eventId: string, at: string) => ({
+      orgId: stripeOrg,
+      eventId,
+      type: "invoice.payment_failed",
+      stripeCustomerId: "cus_1",
+      createdAt: new Date(at),
+    });
+    await db()
+      .insert(stripeEvents)
+      .values([
+        failed("evt_1", `${yesterday}T00:00:00Z`),
+        failed("evt_2", `${yesterday}T23:59:59Z`),
+        failed("evt_3", `${before}T12:00:00Z`),
+      ]);
+    const latest = await computeSnapshot(db(), { orgId: stripeOrg, date: yesterday });
+    expect(latest).toMatchObject({
+      subscriptionsActive: 2,
+      subscriptionsPastDue: 1,
+      subscriptionsCancelled: 1,
+      paymentFailures: 2,
+    });
+    const older = await computeSnapshot(db(), { orgId: stripeOrg, date: before });
+    expect(older).toMatchObject({
+      subscriptionsActive: null,
+      subscriptionsPastDue: null,
+      subscriptionsCancelled: null,
+      paymentFailures: 1,
     });
   });
 

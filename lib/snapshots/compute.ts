@@ -10,10 +10,12 @@ import {
   metricsSnapshots,
   type NewMetricsSnapshot,
   organizations,
+  stripeConnections,
 } from "@/db/schema";
 import { notFound } from "@/lib/errors";
 import { itemMrrOnSql, pastDueChurnAfterDays } from "@/lib/metrics/derive";
 import { grossMarginFraction } from "@/lib/metrics/rates";
+import { getStripeCounts } from "@/lib/stripe/counts";
 import { addDays, lastCompleteDay, monthOfDay } from "./dates";
 
 /*
@@ -205,27 +207,29 @@ export async function financeFor(db: Db, orgId: string, month: string) {
 }
 
 /**
- * Stripe's subscriptions by status are today's state, so they are recorded only for the latest day (the
- * nightly snapshot and later); a backfilled day gets null for them. Payment failures count the day's
- * invoice.payment_failed events, so they are right for any day.
+ * Stripe's figures (lib/stripe/counts.ts, as on Settings → Stripe): null without a Stripe connection.
+ * Subscriptions by status are today's state, so they are recorded only for the latest day (the nightly
+ * snapshot and later); a backfilled day gets null for them. Payment failures count the day's
+ * invoice.payment_failed webhook events, so they are right for any day.
  */
 async function stripeCounts(db: Db, orgId: string, date: string, tz: string, recent: boolean) {
+  const [connection] = await db
+    .select({ orgId: stripeConnections.orgId })
+    .from(stripeConnections)
+    .where(eq(stripeConnections.orgId, orgId));
+  if (!connection) return null;
   const { start, end } = dayRange(date, tz);
-  const [row] = await queryRows<Record<string, unknown>>(
+  const [bounds] = await queryRows<{ start: string; end: string }>(
     db,
-    sql`
-    SELECT EXISTS (SELECT 1 FROM stripe_connections WHERE org_id = ${orgId}) AS connected,
-      (SELECT count(*) FROM stripe_subscriptions WHERE org_id = ${orgId} AND status IN ('active', 'trialing')) AS active,
-      (SELECT count(*) FROM stripe_subscriptions WHERE org_id = ${orgId} AND status IN ('past_due', 'unpaid')) AS past_due,
-      (SELECT count(*) FROM stripe_subscriptions WHERE org_id = ${orgId} AND status IN ('canceled', 'incomplete_expired')) AS cancelled,
-      (SELECT count(*) FROM stripe_events WHERE org_id = ${orgId} AND type = 'invoice.payment_failed'
-         AND created_at >= ${start} AND created_at < ${end}) AS payment_failures`,
+    sql`SELECT to_char(${start} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS start,
+               to_char(${end} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS end`,
   );
-  if (!row || !(row.connected === true || row.connected === "t")) return null;
+  if (!bounds) throw new Error("no day bounds");
+  const counts = await getStripeCounts(db, { orgId, from: new Date(bounds.start), to: new Date(bounds.end) });
   return {
-    active: recent ? (toNumber(row.active) ?? 0) : null,
-    pastDue: recent ? (toNumber(row.past_due) ?? 0) : null,
-    cancelled: recent ? (toNumber(row.cancelled) ?? 0) : null,
-    paymentFailures: toNumber(row.payment_failures) ?? 0,
+    active: recent ? counts.active : null,
+    pastDue: recent ? counts.pastDue : null,
+    cancelled: recent ? counts.canceled : null,
+    paymentFailures: counts.paymentFailures,
   };
 }
