@@ -67,17 +67,7 @@ export async function applySubscription(
 ): Promise<string[]> {
   const ids = mapped.items.map((i) => i.externalId);
   for (const item of mapped.items) await saveSubscriptionItem(db, orgId, { ...item, customerId });
-  await db
-    .delete(subscriptionItems)
-    .where(
-      and(
-        eq(subscriptionItems.orgId, orgId),
-        eq(subscriptionItems.source, "stripe"),
-        eq(subscriptionItems.customerId, customerId),
-        sql`starts_with(${subscriptionItems.externalId}, ${`${mapped.stripeId}/`})`,
-        ids.length ? notInArray(subscriptionItems.externalId, ids) : undefined,
-      ),
-    );
+  await deleteStripeItemsExcept(db, { orgId, customerId, keep: ids, prefix: `${mapped.stripeId}/` });
   const values = {
     stripeCustomerId: mapped.stripeCustomerId,
     customerId,
@@ -99,6 +89,24 @@ export async function applySubscription(
   return ids;
 }
 
+/** Deletes the customer's Stripe-sourced items (only those whose external id starts with `prefix`) except `keep`. */
+async function deleteStripeItemsExcept(
+  db: Db,
+  { orgId, customerId, keep, prefix }: { orgId: string; customerId: string; keep: string[]; prefix?: string },
+) {
+  await db
+    .delete(subscriptionItems)
+    .where(
+      and(
+        eq(subscriptionItems.orgId, orgId),
+        eq(subscriptionItems.source, "stripe"),
+        eq(subscriptionItems.customerId, customerId),
+        prefix ? sql`starts_with(${subscriptionItems.externalId}, ${prefix})` : undefined,
+        keep.length ? notInArray(subscriptionItems.externalId, keep) : undefined,
+      ),
+    );
+}
+
 /** Removes Stripe rows of subscriptions the customer no longer has (Stripe lists every status). */
 export async function removeOtherSubscriptions(
   db: Db,
@@ -114,16 +122,7 @@ export async function removeOtherSubscriptions(
     keep: { subscriptionIds: string[]; itemIds: string[] };
   },
 ) {
-  await db
-    .delete(subscriptionItems)
-    .where(
-      and(
-        eq(subscriptionItems.orgId, orgId),
-        eq(subscriptionItems.source, "stripe"),
-        eq(subscriptionItems.customerId, customerId),
-        keep.itemIds.length ? notInArray(subscriptionItems.externalId, keep.itemIds) : undefined,
-      ),
-    );
+  await deleteStripeItemsExcept(db, { orgId, customerId, keep: keep.itemIds });
   await db
     .delete(stripeSubscriptions)
     .where(
