@@ -1,7 +1,15 @@
 import type Stripe from "stripe";
-import { couponIdsToFetch } from "./mapping";
+import { couponIdsToFetch, tieredPriceIdsToFetch } from "./mapping";
 import { withRateLimitRetry } from "./rate-limit";
-import type { SCoupon, SCustomer, SInvoice, SSubscription, SSubscriptionItem } from "./types";
+import type {
+  SCoupon,
+  SCustomer,
+  SDiscount,
+  SInvoice,
+  SPrice,
+  SSubscription,
+  SSubscriptionItem,
+} from "./types";
 
 /*
  * Reads from the Stripe API, shaped for the mapping. Lists page with `starting_after`; discounts are
@@ -9,7 +17,8 @@ import type { SCoupon, SCustomer, SInvoice, SSubscription, SSubscriptionItem } f
  * versions, so they are fetched by id).
  */
 
-export const SUBSCRIPTION_EXPAND = ["data.discounts", "data.items.data.discounts"];
+/** `data.customer`: its `discount` (a customer-level coupon) applies to subscriptions without their own. */
+export const SUBSCRIPTION_EXPAND = ["data.discounts", "data.items.data.discounts", "data.customer"];
 const PAGE = 100;
 
 type Page<T> = { data: T[]; has_more: boolean };
@@ -60,14 +69,31 @@ export async function fetchCoupons(
   stripe: Stripe,
   subscriptions: SSubscription[],
   options: Options = {},
+  customerDiscount?: SDiscount | null,
 ): Promise<Map<string, SCoupon>> {
   const coupons = new Map<string, SCoupon>();
   const ids = new Set(subscriptions.flatMap(couponIdsToFetch));
+  const c = customerDiscount?.coupon ?? customerDiscount?.source?.coupon;
+  if (typeof c === "string") ids.add(c);
   for (const id of ids) {
     const coupon = await withRateLimitRetry(() => stripe.coupons.retrieve(id), options);
     coupons.set(id, coupon as unknown as SCoupon);
   }
   return coupons;
+}
+
+/** Tiered prices the subscriptions use, retrieved with their tiers (list responses leave them out). */
+export async function fetchTieredPrices(
+  stripe: Stripe,
+  subscriptions: SSubscription[],
+  options: Options = {},
+): Promise<Map<string, SPrice>> {
+  const prices = new Map<string, SPrice>();
+  for (const id of new Set(subscriptions.flatMap(tieredPriceIdsToFetch))) {
+    const price = await withRateLimitRetry(() => stripe.prices.retrieve(id, { expand: ["tiers"] }), options);
+    prices.set(id, price as unknown as SPrice);
+  }
+  return prices;
 }
 
 export async function listCustomersPage(
@@ -123,9 +149,10 @@ export async function fetchCustomerState(stripe: Stripe, stripeCustomerId: strin
       if (!page.has_more || !startingAfter) break;
     }
   }
-  const coupons = await fetchCoupons(stripe, subscriptions, options);
+  const coupons = await fetchCoupons(stripe, subscriptions, options, customer.discount);
+  const prices = await fetchTieredPrices(stripe, subscriptions, options);
   const invoices = customer.deleted
     ? []
     : (await listInvoicesPage(stripe, { customer: stripeCustomerId }, options)).data;
-  return { customer, subscriptions, coupons, invoices };
+  return { customer, subscriptions, coupons, prices, invoices };
 }

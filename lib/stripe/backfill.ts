@@ -4,7 +4,13 @@ import type { Db } from "@/db/client";
 import { type StripeBackfill, type StripeBackfillPhase, stripeBackfills } from "@/db/schema";
 import { notFound } from "@/lib/errors";
 import { updateRevenueForCustomers } from "@/lib/metrics/derive";
-import { fetchCoupons, listCustomersPage, listInvoicesPage, listSubscriptionsPage } from "./api";
+import {
+  fetchCoupons,
+  fetchTieredPrices,
+  listCustomersPage,
+  listInvoicesPage,
+  listSubscriptionsPage,
+} from "./api";
 import { stripeForOrg } from "./client";
 import { mapSubscription } from "./mapping";
 import { rateLimitWait } from "./rate-limit";
@@ -112,10 +118,11 @@ export async function runBackfillPage(
     } else if (row.phase === "subscriptions") {
       const page = await listSubscriptionsPage(client, params, once);
       const coupons = await fetchCoupons(client, page.data, once);
+      const prices = await fetchTieredPrices(client, page.data, once);
       write = async (tx) => {
         const touched: string[] = [];
         for (const sub of page.data) {
-          const mapped = mapSubscription(sub, coupons);
+          const mapped = mapSubscription(sub, coupons, { prices });
           const customerId = await customerIdFor(tx, orgId, mapped.stripeCustomerId);
           await applySubscription(tx, { orgId, customerId, mapped });
           touched.push(customerId);

@@ -9,6 +9,7 @@ import {
   type SSubscription,
   type SSubscriptionItem,
   type STaxRate,
+  type STier,
   type StripeRef,
 } from "./types";
 
@@ -99,7 +100,45 @@ function couponApplies(coupon: SCoupon, productId: string | null) {
   return !only?.length || (productId !== null && only.includes(productId));
 }
 
-/** Unit amount net of inclusive tax, and the quantity; fractional-cent prices are folded into one unit. */
+type Fraction = [bigint, bigint];
+
+const amountOf = (whole: number | null | undefined, decimal: string | null | undefined): Fraction | null =>
+  whole !== null && whole !== undefined ? [BigInt(whole), 1n] : decimal ? decimalToFraction(decimal) : null;
+
+/**
+ * A tiered price's amount per billing period for `quantity` (Stripe's rules): "volume" prices every unit at
+ * the tier the quantity falls in, plus that tier's flat fee; "graduated" prices each tier's units at its
+ * own rate, plus the flat fee of every tier reached. Null without tiers.
+ */
+export function tieredAmount(
+  tiers: readonly STier[] | null | undefined,
+  mode: string | null | undefined,
+  quantity: number,
+): Fraction | null {
+  if (!tiers?.length) return null;
+  const add = ([a, b]: Fraction, [c, d]: Fraction): Fraction => [a * d + c * b, b * d];
+  const times = ([a, b]: Fraction, n: number): Fraction => [a * BigInt(n), b];
+  const unit = (t: STier) => amountOf(t.unit_amount, t.unit_amount_decimal) ?? [0n, 1n];
+  const flat = (t: STier) => amountOf(t.flat_amount, t.flat_amount_decimal) ?? [0n, 1n];
+  if (mode === "volume") {
+    const tier = tiers.find((t) => t.up_to === null || quantity <= t.up_to) ?? tiers[tiers.length - 1];
+    return tier ? add(times(unit(tier), quantity), quantity > 0 ? flat(tier) : [0n, 1n]) : null;
+  }
+  let total: Fraction = [0n, 1n];
+  let below = 0;
+  for (const tier of tiers) {
+    if (quantity <= below) break;
+    const upTo = tier.up_to === null ? quantity : Math.min(tier.up_to, quantity);
+    total = add(add(total, times(unit(tier), upTo - below)), flat(tier));
+    below = upTo;
+  }
+  return total;
+}
+
+/**
+ * Unit amount net of inclusive tax, and the quantity; fractional-cent prices are folded into one unit, and
+ * so is a tiered price (its amount depends on the quantity as a whole).
+ */
 function amounts(
   price: SPrice,
   quantity: number,
@@ -108,7 +147,12 @@ function amounts(
   const whole = price.unit_amount ?? price.amount ?? null;
   let [num, den]: [bigint, bigint] = [0n, 1n];
   let qty = quantity;
-  if (whole !== null && whole !== undefined) [num, den] = [BigInt(whole), 1n];
+  if (price.billing_scheme === "tiered") {
+    const tiered = tieredAmount(price.tiers, price.tiers_mode, quantity);
+    if (!tiered) return null;
+    [num, den] = tiered;
+    qty = 1;
+  } else if (whole !== null && whole !== undefined) [num, den] = [BigInt(whole), 1n];
   else {
     const decimal = price.unit_amount_decimal ?? price.amount_decimal;
     if (!decimal) return null;
@@ -203,9 +247,19 @@ function clip(periods: Period[], start: string, end: string | null): Period[] {
   return out;
 }
 
+/**
+ * `prices`: tiered prices retrieved with their tiers (a subscription's items carry prices without them).
+ * `customerDiscount`: the customer's own coupon, when the caller has the customer; else it is read from an
+ * expanded `sub.customer`. It applies to a subscription without discounts of its own (Stripe applies the
+ * subscription's discounts instead of the customer's, never both).
+ */
 export function mapSubscription(
   sub: SSubscription,
   coupons: ReadonlyMap<string, SCoupon> = new Map(),
+  {
+    prices: tieredPrices = new Map(),
+    customerDiscount,
+  }: { prices?: ReadonlyMap<string, SPrice>; customerDiscount?: SDiscount | null } = {},
 ): MappedSubscription {
   const warnings: string[] = [];
   const stripeCustomerId = refId(sub.customer) ?? "";
@@ -232,7 +286,15 @@ export function mapSubscription(
   const subStart = toDay(startUnix);
   const status = itemStatus(sub);
   const periods = periodsOf(sub, subStart);
-  const subDiscounts = sub.discounts?.length ? sub.discounts : sub.discount ? [sub.discount] : [];
+  const customerLevel =
+    customerDiscount ?? (typeof sub.customer === "object" ? sub.customer?.discount : null);
+  const subDiscounts = sub.discounts?.length
+    ? sub.discounts
+    : sub.discount
+      ? [sub.discount]
+      : customerLevel
+        ? [customerLevel]
+        : [];
   const subWindows = windows(subDiscounts, coupons, subStart, warnings);
 
   type Line = {
@@ -248,15 +310,21 @@ export function mapSubscription(
   };
   const lines: Line[] = [];
   for (const si of sub.items.data) {
-    const price = si.price ?? si.plan;
-    if (!price) continue;
+    const listed = si.price ?? si.plan;
+    if (!listed) continue;
+    const price =
+      listed.billing_scheme === "tiered" && !listed.tiers ? (tieredPrices.get(listed.id) ?? listed) : listed;
     const interval = INTERVALS[price.recurring?.interval ?? price.interval ?? ""];
     if (!interval || price.type === "one_time") continue;
     if ((price.recurring?.usage_type ?? price.usage_type) === "metered") continue;
     const taxRates = si.tax_rates?.length ? si.tax_rates : sub.default_tax_rates;
     const amount = amounts(price, si.quantity ?? 1, inclusiveTax(taxRates));
     if (!amount) {
-      warnings.push(`price ${price.id}: no unit amount (tiered prices are not supported yet)`);
+      warnings.push(
+        price.billing_scheme === "tiered"
+          ? `price ${price.id}: tiered, but its tiers were not retrieved`
+          : `price ${price.id}: no unit amount`,
+      );
       continue;
     }
     // An item added after the subscription started starts on its own creation day.
@@ -342,6 +410,17 @@ export function couponIdsToFetch(sub: SSubscription): string[] {
   };
   for (const d of sub.discounts ?? []) visit(d);
   visit(sub.discount);
+  if (typeof sub.customer === "object") visit(sub.customer?.discount);
   for (const si of sub.items.data) for (const d of si.discounts ?? []) visit(d);
+  return [...ids];
+}
+
+/** Tiered prices a subscription uses whose tiers it does not carry, to retrieve (with expand=tiers) first. */
+export function tieredPriceIdsToFetch(sub: SSubscription): string[] {
+  const ids = new Set<string>();
+  for (const si of sub.items.data) {
+    const price = si.price ?? si.plan;
+    if (price?.billing_scheme === "tiered" && !price.tiers) ids.add(price.id);
+  }
   return [...ids];
 }

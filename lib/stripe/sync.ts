@@ -39,7 +39,9 @@ export async function syncCustomer(
 ): Promise<SyncResult> {
   const client = stripe ?? (await stripeForOrg(db, orgId));
   const state = await fetchCustomerState(client, stripeCustomerId);
-  const mapped = state.subscriptions.map((s) => mapSubscription(s, state.coupons));
+  const mapped = state.subscriptions.map((s) =>
+    mapSubscription(s, state.coupons, { prices: state.prices, customerDiscount: state.customer.discount }),
+  );
   return db.transaction(async (tx) => {
     const customerId = await ensureCustomer(tx, orgId, state.customer);
     const itemIds: string[] = [];

@@ -47,6 +47,19 @@ export type SPrice = {
   interval_count?: number | null;
   usage_type?: string | null;
   tax_behavior?: string | null;
+  /** "tiered": the amount comes from `tiers` (only present when the price is retrieved with expand=tiers). */
+  billing_scheme?: "per_unit" | "tiered" | string | null;
+  tiers_mode?: "graduated" | "volume" | string | null;
+  tiers?: STier[] | null;
+};
+
+export type STier = {
+  /** The last quantity of this tier; null for the open-ended last one. */
+  up_to: number | null;
+  unit_amount?: number | null;
+  unit_amount_decimal?: string | null;
+  flat_amount?: number | null;
+  flat_amount_decimal?: string | null;
 };
 
 export type SSubscriptionItem = {
@@ -64,7 +77,8 @@ export type SSubscriptionItem = {
 export type SSubscription = {
   id: string;
   object?: "subscription";
-  customer: StripeRef<{ id: string }>;
+  /** An id, or the customer when listed with expand=data.customer (its discount applies: see the mapping). */
+  customer: StripeRef<{ id: string; discount?: SDiscount | null }>;
   status: string;
   created?: number | null;
   start_date?: number | null;
@@ -92,6 +106,8 @@ export type SCustomer = {
   email?: string | null;
   description?: string | null;
   address?: { country?: string | null } | null;
+  /** A customer-level coupon: applies to the customer's subscriptions that have no discount of their own. */
+  discount?: SDiscount | null;
 };
 
 export type SInvoiceLine = {

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
  */
 
 type Obj = { id: string; [key: string]: unknown };
-type Collection = "customers" | "subscriptions" | "invoices" | "coupons" | "subscription_items";
+type Collection = "customers" | "subscriptions" | "invoices" | "coupons" | "subscription_items" | "prices";
 
 export type FakeStripe = {
   url: string;
@@ -33,6 +33,7 @@ export async function startFakeStripe({ apiKey = "rk_test_fake" } = {}): Promise
     invoices: [],
     coupons: [],
     subscription_items: [],
+    prices: [],
   };
   const requests: FakeStripe["requests"] = [];
   let rateLimited = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { itemMrr } from "@/lib/metrics/mrr";
-import { mapSubscription, splitProportionally } from "@/lib/stripe/mapping";
+import { mapSubscription, splitProportionally, tieredAmount } from "@/lib/stripe/mapping";
 import type { SSubscription } from "@/lib/stripe/types";
 import { discount, fixture, subscription } from "./helpers";
 
@@ -171,5 +171,81 @@ describe("mapSubscription", () => {
     expect(splitProportionally(1_000, [1, 1, 1])).toEqual([334, 333, 333]);
     expect(splitProportionally(500, [3_000, 1_000])).toEqual([375, 125]);
     expect(splitProportionally(500, [0, 0])).toEqual([0, 0]);
+  });
+});
+
+describe("tiered prices and customer-level discounts", () => {
+  const TIERS = [
+    { up_to: 5, unit_amount: 500, unit_amount_decimal: "500", flat_amount: null, flat_amount_decimal: null },
+    { up_to: 10, unit_amount: 400, unit_amount_decimal: "400", flat_amount: null, flat_amount_decimal: null },
+    {
+      up_to: null,
+      unit_amount: 300,
+      unit_amount_decimal: "300",
+      flat_amount: 1_000,
+      flat_amount_decimal: "1000",
+    },
+  ];
+  /** A 12-seat monthly subscription on a tiered price as Stripe lists it: no unit amount, no tiers. */
+  function tiered(mode: "graduated" | "volume") {
+    const sub = subscription({
+      id: `sub_${mode}`,
+      customer: "cus_t",
+      unitAmount: 0,
+      quantity: 12,
+      start: "2024-01-10",
+    });
+    const item = sub.items.data[0] as { price: Record<string, unknown> };
+    item.price = {
+      ...item.price,
+      id: `price_${mode}`,
+      billing_scheme: "tiered",
+      tiers_mode: mode,
+      unit_amount: null,
+      unit_amount_decimal: null,
+    };
+    const retrieved = { ...item.price, tiers: TIERS } as never;
+    return { sub: sub as unknown as SSubscription, prices: new Map([[`price_${mode}`, retrieved]]) };
+  }
+
+  it("graduated: each tier's units at its rate plus the flat fee of every tier reached (5×$5 + 5×$4 + 2×$3 + $10)", () => {
+    const { sub, prices } = tiered("graduated");
+    expect(mrr(mapSubscription(sub, new Map(), { prices }))).toEqual([6_100]);
+    expect(tieredAmount(TIERS, "graduated", 3)).toEqual([1_500n, 1n]);
+  });
+
+  it("volume: every unit at the tier the quantity falls in, plus that tier's flat fee (12×$3 + $10)", () => {
+    const { sub, prices } = tiered("volume");
+    expect(mrr(mapSubscription(sub, new Map(), { prices }))).toEqual([4_600]);
+    expect(tieredAmount(TIERS, "volume", 5)).toEqual([2_500n, 1n]);
+  });
+
+  it("a tiered price whose tiers were not retrieved is reported, not guessed", () => {
+    const { sub } = tiered("volume");
+    const m = mapSubscription(sub);
+    expect(m.items).toEqual([]);
+    expect(m.warnings).toEqual(["price price_volume: tiered, but its tiers were not retrieved"]);
+  });
+
+  it("a customer's coupon applies to subscriptions without their own discount, and only to those", () => {
+    const customerDiscount = discount("cust", {
+      percentOff: 20,
+      duration: "forever",
+      start: "2024-01-01",
+    }) as never;
+    const plain = subscription({ id: "sub_p", customer: "cus_d", unitAmount: 10_000, start: "2024-01-10" });
+    expect(mrr(mapSubscription(plain as unknown as SSubscription, new Map(), { customerDiscount }))).toEqual([
+      8_000,
+    ]);
+    // Expanded on the subscription (the backfill lists subscriptions with expand=data.customer).
+    const expanded = { ...plain, customer: { id: "cus_d", discount: customerDiscount } };
+    expect(mrr(mapSubscription(expanded as unknown as SSubscription))).toEqual([8_000]);
+    const own = {
+      ...plain,
+      discounts: [discount("own", { percentOff: 10, duration: "forever", start: "2024-01-01" })],
+    };
+    expect(mrr(mapSubscription(own as unknown as SSubscription, new Map(), { customerDiscount }))).toEqual([
+      9_000,
+    ]);
   });
 });

@@ -204,4 +204,62 @@ describe("POST /api/webhooks/stripe/[orgSlug]", () => {
     expect(failed?.status).toBe("failed");
     expect(w.fake.requests.some((r) => r.path === "/v1/customers/cus_three")).toBe(true);
   });
+  it("a tiered price is retrieved with its tiers, and the customer's coupon applies (Stripe's rules)", async () => {
+    const tiers = [
+      {
+        up_to: 5,
+        unit_amount: 500,
+        unit_amount_decimal: "500",
+        flat_amount: null,
+        flat_amount_decimal: null,
+      },
+      {
+        up_to: 10,
+        unit_amount: 400,
+        unit_amount_decimal: "400",
+        flat_amount: null,
+        flat_amount_decimal: null,
+      },
+      {
+        up_to: null,
+        unit_amount: 300,
+        unit_amount_decimal: "300",
+        flat_amount: 1_000,
+        flat_amount_decimal: "1000",
+      },
+    ];
+    const sub = subscription({
+      id: "sub_tier",
+      customer: "cus_tier",
+      unitAmount: 0,
+      quantity: 12,
+      start: "2024-01-01",
+    });
+    const item = sub.items.data[0] as { price: Record<string, unknown> };
+    item.price = {
+      ...item.price,
+      id: "price_grad",
+      billing_scheme: "tiered",
+      tiers_mode: "graduated",
+      unit_amount: null,
+      unit_amount_decimal: null,
+    };
+    w.fake.data.prices.push({ ...item.price, tiers });
+    w.fake.data.customers.push({
+      ...customer("cus_tier", "Tiered Ltd"),
+      discount: discount("cust20", { percentOff: 20, duration: "forever", start: "2024-01-01" }),
+    });
+    w.fake.data.subscriptions.push(sub as Record<string, unknown>);
+    const t = await w.addOrg("tiers");
+    const created = event("customer.subscription.created", sub as Record<string, unknown>);
+    expect((await post("tiers", created, t.secret)).status).toBe(200);
+    await settle();
+    const items = (await stripeItems(w.h.db, t.id)).filter((i) => i.externalId.startsWith("sub_tier/"));
+    // Graduated: 5 × $5 + 5 × $4 + 2 × $3 + $10 flat = $61.00 a month, less the customer's 20% → $48.80.
+    expect(items.map((i) => [i.externalId, i.mrr])).toEqual([["sub_tier/si_sub_tier", 4_880]]);
+    expect(w.fake.requests).toContainEqual({
+      path: "/v1/prices/price_grad",
+      query: { "expand[0]": "tiers" },
+    });
+  });
 });
