@@ -244,12 +244,12 @@ describe("POST /api/webhooks/stripe/[orgSlug]", () => {
       unit_amount: null,
       unit_amount_decimal: null,
     };
-    w.fake.data.prices.push({ ...item.price, tiers });
+    w.fake.data.prices.push({ ...item.price, id: "price_grad", tiers });
     w.fake.data.customers.push({
       ...customer("cus_tier", "Tiered Ltd"),
       discount: discount("cust20", { percentOff: 20, duration: "forever", start: "2024-01-01" }),
     });
-    w.fake.data.subscriptions.push(sub as Record<string, unknown>);
+    w.fake.data.subscriptions.push(sub as typeof sub & { id: string });
     const t = await w.addOrg("tiers");
     const created = event("customer.subscription.created", sub as Record<string, unknown>);
     expect((await post("tiers", created, t.secret)).status).toBe(200);
