@@ -50,9 +50,33 @@ async function download(page: Page, link: ReturnType<Page["getByRole"]>): Promis
   return readFileSync(file, "utf8").split("\r\n");
 }
 
+const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Clicks a chart's "Download PNG" and checks the file: its name, PNG bytes, and a real picture's size. */
+async function downloadPng(page: Page, chart: string, filename: string) {
+  const event = page.waitForEvent("download");
+  await page.getByRole("button", { name: `Download ${chart} as PNG` }).click();
+  const png = await event;
+  expect(png.suggestedFilename()).toBe(filename);
+  // Kept beside the screenshots, to be looked at.
+  await png.saveAs(path.join(SCREENSHOT_DIR, `export-${filename}`));
+  const bytes = readFileSync(await png.path());
+  expect(bytes.subarray(0, 8).equals(PNG_MAGIC), `${filename} starts with the PNG signature`).toBe(true);
+  // IHDR: width and height at bytes 16..23; the export draws at twice the CSS size.
+  const width = bytes.readUInt32BE(16);
+  const height = bytes.readUInt32BE(20);
+  expect(width, `${filename} width`).toBeGreaterThan(300);
+  expect(height, `${filename} height`).toBeGreaterThan(150);
+  expect(bytes.length, `${filename} size`).toBeGreaterThan(8_000);
+  return { width, height, size: bytes.length };
+}
+
 test("ARR dashboard: KPIs, filter, drill-down and CSV exports match the hand-computed values", async ({
   page,
 }) => {
+  // One long journey (sign-up, import, five pages, eight downloads): on a loaded 2-core machine it can
+  // outlast the default 90 s.
+  test.setTimeout(240_000);
   const owner = newAccount("arr");
 
   await test.step("an org without data is told how to bring it in", async () => {
@@ -70,15 +94,30 @@ test("ARR dashboard: KPIs, filter, drill-down and CSV exports match the hand-com
     );
   });
 
+  let uploadPath = "";
   await test.step("the messy fixture is imported through the Uploads page", async () => {
     await page.goto(`/${owner.orgSlug}/uploads`);
     await page.getByLabel(/CSV file/).setInputFiles(FIXTURE);
     await page.getByRole("button", { name: "Upload and preview" }).click();
     await expect(page).toHaveURL(new RegExp(`/${owner.orgSlug}/uploads/[0-9a-f-]{36}$`));
+    uploadPath = new URL(page.url()).pathname;
     await page.getByLabel("Field for column Kunde").selectOption("customer_id");
     await page.getByLabel("Field for column Land").selectOption("country");
     await page.getByRole("button", { name: "Import subscriptions" }).click();
     await expect(page.getByRole("heading", { name: "Imported" })).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByTestId("count-Imported")).toHaveText("4");
+  });
+
+  await test.step("the import's rejected row is announced with a link to its report", async () => {
+    await page.goto(`/${owner.orgSlug}/arr`);
+    const notice = page.getByTestId("import-notice");
+    await expect(notice.getByRole("heading")).toHaveText("The latest import rejected 1 row");
+    await expect(notice.getByRole("link", { name: "Open the import report" })).toHaveAttribute(
+      "href",
+      uploadPath,
+    );
+    await notice.getByRole("link", { name: "Open the import report" }).click();
+    await expect(page).toHaveURL(uploadPath);
     await expect(page.getByTestId("count-Imported")).toHaveText("4");
   });
 
@@ -96,6 +135,17 @@ test("ARR dashboard: KPIs, filter, drill-down and CSV exports match the hand-com
     await expect(kpi(page, "ltv")).toHaveText("—");
     await expect(page.getByTestId("kpi-mrr").getByTestId("previous")).toHaveText("$228.00");
     await expect(page.getByTestId("kpi-mrr").getByTestId("change")).toHaveText("±$0.00 (±0.0%)");
+    // Top customers: the cohort month and the last movement, which opens that movement's customers.
+    await expect(page.getByTestId("top-C-002").getByTestId("since")).toHaveText("Feb 2024");
+    await expect(page.getByTestId("top-C-002").getByTestId("last-movement")).toHaveText(
+      "New business, Feb 2024",
+    );
+    await expect(page.getByTestId("top-C-003").getByTestId("last-movement")).toHaveText(
+      "New business, Mar 2024",
+    );
+    await expect(
+      page.getByTestId("top-C-002").getByTestId("last-movement").getByRole("link"),
+    ).toHaveAttribute("href", `/${owner.orgSlug}/arr/movements/2024-02/new`);
     // The help popover names the definition.
     await page.getByText("How is this computed? (NRR (12 months))").click();
     await expect(page.getByTestId("kpi-nrr12")).toContainText("RATE-6");
@@ -106,10 +156,28 @@ test("ARR dashboard: KPIs, filter, drill-down and CSV exports match the hand-com
     await page.getByRole("link", { name: "← ARR dashboard" }).click();
   });
 
-  await test.step("a filter from the form changes the URL and the numbers", async () => {
-    await page.getByLabel("Country").selectOption("DE");
-    // From the keyboard: Enter on the focused Apply button submits the GET form.
-    await page.getByRole("button", { name: "Apply" }).press("Enter");
+  await test.step("a filter chosen from the keyboard changes the URL and the numbers", async () => {
+    // Tab walks the form in reading order (a month field takes two stops: month and year).
+    await page.getByLabel("Range").focus();
+    const order: string[] = [];
+    for (let i = 0; i < 12 && order.at(-1) !== "arr-country"; i++) {
+      const id = await page.evaluate(() => document.activeElement?.id ?? "");
+      if (order.at(-1) !== id) order.push(id);
+      if (id !== "arr-country") await page.keyboard.press("Tab");
+    }
+    expect(order).toEqual(["arr-range", "arr-from", "arr-to", "arr-plan", "arr-country"]);
+    // Typing on a focused select picks the matching option.
+    await page.keyboard.type("DE");
+    await expect(page.getByLabel("Country")).toHaveValue("DE");
+    for (
+      let i = 0;
+      i < 4 && (await page.evaluate(() => document.activeElement?.textContent)) !== "Apply";
+      i++
+    ) {
+      await page.keyboard.press("Tab");
+    }
+    await expect(page.getByRole("button", { name: "Apply" })).toBeFocused();
+    await page.keyboard.press("Enter");
     await expect(page).toHaveURL(/[?&]country=DE(&|$)/);
     await expect(kpi(page, "mrr")).toHaveText("$198.00");
     await expect(kpi(page, "active")).toHaveText("2");
@@ -141,6 +209,17 @@ test("ARR dashboard: KPIs, filter, drill-down and CSV exports match the hand-com
     await expect(jan.getByRole("cell").last()).toHaveText("1");
     await expect(page.getByTestId("bridge-2024-03").getByTestId("new")).toHaveText("$30.00");
     await expect(page.getByTestId("heatmap-cohorts-logo")).toContainText("Jan 2024");
+    // Net movement (MOV-2) in the table alternative and as a line over the bars.
+    await expect(jan.getByTestId("net")).toHaveText("+$98.00");
+    await expect(page.getByTestId("bridge-2024-04").getByTestId("net")).toHaveText("+$0.00");
+    await expect(page.locator("#movements-chart .recharts-line-curve")).toHaveCount(1);
+    await expect(
+      page
+        .locator(
+          "#movements-chart .recharts-bar-rectangle path, #movements-chart .recharts-bar-rectangle rect",
+        )
+        .first(),
+    ).toBeAttached();
     const bridge = await download(
       page,
       page.getByRole("region", { name: "MRR movements and bridge" }).getByRole("link", { name: "CSV" }),
@@ -154,6 +233,41 @@ test("ARR dashboard: KPIs, filter, drill-down and CSV exports match the hand-com
       "2024-03,198,30,0,0,0,0,30,228,1,0,0,3,USD",
     ]);
     await screenshots(page, "arr");
+  });
+
+  await test.step("every chart downloads as a PNG named after it and the range", async () => {
+    await downloadPng(page, "MRR trend", "mrr-trend-2024-01-2024-06.png");
+    await downloadPng(page, "MRR movements", "mrr-movements-2024-01-2024-06.png");
+    await downloadPng(page, "Logo retention", "cohorts-logo-2024-01-2024-06.png");
+    await downloadPng(page, "Revenue retention", "cohorts-revenue-2024-01-2024-06.png");
+  });
+
+  await test.step("a heatmap cell lists its cohort's customers with MRR at the start and at c+k", async () => {
+    await page.getByTestId("heatmap-cohorts-revenue").getByTestId("cell-2024-02-3").click();
+    await expect(page).toHaveURL(
+      new RegExp(`/${owner.orgSlug}/arr/cohorts/2024-02/2024-05\\?range=custom&from=2024-01&to=2024-06$`),
+    );
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Cohort Feb 2024, month 3 (May 2024)");
+    await expect(page.locator("tr[data-testid^=cohort-]")).toHaveCount(1);
+    const row = page.getByTestId("cohort-C-002");
+    await expect(row).toContainText("Bistro Nord");
+    await expect(row.getByRole("cell").nth(1)).toHaveText("$100.00");
+    await expect(row.getByRole("cell").nth(2)).toHaveText("$100.00");
+    await expect(row.getByTestId("logo")).toHaveText("Retained");
+    // C-005's cohort: $49.00 new business in Feb 2023, churned in Mar 2023.
+    await page.goto(`/${owner.orgSlug}/arr/cohorts/2023-02/2023-03`);
+    await expect(page.getByTestId("total-customers")).toHaveText("1");
+    await expect(page.getByTestId("total-retained")).toHaveText("0 (0.0%)");
+    await expect(page.getByTestId("total-start")).toHaveText("$49.00");
+    await expect(page.getByTestId("total-end")).toHaveText("$0.00 (0.0%)");
+    await expect(page.getByTestId("cohort-C-005").getByTestId("logo")).toHaveText("Not retained");
+    await screenshots(page, "arr-cohort");
+    await page.getByRole("link", { name: "Ex Client" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Ex Client" })).toBeVisible();
+    await expect(page.getByTestId("movement-2023-03").getByTestId("kind")).toHaveText("Churn");
+    await expect(page.getByTestId("movement-2023-03").getByTestId("mrr")).toContainText("$49.00 → $0.00");
+    await expect(page.getByTestId("movement-2023-02").getByTestId("kind")).toHaveText("New business");
+    await page.goto(`/${owner.orgSlug}/arr?range=custom&from=2024-01&to=2024-06`);
   });
 
   await test.step("the new business of 2024-01 drills down to Café Olé GmbH", async () => {
@@ -174,5 +288,10 @@ test("ARR dashboard: KPIs, filter, drill-down and CSV exports match the hand-com
     await page.getByRole("link", { name: "Café Olé GmbH" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Café Olé GmbH" })).toBeVisible();
     await expect(page.getByTestId("current-mrr")).toHaveText("$98.00");
+    // The customer page's movements, under its MRR history.
+    await expect(page.locator("tr[data-testid^=movement-]")).toHaveCount(1);
+    await expect(page.getByTestId("movement-2024-01").getByTestId("kind")).toHaveText("New business");
+    await expect(page.getByTestId("movement-2024-01").getByTestId("mrr")).toContainText("$0.00 → $98.00");
+    await screenshots(page, "customer");
   });
 });

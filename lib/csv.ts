@@ -1,14 +1,21 @@
-import { csvField } from "@/lib/uploads/rejections";
-
 /*
- * CSV for every table Meridian exports. One cell encoder for the whole app: csvField (written for the
- * rejected-rows report) quotes where needed and prefixes text starting with = + - @, a tab or a CR with
- * `'`, so a spreadsheet never runs a cell as a formula. Numbers stay numbers (-12.5 is a value, not a
- * formula, and is written as is).
+ * CSV for every table Meridian exports (dashboard tables, the rejected-rows report). One cell encoder for
+ * the whole app: csvField quotes where needed and prefixes text starting with = + - @, a tab or a CR with
+ * `'`, so a spreadsheet never runs a cell as a formula (opening an export can never execute what an
+ * uploaded file contained). Numbers stay numbers (-12.5 is a value, not a formula, and is written as is).
  */
-export { csvField };
 
 export type CsvCell = string | number | null;
+
+const FORMULA = /^[=+\-@\t\r]/;
+
+/** One CSV cell: empty for null, text starting like a formula gets a leading `'`, quoted when needed. */
+export function csvField(value: CsvCell): string {
+  if (value === null) return "";
+  let text = String(value);
+  if (typeof value === "string" && FORMULA.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
 
 /** A whole CSV document: a header line and the rows, CRLF line ends (RFC 4180). */
 export function toCsv(header: readonly string[], rows: readonly (readonly CsvCell[])[]): string {

@@ -1,7 +1,10 @@
 import Link from "next/link";
+import { DownloadPngButton } from "@/components/charts/download-png-button";
 import { MovementsChart } from "@/components/charts/movements-chart";
+import { MOVEMENT_SERIES, NET_SERIES } from "@/components/charts/palette";
 import { Table } from "@/components/ui/table";
 import type { MovementKind } from "@/db/schema";
+import { chartSubtitle, pngFilename } from "@/lib/arr/chart-png";
 import { formatMonthLabel } from "@/lib/arr/format";
 import { formatMoney } from "@/lib/money";
 import { type ArrContext, drillBase, drillHref, exportHref } from "./context";
@@ -16,10 +19,15 @@ const COLUMNS: { kind: MovementKind; label: string; sign: "+" | "−"; swatch: s
   { kind: "churn", label: "Churn", sign: "−", swatch: "bg-cb-vermillion" },
 ];
 
+const LEGEND = [
+  ...MOVEMENT_SERIES.map((s) => ({ label: s.label, hex: s.hex })),
+  { label: NET_SERIES.label, hex: NET_SERIES.hex, line: true },
+];
+
 /**
- * MOV-1 movements by month as a stacked bar chart and the MOV-2 bridge as a table (the chart's
- * accessible alternative): start + new + expansion + reactivation − contraction − churn = end, every
- * movement cell linking to the customers behind it.
+ * MOV-1 movements by month as a stacked bar chart with the net movement as a line, and the MOV-2 bridge
+ * as a table (the chart's accessible alternative, net included): start + new + expansion + reactivation
+ * − contraction − churn = end, every movement cell linking to the customers behind it.
  */
 export async function BridgeSection({ ctx }: { ctx: ArrContext }) {
   const rows = await loadMovements(ctx);
@@ -28,10 +36,22 @@ export async function BridgeSection({ ctx }: { ctx: ArrContext }) {
     <Section
       id="bridge"
       title="MRR movements and bridge"
-      description="Gains above the axis, losses below (MOV-1). Click a bar or a table cell for the customers behind it."
-      actions={<ExportLink href={exportHref(ctx, "bridge")} label="CSV" />}
+      description="Gains above the axis, losses below (MOV-1); the line is the net movement (MOV-2). Click a bar or a table cell for the customers behind it."
+      actions={
+        <>
+          <ExportLink href={exportHref(ctx, "bridge")} label="CSV" />
+          <DownloadPngButton
+            label="MRR movements"
+            targetId="movements-chart"
+            filename={pngFilename("mrr-movements", ctx.view)}
+            title="MRR movements (MOV-1) and net movement (MOV-2)"
+            subtitle={chartSubtitle(ctx.view, currency)}
+            legend={LEGEND}
+          />
+        </>
+      }
     >
-      <div aria-hidden="true">
+      <div aria-hidden="true" id="movements-chart">
         <MovementsChart
           bars={rows.map((r) => ({
             month: r.month,
@@ -55,7 +75,7 @@ export async function BridgeSection({ ctx }: { ctx: ArrContext }) {
               label: `${c.sign} ${c.label}`,
               className: "text-right whitespace-nowrap",
             })),
-            { label: "Net", className: "text-right" },
+            { label: "= Net", className: "text-right whitespace-nowrap" },
             { label: "End MRR", className: "text-right" },
             { label: "Customers", className: "text-right" },
           ]}
@@ -95,7 +115,10 @@ export async function BridgeSection({ ctx }: { ctx: ArrContext }) {
                     </td>
                   );
                 })}
-                <td className={`py-1.5 pr-3 text-right tabular-nums ${net < 0 ? "text-red-700" : ""}`}>
+                <td
+                  data-testid="net"
+                  className={`py-1.5 pr-3 text-right tabular-nums ${net < 0 ? "text-red-700" : ""}`}
+                >
                   {net < 0 ? "−" : "+"}
                   {formatMoney(Math.abs(net), currency)}
                 </td>

@@ -1,26 +1,12 @@
+import Link from "next/link";
+import { DownloadPngButton } from "@/components/charts/download-png-button";
 import { getDb } from "@/db/client";
-import { getCohorts } from "@/db/queries/revenue";
+import { addMonths, getCohorts } from "@/db/queries/revenue";
+import { chartSubtitle, heatmapSvg, heatShade, pngFilename } from "@/lib/arr/chart-png";
 import { formatMonthLabel } from "@/lib/arr/format";
 import { formatMoney } from "@/lib/money";
-import { type ArrContext, exportHref } from "./context";
+import { type ArrContext, cohortHref, exportHref } from "./context";
 import { ExportLink, Section } from "./section";
-
-// One hue, light to dark (readable with any colour-vision deficiency); text turns white on dark cells.
-const SHADES = [
-  "bg-sky-50",
-  "bg-sky-100",
-  "bg-sky-200",
-  "bg-sky-300",
-  "bg-sky-400",
-  "bg-sky-500 text-white",
-  "bg-sky-600 text-white",
-  "bg-sky-700 text-white",
-];
-
-function shade(fraction: number): string {
-  const i = Math.min(SHADES.length - 1, Math.max(0, Math.floor(fraction * (SHADES.length - 1) + 0.5)));
-  return SHADES[i] ?? "";
-}
 
 /** COH-1 retention of the cohorts in the view's range, logo and revenue, as shaded tables. */
 export async function CohortsSection({ ctx }: { ctx: ArrContext }) {
@@ -41,7 +27,7 @@ export async function CohortsSection({ ctx }: { ctx: ArrContext }) {
     <Section
       id="cohorts"
       title="Cohort retention"
-      description="Customers grouped by the month of their new business (COH-1); month k is k months later. Hover a cell for the counts."
+      description="Customers grouped by the month of their new business (COH-1); month k is k months later. Hover a cell for the counts; open it for the customers."
     >
       <div className="space-y-6">
         <Heatmap
@@ -85,7 +71,18 @@ function Heatmap({
         <h3 id={`${slug}-title`} className="text-sm font-semibold text-slate-900">
           {title}
         </h3>
-        <ExportLink href={exportHref(ctx, table)} label={`${title} CSV`} />
+        <div className="flex flex-wrap gap-3 text-sm">
+          <ExportLink href={exportHref(ctx, table)} label={`${title} CSV`} />
+          {cohorts.length > 0 && (
+            <DownloadPngButton
+              label={title}
+              filename={pngFilename(table, ctx.view)}
+              title={`${title} by cohort (COH-1)`}
+              subtitle={chartSubtitle(ctx.view, ctx.org.currency)}
+              svg={heatmapSvg(Object.fromEntries(cohorts))}
+            />
+          )}
+        </div>
       </div>
       {cohorts.length === 0 ? (
         <p className="mt-2 text-sm text-slate-600">No customer started in this range.</p>
@@ -119,15 +116,27 @@ function Heatmap({
                     {row.map((x, k) => {
                       const value = x ?? 0;
                       const fraction = start ? value / start : 0;
+                      const month = addMonths(cohort, k);
+                      const shade = heatShade(fraction);
                       return (
                         <td
                           // biome-ignore lint/suspicious/noArrayIndexKey: the month offset is the cell's identity
                           key={k}
-                          title={explain(value, start)}
-                          className={`px-1 py-1 text-right tabular-nums ${shade(Math.min(1, fraction))}`}
+                          className="p-0 text-right tabular-nums"
+                          style={{ backgroundColor: shade.hex, color: shade.dark ? "#ffffff" : "#0f172a" }}
                         >
-                          {Math.round(fraction * 100)}%
-                          <span className="sr-only"> ({explain(value, start)})</span>
+                          <Link
+                            href={cohortHref(ctx, cohort, month)}
+                            title={`${explain(value, start)}: show customers`}
+                            data-testid={`cell-${cohort}-${k}`}
+                            className="block px-1 py-1 hover:underline focus-visible:outline focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600"
+                          >
+                            {Math.round(fraction * 100)}%
+                            <span className="sr-only">
+                              {" "}
+                              ({explain(value, start)}, {formatMonthLabel(month)}; show customers)
+                            </span>
+                          </Link>
                         </td>
                       );
                     })}

@@ -21,6 +21,10 @@ export const drillBase = (c: ArrContext) => `/${c.org.slug}/arr/movements`;
 export const drillHref = (c: ArrContext, month: string, kind: MovementKind) =>
   withQuery(`${drillBase(c)}/${month}/${kind}`, c.query);
 
+/** The customers of one cohort (COH-1) with their MRR at the end of `month` (c+k), under the view's filters. */
+export const cohortHref = (c: ArrContext, cohort: string, month: string) =>
+  withQuery(`/${c.org.slug}/arr/cohorts/${cohort}/${month}`, c.query);
+
 /** The customers with MRR at the end of the view's last month (MRR, ARR, ARPA, active customers). */
 export const customersHref = (c: ArrContext) => withQuery(`/${c.org.slug}/arr/customers`, c.query);
 

@@ -3,9 +3,9 @@ import { Table } from "@/components/ui/table";
 import { getDb } from "@/db/client";
 import { getTopCustomers, type TopCustomer } from "@/db/queries/revenue";
 import { TOP_CUSTOMERS } from "@/lib/arr/exports";
-import { formatMonthLabel } from "@/lib/arr/format";
+import { formatMonthLabel, MOVEMENT_LABELS } from "@/lib/arr/format";
 import { formatMoney } from "@/lib/money";
-import { type ArrContext, customerHref, customersHref, exportHref } from "./context";
+import { type ArrContext, customerHref, customersHref, drillHref, exportHref } from "./context";
 import { ExportLink, Section } from "./section";
 
 /** The largest customers by MRR at the end of the view's last month. */
@@ -47,6 +47,7 @@ export function CustomerMrrTable({ ctx, rows }: { ctx: ArrContext; rows: TopCust
         { label: "ARR", className: "text-right hidden 2xl:table-cell" },
         { label: "Plans" },
         { label: "Customer since", className: "whitespace-nowrap" },
+        { label: "Last movement", className: "whitespace-nowrap" },
       ]}
     >
       {rows.map((c) => (
@@ -66,8 +67,20 @@ export function CustomerMrrTable({ ctx, rows }: { ctx: ArrContext; rows: TopCust
             {formatMoney(12 * c.mrr, currency)}
           </td>
           <td className="py-1.5 pr-4">{c.plans.join(", ") || "—"}</td>
-          <td className="whitespace-nowrap py-1.5 pr-4">
+          <td className="whitespace-nowrap py-1.5 pr-4" data-testid="since">
             {c.customerSince ? formatMonthLabel(c.customerSince) : "—"}
+          </td>
+          <td className="whitespace-nowrap py-1.5 pr-4" data-testid="last-movement">
+            {c.lastMovement ? (
+              <Link
+                href={drillHref(ctx, c.lastMovement.month, c.lastMovement.kind)}
+                className="text-indigo-700 hover:underline"
+              >
+                {MOVEMENT_LABELS[c.lastMovement.kind]}, {formatMonthLabel(c.lastMovement.month)}
+              </Link>
+            ) : (
+              "—"
+            )}
           </td>
         </tr>
       ))}

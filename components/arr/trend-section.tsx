@@ -1,5 +1,7 @@
+import { DownloadPngButton } from "@/components/charts/download-png-button";
 import { MrrTrendChart } from "@/components/charts/mrr-trend-chart";
 import { Table } from "@/components/ui/table";
+import { chartSubtitle, pngFilename } from "@/lib/arr/chart-png";
 import { formatMonthLabel } from "@/lib/arr/format";
 import { formatMoney } from "@/lib/money";
 import { type ArrContext, exportHref } from "./context";
@@ -15,9 +17,20 @@ export async function TrendSection({ ctx }: { ctx: ArrContext }) {
       id="mrr-trend"
       title="MRR trend"
       description="MRR at each month end (MRR-3)."
-      actions={<ExportLink href={exportHref(ctx, "mrr")} label="CSV" />}
+      actions={
+        <>
+          <ExportLink href={exportHref(ctx, "mrr")} label="CSV" />
+          <DownloadPngButton
+            label="MRR trend"
+            targetId="mrr-trend-chart"
+            filename={pngFilename("mrr-trend", ctx.view)}
+            title="MRR trend (MRR-3)"
+            subtitle={chartSubtitle(ctx.view, currency)}
+          />
+        </>
+      }
     >
-      <div aria-hidden="true">
+      <div aria-hidden="true" id="mrr-trend-chart">
         <MrrTrendChart points={rows.map((r) => ({ month: r.month, mrr: r.endMrr }))} currency={currency} />
       </div>
       <details className="mt-3">

@@ -19,3 +19,14 @@ export function compactMoney(currency: string) {
   });
   return (major: number) => format.format(major);
 }
+
+/** `Jan 24` from `2024-01`: short month labels for axes and tooltips. */
+export function shortMonth(month: string): string {
+  const [y, m] = month.split("-");
+  if (!y || !m) return month;
+  const name = new Date(Date.UTC(Number(y), Number(m) - 1, 1)).toLocaleDateString("en-US", {
+    month: "short",
+    timeZone: "UTC",
+  });
+  return `${name} ${y.slice(2)}`;
+}

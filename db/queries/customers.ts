@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, ilike, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { queryRows, toNumber } from "@/db/rows";
-import { customerMovements, customers, plans, subscriptionItems } from "@/db/schema";
+import { customerMovements, customers, type MovementKind, plans, subscriptionItems } from "@/db/schema";
 
 /*
  * Reads for the customer pages. Current MRR is the derived month-end value of the current month
@@ -157,3 +157,30 @@ export async function listCustomerItems(
 }
 
 export type CustomerItem = Awaited<ReturnType<typeof listCustomerItems>>[number];
+
+export type CustomerMovement = {
+  /** `YYYY-MM`. */
+  month: string;
+  kind: MovementKind;
+  /** MRR at the end of the month before and of the month (MOV-1's p and q), reporting-currency cents. */
+  mrrBefore: number;
+  mrrAfter: number;
+};
+
+/** The customer's MOV-1 movements over its whole history, newest first. */
+export async function listCustomerMovements(
+  db: Db,
+  { orgId, customerId }: { orgId: string; customerId: string },
+): Promise<CustomerMovement[]> {
+  const rows = await db
+    .select({
+      month: customerMovements.month,
+      kind: customerMovements.kind,
+      mrrBefore: customerMovements.mrrBefore,
+      mrrAfter: customerMovements.mrrAfter,
+    })
+    .from(customerMovements)
+    .where(and(eq(customerMovements.orgId, orgId), eq(customerMovements.customerId, customerId)))
+    .orderBy(desc(customerMovements.month));
+  return rows.map((r) => ({ ...r, month: String(r.month).slice(0, 7) }));
+}

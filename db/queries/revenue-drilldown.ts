@@ -2,13 +2,14 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { queryRows } from "@/db/rows";
 import type { MovementKind } from "@/db/schema";
-import { itemMrrOnSql, pastDueChurnAfterDays } from "@/lib/metrics/derive";
+import { itemMrrOnSql, movementsFromChangesSql, pastDueChurnAfterDays } from "@/lib/metrics/derive";
 import {
   type AnyFilters,
   addMonths,
   derivedThrough,
   monthDate,
   movementsInMonthSql,
+  movementsSql,
   mrrAtSql,
   planIds,
   resolveFilters,
@@ -17,8 +18,8 @@ import {
 import { num } from "./revenue-series";
 
 /*
- * The customers behind the numbers: the largest customers at a month end, and the customers (and their
- * subscription items) behind one kind of movement in one month.
+ * The customers behind the numbers: the largest customers at a month end, the customers (and their
+ * subscription items) behind one kind of movement in one month, and the customers of one cohort.
  */
 
 export type TopCustomer = {
@@ -31,6 +32,8 @@ export type TopCustomer = {
   plans: string[];
   /** The month of the customer's first MRR > 0 (its new-business movement), over all its revenue. */
   customerSince: string;
+  /** The customer's last MOV-1 movement at or before the month, under the filters (as its MRR). */
+  lastMovement: { kind: MovementKind; month: string } | null;
 };
 
 /** The customers with the highest MRR at the end of `month`, largest first. */
@@ -65,6 +68,12 @@ export async function getTopCustomers(
     FROM top t JOIN customers c ON c.id = t.customer_id AND c.org_id = ${orgId}
     ORDER BY t.mrr DESC, c.name, c.id`,
   );
+  const last = await lastMovements(db, {
+    orgId,
+    filters: f,
+    month,
+    customerIds: rows.map((r) => r.customer_id),
+  });
   return rows.map((r) => ({
     customerId: r.customer_id,
     externalId: r.external_id,
@@ -72,7 +81,120 @@ export async function getTopCustomers(
     mrr: num(r.mrr),
     plans: r.plans ?? [],
     customerSince: r.since,
+    lastMovement: last.get(r.customer_id) ?? null,
   }));
+}
+
+/**
+ * Each customer's last MOV-1 movement at or before the end of `month`, under the filters: the stored
+ * movements, or (with a plan filter) MOV-1 recomputed from those plans' changes of these customers only.
+ */
+async function lastMovements(
+  db: Db,
+  {
+    orgId,
+    filters,
+    month,
+    customerIds,
+  }: { orgId: string; filters: SqlFilters; month: string; customerIds: string[] },
+): Promise<Map<string, { kind: MovementKind; month: string }>> {
+  if (!customerIds.length) return new Map();
+  // One array parameter however many customers (uuids read from the database).
+  const ids = `{${customerIds.join(",")}}`;
+  const movements = filters.plans.length
+    ? movementsFromChangesSql(sql`
+        SELECT pc.customer_id, pc.month, pc.delta FROM customer_plan_changes pc
+        WHERE pc.org_id = ${orgId} AND pc.customer_id = ANY(${ids}::uuid[])
+          AND pc.plan_id IN ${planIds(orgId, filters.plans)}`)
+    : sql`SELECT customer_id, month, kind FROM customer_movements
+        WHERE org_id = ${orgId} AND customer_id = ANY(${ids}::uuid[])`;
+  const rows = await queryRows<{ customer_id: string; kind: MovementKind; month: string }>(
+    db,
+    sql`
+    SELECT DISTINCT ON (x.customer_id) x.customer_id, x.kind::text AS kind, to_char(x.month, 'YYYY-MM') AS month
+    FROM (${movements}) x WHERE x.month <= ${monthDate(month)}::date
+    ORDER BY x.customer_id, x.month DESC`,
+  );
+  return new Map(rows.map((r) => [r.customer_id, { kind: r.kind, month: r.month }]));
+}
+
+export type CohortCustomer = {
+  customerId: string;
+  externalId: string;
+  name: string;
+  /** The customer's new-business MRR (its MRR at the end of the cohort month), cents. */
+  startMrr: number;
+  /** MRR-3 at the end of the cell's month, cents; 0 when the customer is not retained (COH-1). */
+  endMrr: number;
+};
+
+export type CohortCell = {
+  /** N(c) and L(c,k) of COH-1, and the cohort's starting MRR and its MRR at the end of c+k (cents). */
+  customers: number;
+  retained: number;
+  startMrr: number;
+  endMrr: number;
+  /** The cohort's customers, largest starting MRR first (then by name), at most `limit`. */
+  rows: CohortCustomer[];
+};
+
+/**
+ * The customers behind one cohort heatmap cell (COH-1): the customers whose new-business movement is in
+ * `cohort`, under the filters, with their starting MRR and their MRR at the end of `month` (c+k). The
+ * totals are over the whole cohort, so they equal the heatmap's counts whatever `limit` is.
+ */
+export async function getCohortCustomers(
+  db: Db,
+  {
+    orgId,
+    cohort,
+    month,
+    filters,
+    limit,
+  }: { orgId: string; cohort: string; month: string; filters?: AnyFilters; limit?: number },
+): Promise<CohortCell> {
+  const [f, through] = await Promise.all([resolveFilters(db, orgId, filters), derivedThrough(db, orgId)]);
+  const latest = through !== null && month >= through;
+  const page = limit === undefined ? sql`` : sql`LIMIT ${Math.max(0, Math.floor(limit))}`;
+  const rows = await queryRows<{
+    customer_id: string;
+    external_id: string;
+    name: string;
+    start_mrr: unknown;
+    end_mrr: unknown;
+    n: unknown;
+    retained: unknown;
+    start_total: unknown;
+    end_total: unknown;
+  }>(
+    db,
+    sql`
+    SELECT co.customer_id, c.external_id, c.name, co.start_mrr, coalesce(e.mrr, 0) AS end_mrr,
+      count(*) OVER () AS n, count(e.mrr) OVER () AS retained,
+      sum(co.start_mrr) OVER () AS start_total, sum(coalesce(e.mrr, 0)) OVER () AS end_total
+    FROM (
+      SELECT mv.customer_id, mv.mrr_after AS start_mrr FROM (${movementsSql(orgId, f)}) mv
+      WHERE mv.kind = 'new' AND mv.month = ${monthDate(cohort)}::date
+    ) co
+    JOIN customers c ON c.id = co.customer_id AND c.org_id = ${orgId}
+    LEFT JOIN (${mrrAtSql(orgId, f, month, { latest })}) e ON e.customer_id = co.customer_id
+    ORDER BY co.start_mrr DESC, c.name, c.id
+    ${page}`,
+  );
+  const first = rows[0];
+  return {
+    customers: num(first?.n),
+    retained: num(first?.retained),
+    startMrr: num(first?.start_total),
+    endMrr: num(first?.end_total),
+    rows: rows.map((r) => ({
+      customerId: r.customer_id,
+      externalId: r.external_id,
+      name: r.name,
+      startMrr: num(r.start_mrr),
+      endMrr: num(r.end_mrr),
+    })),
+  };
 }
 
 export type ChangedItem = {

@@ -154,7 +154,17 @@ export async function exportTable(
       const rows = await getTopCustomers(db, { ...base, month: view.to, limit });
       return {
         filename: `${org.slug}-${table}-${view.to}.csv`,
-        header: ["customer_id", "name", "mrr", "arr", "plans", "customer_since", "currency"],
+        header: [
+          "customer_id",
+          "name",
+          "mrr",
+          "arr",
+          "plans",
+          "customer_since",
+          "last_movement",
+          "last_movement_month",
+          "currency",
+        ],
         rows: rows.map((c) => [
           c.externalId,
           c.name,
@@ -162,6 +172,8 @@ export async function exportTable(
           money(12 * c.mrr),
           c.plans.join("; "),
           c.customerSince,
+          c.lastMovement?.kind ?? null,
+          c.lastMovement?.month ?? null,
           org.currency,
         ]),
       };

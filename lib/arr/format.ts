@@ -1,3 +1,4 @@
+import type { MovementKind } from "@/db/schema";
 import { formatMoney } from "@/lib/money";
 
 /*
@@ -62,3 +63,12 @@ export function formatMonthLabel(month: string): string {
     timeZone: "UTC",
   });
 }
+
+/** MOV-1 kinds as the dashboard names them. */
+export const MOVEMENT_LABELS: Record<MovementKind, string> = {
+  new: "New business",
+  expansion: "Expansion",
+  reactivation: "Reactivation",
+  contraction: "Contraction",
+  churn: "Churn",
+};

@@ -1,23 +1,17 @@
 import { and, asc, eq, gt } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { uploadRejections, uploads } from "@/db/schema";
+import { csvField } from "@/lib/csv";
 import { notFound } from "@/lib/errors";
 
 /*
  * The rejected rows of an upload as CSV (line, column, value, message), streamed a page at a time. Cells
- * a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return) get a leading
- * apostrophe, so opening the report can never execute what the uploaded file contained.
+ * are written by lib/csv.ts's csvField: one a spreadsheet would run as a formula (starting with = + - @,
+ * a tab or a carriage return) gets a leading apostrophe, so opening the report can never execute what
+ * the uploaded file contained.
  */
 
 const PAGE = 5_000;
-const FORMULA = /^[=+\-@\t\r]/;
-
-export function csvField(value: string | number | null): string {
-  if (value === null) return "";
-  let text = String(value);
-  if (typeof value === "string" && FORMULA.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 export async function* rejectionsCsv(db: Db, orgId: string, uploadId: string): AsyncGenerator<string> {
   const [upload] = await db

@@ -5,6 +5,7 @@ import { CohortsSection } from "@/components/arr/cohorts-section";
 import { arrHref } from "@/components/arr/context";
 import { ArrEmptyState } from "@/components/arr/empty-state";
 import { FiltersForm } from "@/components/arr/filters-form";
+import { ImportNoticeBanner } from "@/components/arr/import-notice";
 import { KpiCards } from "@/components/arr/kpi-cards";
 import { SectionSkeleton } from "@/components/arr/section";
 import { TopCustomersSection } from "@/components/arr/top-customers";
@@ -12,7 +13,7 @@ import { TrendSection } from "@/components/arr/trend-section";
 import { loadArrView } from "@/components/arr/view";
 import { PageHeader } from "@/components/ui/card";
 import { getDb } from "@/db/client";
-import { getFilterOptions } from "@/db/queries/revenue-dashboard";
+import { getFilterOptions, getImportNotice } from "@/db/queries/revenue-dashboard";
 import { formatMonthLabel } from "@/lib/arr/format";
 import { RANGE_LABELS, type SearchParams } from "@/lib/arr/params";
 
@@ -28,15 +29,21 @@ export default async function ArrPage({
   const { orgSlug } = await params;
   const { ctx, role, empty } = await loadArrView(orgSlug, await searchParams, `/${orgSlug}/arr`);
   const { org, view } = ctx;
-  if (empty) {
+  const db = getDb();
+  const [notice, options] = await Promise.all([
+    getImportNotice(db, { orgId: org.id }),
+    empty ? null : getFilterOptions(db, { orgId: org.id }),
+  ]);
+  const banner = notice && <ImportNoticeBanner orgSlug={org.slug} notice={notice} />;
+  if (!options) {
     return (
       <div className="space-y-6">
         <PageHeader title="ARR" />
+        {banner}
         <ArrEmptyState orgSlug={org.slug} role={role} />
       </div>
     );
   }
-  const options = await getFilterOptions(getDb(), { orgId: org.id });
   // Keys by view: Suspense shows its fallbacks again when the view changes, instead of stale numbers.
   const key = ctx.query;
   return (
@@ -45,12 +52,14 @@ export default async function ArrPage({
         title="ARR"
         description={`${RANGE_LABELS[view.range]}: ${formatMonthLabel(view.from)} – ${formatMonthLabel(view.to)}, in ${org.currency}.`}
       />
+      {banner}
       {/* Keyed by the view: uncontrolled fields would keep the previous view's values after a client navigation. */}
       <FiltersForm key={key} action={arrHref({ ...ctx, query: "" })} view={view} options={options} />
       <Suspense key={`kpis-${key}`} fallback={<SectionSkeleton title="Key metrics" height="h-40" />}>
         <KpiCards ctx={ctx} />
       </Suspense>
-      <div className="grid gap-6 xl:grid-cols-2">
+      {/* Side by side only when the top customers' five columns fit beside the chart. */}
+      <div className="grid gap-6 2xl:grid-cols-2">
         <Suspense key={`trend-${key}`} fallback={<SectionSkeleton title="MRR trend" height="h-64" />}>
           <TrendSection ctx={ctx} />
         </Suspense>

@@ -2,13 +2,20 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
+import { MrrTrendChart } from "@/components/charts/mrr-trend-chart";
 import { formatMonth } from "@/components/customers/describe";
 import { CurrencyList, EndItemForm, ItemForm } from "@/components/customers/item-form";
 import { ItemsTable } from "@/components/customers/items-table";
+import { MovementsList } from "@/components/customers/movements-list";
 import { Card, PageHeader } from "@/components/ui/card";
 import { Table } from "@/components/ui/table";
 import { getDb } from "@/db/client";
-import { getCustomer, getCustomerMrrHistory, listCustomerItems } from "@/db/queries/customers";
+import {
+  getCustomer,
+  getCustomerMrrHistory,
+  listCustomerItems,
+  listCustomerMovements,
+} from "@/db/queries/customers";
 import { requireOrgPage } from "@/lib/auth/org-context";
 import { formatDate } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
@@ -31,9 +38,10 @@ export default async function CustomerPage({
   const db = getDb();
   const customer = await getCustomer(db, { orgId: org.id, customerId });
   if (!customer) notFound();
-  const [history, items] = await Promise.all([
+  const [history, items, movements] = await Promise.all([
     getCustomerMrrHistory(db, { orgId: org.id, customerId }),
     listCustomerItems(db, { orgId: org.id, customerId }),
+    listCustomerMovements(db, { orgId: org.id, customerId }),
   ]);
   const canWrite = hasRole(role, "member");
   const base = `/${org.slug}/customers/${customer.id}`;
@@ -80,16 +88,40 @@ export default async function CustomerPage({
             </dl>
           </Card>
         </div>
-        <Card title="MRR history" description="MRR at each month end, in the reporting currency.">
-          <Table columns={[{ label: "Month" }, { label: `MRR (${org.currency})`, className: "text-right" }]}>
-            {history.map((h) => (
-              <tr key={h.month} data-testid={`mrr-${h.month.slice(0, 7)}`}>
-                <td className="py-1.5 pr-4">{formatMonth(h.month)}</td>
-                <td className="py-1.5 pr-4 text-right tabular-nums">{formatMoney(h.mrr, org.currency)}</td>
-              </tr>
-            ))}
-          </Table>
-        </Card>
+        <div className="min-w-0 space-y-6">
+          <Card title="MRR history" description="MRR at each month end, in the reporting currency.">
+            <div aria-hidden="true" className="mb-2">
+              <MrrTrendChart
+                points={history.map((h) => ({ month: h.month.slice(0, 7), mrr: h.mrr }))}
+                currency={org.currency}
+                className="h-40"
+              />
+            </div>
+            <details>
+              <summary className="cursor-pointer text-sm text-indigo-700 underline">Show as a table</summary>
+              <div className="mt-2">
+                <Table
+                  columns={[{ label: "Month" }, { label: `MRR (${org.currency})`, className: "text-right" }]}
+                >
+                  {history.map((h) => (
+                    <tr key={h.month} data-testid={`mrr-${h.month.slice(0, 7)}`}>
+                      <td className="py-1.5 pr-4">{formatMonth(h.month)}</td>
+                      <td className="py-1.5 pr-4 text-right tabular-nums">
+                        {formatMoney(h.mrr, org.currency)}
+                      </td>
+                    </tr>
+                  ))}
+                </Table>
+              </div>
+            </details>
+          </Card>
+          <Card
+            title="Movements"
+            description="Every MOV-1 movement of this customer, newest first: MRR at the end of the month before → at the end of the month."
+          >
+            <MovementsList movements={movements} currency={org.currency} />
+          </Card>
+        </div>
       </div>
       <Card
         title={`Subscription items (${items.length})`}

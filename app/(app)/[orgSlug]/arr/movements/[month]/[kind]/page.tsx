@@ -9,19 +9,11 @@ import { Table } from "@/components/ui/table";
 import { getDb } from "@/db/client";
 import { addMonths, countMovementCustomers, getMovementCustomers, ZMonth } from "@/db/queries/revenue";
 import { ZMovementKind } from "@/db/queries/revenue-json";
-import { formatMonthLabel } from "@/lib/arr/format";
+import { formatMonthLabel, MOVEMENT_LABELS } from "@/lib/arr/format";
 import type { SearchParams } from "@/lib/arr/params";
 import { formatMoney } from "@/lib/money";
 
 export const metadata: Metadata = { title: "Movement" };
-
-const LABELS = {
-  new: "New business",
-  expansion: "Expansion",
-  reactivation: "Reactivation",
-  contraction: "Contraction",
-  churn: "Churn",
-} as const;
 
 /** The page shows this many customers; the CSV export has all of them. */
 const PAGE_LIMIT = 200;
@@ -51,7 +43,7 @@ export default async function MovementPage({
   ]);
   const currency = org.currency;
   const sum = customers.reduce((s, c) => s + Math.abs(c.mrrAfter - c.mrrBefore), 0);
-  const title = `${LABELS[kind.data]}, ${formatMonthLabel(month.data)}`;
+  const title = `${MOVEMENT_LABELS[kind.data]}, ${formatMonthLabel(month.data)}`;
   return (
     <div className="space-y-6">
       <div>
