@@ -19,6 +19,7 @@ import { checkAlertsJob } from "@/inngest/functions/check-alerts";
 import { computeDailySnapshot } from "@/inngest/functions/compute-daily-snapshot";
 import { createRunner } from "@/inngest/runner";
 import { writeEvents } from "@/lib/events/write";
+import { updateOrgSettings } from "@/lib/orgs/organizations";
 import { startBackfill } from "@/lib/snapshots/backfill";
 import { computeSnapshot } from "@/lib/snapshots/compute";
 import { updateMetricsConfig } from "@/lib/snapshots/config";
@@ -155,6 +156,24 @@ describe("computeSnapshot", () => {
     await updateMetricsConfig(db(), { orgId, userId, patch: { activation_events: ["report_generate"] } });
     const none = await computeSnapshot(db(), { orgId, date: "2024-03-31" });
     expect(none).toMatchObject({ activationStarted: 4, activationActivated: 0, activationRate: 0 });
+  });
+
+  it("re-days stored events when the org's timezone changes (ENG-1)", async () => {
+    const tzOrg = await newOrg("tz-snap");
+    // 03:00 UTC on 2024-03-31 is 20:00 on 2024-03-30 in Los Angeles.
+    await writeEvents(db(), { orgId: tzOrg, timezone: "UTC" }, [
+      { user_id: "late", name: "login", timestamp: "2024-03-31T03:00:00Z" },
+    ]);
+    expect((await computeSnapshot(db(), { orgId: tzOrg, date: "2024-03-31" })).dau).toBe(1);
+    await updateOrgSettings(db(), {
+      orgId: tzOrg,
+      actorUserId: userId,
+      name: "tz-snap",
+      currency: "USD",
+      timezone: "America/Los_Angeles",
+    });
+    expect((await computeSnapshot(db(), { orgId: tzOrg, date: "2024-03-31" })).dau).toBe(0);
+    expect((await computeSnapshot(db(), { orgId: tzOrg, date: "2024-03-30" })).dau).toBe(1);
   });
 
   it("leaves the Stripe figures null for an org without a Stripe connection", async () => {

@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { memberships, type Organization, organizations, type Role, subscriptionItems } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { AppError, notFound } from "@/lib/errors";
+import { rebuildEventRollups } from "@/lib/events/write";
 import { parseField, ZCurrency, ZOrgName, ZSlug, ZTimeZone } from "./validation";
 
 export type OrgInput = { name: string; slug: string; currency?: string; timezone?: string };
@@ -107,6 +108,14 @@ export async function updateOrgSettings(
   }
   const [org] = await db.update(organizations).set(values).where(eq(organizations.id, orgId)).returning();
   if (!org) throw notFound();
+  if (before.timezone !== values.timezone) {
+    // ENG-1: stored event days are calendar days in the old timezone; recompute them and the rollups.
+    await rebuildEventRollups(db, {
+      orgId,
+      timezone: values.timezone,
+      activationEvents: org.settings.activationEvents ?? [],
+    });
+  }
   const changed = Object.fromEntries(
     (Object.keys(values) as (keyof typeof values)[])
       .filter((k) => before[k] !== values[k])

@@ -1,11 +1,12 @@
 import { parse } from "csv-parse/sync";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { toMajor } from "@/db/queries/revenue-json";
 import { financeMonths, metricsConfig, organizations } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { AppError, notFound } from "@/lib/errors";
+import { rebuildEventRollups } from "@/lib/events/write";
 import { currencyExponent } from "@/lib/metrics/mrr";
 import { parseMoney } from "@/lib/money";
 import { metricPolicyOf, updateMetricPolicy } from "@/lib/orgs/organizations";
@@ -164,7 +165,8 @@ export async function updateMetricsConfig(
         .set({ settings: { ...(fresh ?? org).settings, activationEvents } })
         .where(eq(organizations.id, orgId));
       changed.activation_events = activationEvents;
-      await recomputeActivation(tx, orgId, activationEvents);
+      // Activation days were decided with the old names as events arrived: recompute them (ENG-4).
+      await rebuildEventRollups(tx, { orgId, timezone: org.timezone, activationEvents });
     }
     if (patch.finance?.length) {
       await upsertFinance(tx, orgId, org.currency, patch.finance);
@@ -186,28 +188,6 @@ export async function updateMetricsConfig(
       await audit(tx, { orgId, actorUserId: userId, action: "metrics.config_changed", metadata: changed });
     return getMetricsConfig(tx, orgId);
   });
-}
-
-/**
- * ENG-4 under new activation event names: each user's first activation day is recomputed from the stored
- * events (the events writer keeps it current as events arrive). Snapshots already taken keep their numbers.
- */
-async function recomputeActivation(db: Db, orgId: string, names: readonly string[]): Promise<void> {
-  await db.execute(
-    sql`UPDATE event_users SET activated_day = NULL WHERE org_id = ${orgId} AND activated_day IS NOT NULL`,
-  );
-  if (!names.length) return;
-  await db.execute(sql`
-    UPDATE event_users u SET activated_day = a.day
-    FROM (
-      SELECT user_id, min(day) AS day FROM product_events
-      WHERE org_id = ${orgId} AND name IN (${sql.join(
-        names.map((n) => sql`${n}`),
-        sql`, `,
-      )})
-      GROUP BY user_id
-    ) a
-    WHERE u.org_id = ${orgId} AND u.user_id = a.user_id`);
 }
 
 /** Upserts finance months; a key left out keeps the stored value, null clears it. */
