@@ -61,6 +61,10 @@ const log = (message: string) => console.error(`[bench] ${message}`);
 
 // ---- Deterministic rows ---------------------------------------------------------------------------
 
+const COUNTRIES = ["US", "GB", "DE", "FR", "CA", "AU", "NL", "SE", "ES", "IT"];
+const SEGMENTS = ["SMB", "Mid-market", "Enterprise"];
+const INDUSTRIES = ["Software", "Fintech", "Retail", "Health", "Education", "Media"];
+
 type Cell = string | number | null;
 type Table = { name: string; columns: string[]; rows: () => Iterable<Cell[]> };
 
@@ -117,8 +121,18 @@ function benchTables(orgId: string): { tables: Table[]; sampleCustomers: string[
     },
     {
       name: "customers",
-      columns: ["id", "org_id", "external_id", "name"],
-      rows: () => customerIds.map((id, k) => [id, orgId, `c${k}`, `Customer ${k}`]),
+      // Attributes for bench:dashboard's country, segment and industry views (a tenth, a third, a sixth).
+      columns: ["id", "org_id", "external_id", "name", "country", "segment", "industry"],
+      rows: () =>
+        customerIds.map((id, k) => [
+          id,
+          orgId,
+          `c${k}`,
+          `Customer ${k}`,
+          COUNTRIES[k % COUNTRIES.length] ?? null,
+          SEGMENTS[(k * 7) % SEGMENTS.length] ?? null,
+          INDUSTRIES[(k * 13) % INDUSTRIES.length] ?? null,
+        ]),
     },
     items,
     // Filled while the items stream, so it must load after them.

@@ -11,7 +11,8 @@ import { movementsFromChangesSql } from "@/lib/metrics/derive";
  *   mrrAtSql       (customer_id, mrr)   MRR-3 per customer at one month end, MRR > 0 only
  * Unfiltered reads add up the org sums (revenue_monthly, revenue_cohorts, revenue_retention); filtered
  * ones compute the same sums (lib/metrics/derive.ts) over the filtered movements. Customer attributes
- * are a join on customers; a plan filter recomputes movements from those plans' stored changes.
+ * are a join on customers; a plan filter recomputes movements from those plans' stored changes, which
+ * the plan index of customer_plan_changes lists by plan in customer and month order.
  */
 
 /** Plans by external id; customer attributes compared case-insensitively. Empty or absent = no filter. */
@@ -75,6 +76,8 @@ export function normaliseFilters(filters: RevenueFilters = {}): Required<Revenue
 export type SqlFilters = {
   readonly resolved: true;
   plans: string[];
+  /** The org's plan ids of `plans` (what customer_plan_changes's plan index is keyed by). */
+  planIds: string[];
   countries: string[] | null;
   segments: string[] | null;
   industries: string[] | null;
@@ -107,10 +110,15 @@ export async function resolveFilters(db: Db, orgId: string, filters?: AnyFilters
   const out: SqlFilters = {
     resolved: true,
     plans: f.plans,
+    planIds: [],
     countries: null,
     segments: null,
     industries: null,
   };
+  if (f.plans.length) {
+    const plans = await queryRows<{ id: string }>(db, sql`SELECT id FROM ${planIds(orgId, f.plans)} p`);
+    out.planIds = plans.map((p) => p.id);
+  }
   const wanted = ATTRIBUTES.filter(([key]) => f[key].length);
   if (!wanted.length) return out;
   const rows = await queryRows<{ attr: string; value: string }>(
@@ -165,7 +173,15 @@ export function movementsSql(orgId: string, f: SqlFilters): SQL {
   return movementsFromChangesSql(sql`
     SELECT pc.customer_id, pc.month, pc.delta FROM customer_plan_changes pc
     ${customerJoin(orgId, f, sql`pc.customer_id`)}
-    WHERE pc.org_id = ${orgId} AND pc.plan_id IN ${planIds(orgId, f.plans)}`);
+    WHERE ${planChangesOf(orgId, f)}`);
+}
+
+/**
+ * The condition on customer_plan_changes `pc` for the chosen plans' rows, by plan id: the plan index
+ * (org, plan, customer, month, delta) then reads them alone, in customer and month order.
+ */
+function planChangesOf(orgId: string, f: SqlFilters): SQL {
+  return sql`pc.org_id = ${orgId} AND pc.plan_id = ANY(${`{${f.planIds.join(",")}}`}::uuid[])`;
 }
 
 /** MOV-1 rows of one month under the filters. */
@@ -183,6 +199,15 @@ export function movementsInMonthSql(orgId: string, f: SqlFilters, month: string)
  */
 export function mrrAtSql(orgId: string, f: SqlFilters, month: string, { latest = false } = {}): SQL {
   const m = sql`${monthDate(month)}::date`;
+  if (f.plans.length) {
+    // Under a plan filter a customer's MRR is the sum of its changes on those plans through the month
+    // (MRR-3), which needs no MOV-1 window.
+    return sql`
+      SELECT pc.customer_id, sum(pc.delta)::bigint AS mrr FROM customer_plan_changes pc
+      ${customerJoin(orgId, f, sql`pc.customer_id`)}
+      WHERE ${planChangesOf(orgId, f)} AND pc.month <= ${m}
+      GROUP BY pc.customer_id HAVING sum(pc.delta) > 0`;
+  }
   // At or after the last derived month, every customer's last movement still holds (and the stored
   // table has an index of exactly those).
   const holds = latest

@@ -2,6 +2,7 @@ export * from "./api-keys";
 export * from "./audit-logs";
 export * from "./auth-attempts";
 export * from "./customers";
+export * from "./events";
 export * from "./executive-metrics";
 export * from "./fx-rates";
 export * from "./invitations";

@@ -149,8 +149,10 @@ export function planChangesSelect(orgId: string, through: string, pastDue: numbe
       UNION ALL SELECT customer_id, plan_id, b, mrr FROM merged WHERE b < ${after}
     )
     SELECT customer_id, plan_id, month, sum(delta)::bigint AS delta FROM deltas
-    GROUP BY customer_id, plan_id, month HAVING sum(delta) <> 0
-    ORDER BY customer_id, plan_id, month`; // key order: the inserts append to the primary key's index
+    GROUP BY customer_id, month, plan_id HAVING sum(delta) <> 0
+    ORDER BY customer_id, month, plan_id`;
+  // Customer order appends to the (org, customer) index; month next, so that the movements, which group
+  // these rows by customer and month, find them already in that order (see deriveStatement).
 }
 
 /**
@@ -203,50 +205,61 @@ export function monthlySumsSql(mv: SQL): SQL {
     FROM (${mv}) v GROUP BY v.month`;
 }
 
-/** Per cohort (the month of new business, COH-1) and month: the change in active customers and in MRR. */
+/**
+ * Per cohort (the month of new business, COH-1) and month: the change in active customers and in MRR. A
+ * customer's first movement is its new business (MOV-1: MRR was 0 at every earlier month end), so its
+ * cohort is the first month of its history: a window over the rows in customer order, which is how the
+ * stored movements lie, instead of a join.
+ */
 export function cohortChangesSql(mv: SQL): SQL {
   return sql`
-    WITH v AS (${mv}),
-    co AS (SELECT customer_id, month AS cohort FROM v WHERE kind = 'new')
-    SELECT co.cohort, v.month,
+    SELECT v.cohort, v.month,
       (count(*) FILTER (WHERE v.kind IN ('new', 'reactivation')) - count(*) FILTER (WHERE v.kind = 'churn'))::bigint AS logos,
       sum(v.mrr_after - v.mrr_before)::bigint AS mrr
-    FROM v JOIN co ON co.customer_id = v.customer_id
-    GROUP BY co.cohort, v.month`;
+    FROM (SELECT m.*, min(m.month) OVER (PARTITION BY m.customer_id) AS cohort FROM (${mv}) m) v
+    GROUP BY v.cohort, v.month`;
 }
 
 /**
- * RATE-6/7 sums as changes per month (through `through`): for each customer, the pair (MRR at m−12, MRR
- * at m) changes only where either of its MRR steps does; base = MRR(m−12), current = MRR(m) when
- * MRR(m−12) > 0, retained = min of the two; the per-month differences add up over customers.
+ * RATE-6/7 sums as changes per month (through `through`). A customer adds to month t's sums through the
+ * pair (B, C) = (MRR at t−12, MRR at t): base = B, current = C when B > 0 (else 0), retained = min(B, C).
+ * The pair changes only in a month t with a movement of the customer (event 1) or 12 months after one
+ * (event 2, when t itself has none), and each movement row (month a, MRR p before, q after) knows both
+ * events' pairs from window frames over the customer's rows in month order:
+ *   event 1 at a:     (MRR(a−12), q) against the month before's (MRR(a−13), p)
+ *   event 2 at a+12:  (q, MRR(a+12)) against (p, MRR(a+12)), MRR(a+11) = MRR(a+12) having no movement
+ * One pass in the order the stored movements lie (no union of shifted rows to sort); the per-month
+ * differences add up over customers.
  */
 export function retentionChangesSql(mv: SQL, through: string): SQL {
+  const val = (b: SQL, c: SQL) => ({
+    base: b,
+    current: sql`CASE WHEN ${b} > 0 THEN ${c} ELSE 0 END`,
+    kept: sql`least(${b}, ${c})`,
+  });
+  const change = (now: ReturnType<typeof val>, before: ReturnType<typeof val>) =>
+    sql`${now.base} - ${before.base}, ${now.current} - ${before.current}, ${now.kept} - ${before.kept}`;
+  const event1 = change(val(sql`w.b12`, sql`w.q`), val(sql`w.b13`, sql`w.p`));
+  const event2 = change(val(sql`w.q`, sql`w.c12`), val(sql`w.p`, sql`w.c12`));
+  const last = sql`${through}::date`;
   return sql`
-    WITH v AS (${mv}),
-    ev AS (
-      SELECT customer_id, month, (mrr_after - mrr_before) AS d_cur, 0::bigint AS d_base FROM v
-      UNION ALL
-      SELECT customer_id, (month + interval '12 months')::date, 0::bigint, (mrr_after - mrr_before) FROM v
-      WHERE month <= (${through}::date - interval '12 months')::date
-    ),
-    -- A customer can have two events in one month (its own change and the one 12 months before): the
-    -- running sums treat them as peers, so both rows see the month's final pair and the second one's
-    -- difference is 0. No grouping needed.
-    run AS (
-      SELECT customer_id, month, sum(d_base) OVER w AS base, sum(d_cur) OVER w AS cur
-      FROM ev WINDOW w AS (PARTITION BY customer_id ORDER BY month)
-    ),
-    val AS (
-      SELECT customer_id, month, base, CASE WHEN base > 0 THEN cur ELSE 0 END AS cur, least(base, cur) AS kept
-      FROM run
-    ),
-    diff AS (
-      SELECT month, base - coalesce(lag(base) OVER w, 0) AS base, cur - coalesce(lag(cur) OVER w, 0) AS cur,
-        kept - coalesce(lag(kept) OVER w, 0) AS kept
-      FROM val WINDOW w AS (PARTITION BY customer_id ORDER BY month)
+    WITH w AS (
+      SELECT v.month, v.mrr_before AS p, v.mrr_after AS q,
+        coalesce(last_value(v.mrr_after) OVER (c ORDER BY v.month RANGE BETWEEN UNBOUNDED PRECEDING AND '12 months' PRECEDING), 0) AS b12,
+        coalesce(last_value(v.mrr_after) OVER (c ORDER BY v.month RANGE BETWEEN UNBOUNDED PRECEDING AND '13 months' PRECEDING), 0) AS b13,
+        last_value(v.mrr_after) OVER ahead AS c12, last_value(v.month) OVER ahead AS c12_month
+      FROM (${mv}) v
+      WINDOW c AS (PARTITION BY v.customer_id),
+        ahead AS (c ORDER BY v.month RANGE BETWEEN CURRENT ROW AND '12 months' FOLLOWING)
     )
-    SELECT month, sum(base)::bigint AS base, sum(cur)::bigint AS current, sum(kept)::bigint AS retained
-    FROM diff GROUP BY month`;
+    SELECT e.month, sum(e.base)::bigint AS base, sum(e.current)::bigint AS current, sum(e.kept)::bigint AS retained
+    FROM w CROSS JOIN LATERAL (
+      SELECT w.month, ${event1}
+      UNION ALL
+      SELECT (w.month + interval '12 months')::date, ${event2}
+      WHERE w.month + interval '12 months' <= ${last} AND w.c12_month < w.month + interval '12 months'
+    ) e(month, base, current, kept)
+    GROUP BY e.month`;
 }
 
 /** The three INSERTs that add `sign` × the org sums of a MOV-1 relation to the org's sum tables. */
@@ -281,11 +294,14 @@ function orgSumsInserts(orgId: string, through: string, sign: 1 | -1, mv: SQL): 
   ];
 }
 
-/** Takes these customers' stored movements out of the org sums (before they are recomputed). */
-async function subtractOrgSums(db: Db, orgId: string, through: string, only: SQL): Promise<void> {
+/**
+ * Adds `sign` × the org sums of these customers' stored movements (all: an empty filter) to the org's
+ * sum tables: −1 before their rows are recomputed, +1 after.
+ */
+async function addOrgSums(db: Db, orgId: string, through: string, sign: 1 | -1, only: SQL): Promise<void> {
   const mv = sql`SELECT customer_id, month, kind, mrr_before, mrr_after FROM customer_movements
     WHERE org_id = ${orgId} ${only}`;
-  for (const statement of orgSumsInserts(orgId, through, -1, mv)) await db.execute(statement);
+  for (const statement of orgSumsInserts(orgId, through, sign, mv)) await db.execute(statement);
 }
 
 /** Removes the org-sum rows an update left at zero, so the tables hold what a rebuild would write. */
@@ -300,8 +316,9 @@ async function dropEmptyOrgSums(db: Db, orgId: string): Promise<void> {
 }
 
 /**
- * Recomputes the per-customer tables of these customers (all: null) and adds their new movements to the
- * org sums, in one statement: each stage reads the rows the one before it wrote, not the tables.
+ * Recomputes the per-customer tables of these customers (all: null), then adds their new movements to
+ * the org sums. The sums read the movements back from the table: they lie in customer and month order
+ * (the inserts write them so), which is the order their window stages need.
  */
 async function deriveCustomers(
   db: Db,
@@ -310,13 +327,20 @@ async function deriveCustomers(
   customerIds: readonly string[] | null,
 ): Promise<void> {
   const pastDue = await pastDueChurnAfterDays(db, orgId);
-  const only = (column: string) => customerFilter(column, customerIds);
-  await db.execute(sql`DELETE FROM customer_movements WHERE org_id = ${orgId} ${only("customer_id")}`);
-  await db.execute(sql`DELETE FROM customer_plan_changes WHERE org_id = ${orgId} ${only("customer_id")}`);
+  const only = customerFilter("customer_id", customerIds);
+  await db.execute(sql`DELETE FROM customer_movements WHERE org_id = ${orgId} ${only}`);
+  await db.execute(sql`DELETE FROM customer_plan_changes WHERE org_id = ${orgId} ${only}`);
+  // Sorted grouping: the plan changes come out of their GROUP BY in (customer, month, plan) order, and
+  // every later per-customer stage (the movements' GROUP BY and window, the inserts' ORDER BY, the
+  // sums' windows) needs a prefix of that order, so their sorts find the rows sorted and cost one pass.
+  // Hash aggregation (the planner's choice at a million groups) would build a large table and leave the
+  // rows to be sorted again; the org sums' few groups are then sorted too, which costs less.
+  await db.execute(sql`SET LOCAL enable_hashagg = off`);
   await db.execute(deriveStatement(orgId, through, pastDue, customerIds));
+  await db.execute(sql`SET LOCAL enable_hashagg TO DEFAULT`);
 }
 
-/** deriveCustomers's one statement (exported for EXPLAIN in benchmarks). */
+/** deriveCustomers's statement that writes the per-customer tables (exported for EXPLAIN in benchmarks). */
 export function deriveStatement(
   orgId: string,
   through: string,
@@ -406,7 +430,7 @@ export async function updateRevenueForCustomers(
     if (needed > state.throughMonth)
       return { mode: "rebuild" as const, ...(await rebuildRevenue(tx, orgId, options)) };
     const only = customerFilter("customer_id", ids);
-    await subtractOrgSums(tx, orgId, state.throughMonth, only);
+    await addOrgSums(tx, orgId, state.throughMonth, -1, only);
     await deriveCustomers(tx, orgId, state.throughMonth, ids);
     await dropEmptyOrgSums(tx, orgId);
     return { mode: "incremental" as const, through: state.throughMonth };
@@ -414,8 +438,9 @@ export async function updateRevenueForCustomers(
 }
 
 /**
- * Orgs whose derived tables are missing (items but no derived state: new, or after an upgrade) or end
- * before the current month (the month moved on): the revenue-refresh job rebuilds them.
+ * Orgs whose derived tables are missing (items but no derived state: new, after an upgrade, or after a
+ * crash emptied the unlogged derived tables with their state) or end before the current month (the
+ * month moved on): the revenue-refresh job rebuilds them.
  */
 export async function orgsNeedingRebuild(db: Db, asOf = new Date()): Promise<string[]> {
   const rows = await queryRows<{ id: string }>(
