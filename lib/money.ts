@@ -6,15 +6,25 @@ import { currencyExponent } from "@/lib/metrics/mrr";
  * (19.99 × 100 is 1998.9999999999998 in floating point).
  */
 
+// One formatter per currency: building an Intl.NumberFormat costs ~60 µs, and a 24-month revenue heatmap
+// formats over a thousand amounts per page.
+const moneyFormats = new Map<string, { format: Intl.NumberFormat; exponent: number }>();
+
 /** `$1,234.56` from 123456 minor units of `currency` (yen has none: ¥1,235 from 1235). */
 export function formatMoney(minor: number, currency: string): string {
-  const exponent = currencyExponent(currency);
-  return new Intl.NumberFormat("en-US", {
-    style: "currency",
-    currency,
-    minimumFractionDigits: exponent,
-    maximumFractionDigits: exponent,
-  }).format(minor / 10 ** exponent);
+  let entry = moneyFormats.get(currency);
+  if (!entry) {
+    const exponent = currencyExponent(currency);
+    const format = new Intl.NumberFormat("en-US", {
+      style: "currency",
+      currency,
+      minimumFractionDigits: exponent,
+      maximumFractionDigits: exponent,
+    });
+    entry = { format, exponent };
+    moneyFormats.set(currency, entry);
+  }
+  return entry.format.format(minor / 10 ** entry.exponent);
 }
 
 /** Minor units as a plain decimal in major units, exactly: 1999 USD → "19.99", 1235 JPY → "1235". */

@@ -55,13 +55,11 @@ export function formatChange(
   return `${signed(absolute, diff < 0, zero)}${relative}`;
 }
 
-/** `Jan 2024` from `2024-01`. */
+const MONTH_LABEL = new Intl.DateTimeFormat("en-US", { month: "short", year: "numeric", timeZone: "UTC" });
+
+/** `Jan 2024` from `2024-01` (one shared formatter: toLocaleDateString builds one per call). */
 export function formatMonthLabel(month: string): string {
-  return new Date(`${month}-01T00:00:00Z`).toLocaleDateString("en-US", {
-    month: "short",
-    year: "numeric",
-    timeZone: "UTC",
-  });
+  return MONTH_LABEL.format(new Date(`${month}-01T00:00:00Z`));
 }
 
 /** MOV-1 kinds as the dashboard names them. */
