@@ -1,5 +1,5 @@
 /**
- * `npm run bench:dashboard -- [--customers N] [--items N] [--months N] [--requests N] [--port N] [--keep]`:
+ * `npm run bench:dashboard -- [--database NAME] [--customers N] [--items N] [--months N] [--requests N] [--port N] [--keep]`:
  * times the ARR dashboard over HTTP on a large org. It seeds the org of `bench:metrics` (the same
  * generator and seed, by running that script with --keep on the Postgres server of BENCH_DATABASE_URL),
  * adds a viewer, starts the built app on that database, signs in through next-auth's credentials
@@ -17,6 +17,7 @@ import { connectPostgres } from "@/db/client";
 import { queryRows } from "@/db/rows";
 import { memberships } from "@/db/schema";
 import { createUser } from "@/lib/auth/users";
+import { seedBenchDatabase } from "./bench-seed";
 
 const { values: flags } = parseArgs({
   options: {
@@ -26,6 +27,8 @@ const { values: flags } = parseArgs({
     requests: { type: "string", default: "50" },
     port: { type: "string", default: "3210" },
     keep: { type: "boolean", default: false },
+    /** Reuse a database kept by an earlier bench (`kept database NAME`) instead of seeding one. */
+    database: { type: "string" },
   },
 });
 const root = path.resolve(import.meta.dirname, "..");
@@ -34,22 +37,6 @@ const log = (message: string) => console.error(`[bench:dashboard] ${message}`);
 const requests = Number(flags.requests);
 const base = `http://localhost:${flags.port}`;
 const serverUrl = new URL(process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
-
-/** Runs bench:metrics with --keep and returns the database it seeded (it logs "kept database <name>"). */
-async function seed(): Promise<string> {
-  const args = ["scripts/bench-metrics.ts", "--engine", "postgres", "--keep", "--runs", "1"];
-  for (const k of ["customers", "items", "months"] as const) args.push(`--${k}`, String(flags[k]));
-  const child = spawn(tsx, args, { cwd: root, stdio: ["ignore", "inherit", "pipe"] });
-  let name = "";
-  child.stderr.on("data", (chunk: Buffer) => {
-    const text = chunk.toString();
-    process.stderr.write(text);
-    name ||= /kept database (\S+)/.exec(text)?.[1] ?? "";
-  });
-  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-  if (code !== 0 || !name) throw new Error(`bench:metrics failed (exit ${code})`);
-  return name;
-}
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number) {
   const until = Date.now() + timeoutMs;
@@ -124,7 +111,8 @@ async function timePage(url: string, cookie: string) {
   };
 }
 
-const dbName = await seed();
+const seeded = !flags.database;
+const dbName = flags.database ?? (await seedBenchDatabase(flags));
 const dbUrl = new URL(serverUrl);
 dbUrl.pathname = `/${dbName}`;
 const h = connectPostgres(dbUrl.toString(), { max: 2 });
@@ -132,7 +120,7 @@ let server: ChildProcess | undefined;
 try {
   const [org] = await queryRows<{ id: string }>(h.db, sql`SELECT id FROM organizations WHERE slug = 'bench'`);
   if (!org) throw new Error("the seeded database has no bench org");
-  const email = "bench-viewer@meridian.local";
+  const email = `bench-viewer-${randomBytes(4).toString("hex")}@meridian.local`;
   const password = `pw-${randomBytes(8).toString("hex")}`;
   const user = await createUser(h.db, { email, password, name: "Bench viewer" });
   await h.db.insert(memberships).values({ orgId: org.id, userId: user.id, role: "viewer" });
@@ -198,7 +186,7 @@ try {
     await new Promise((r) => server?.once("exit", r));
   }
   await h.close();
-  if (flags.keep) log(`kept database ${dbName}`);
+  if (flags.keep || !seeded) log(`kept database ${dbName}`);
   else {
     const admin = postgres(serverUrl.toString(), { max: 1, onnotice: () => {} });
     await admin.unsafe(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
