@@ -25,7 +25,11 @@ export async function bootstrap(): Promise<void> {
     if (interrupted.length) await sendEvent(interrupted.map((u) => uploadImportRequested.create(u)));
   }
   if (demo.created) {
-    // The demo org starts with the sample subscriptions, imported in the background like any upload.
+    // The demo org starts with product events (synthetic, lib/events/demo.ts) and the sample subscriptions,
+    // imported in the background like any upload; that first import then backfills 18 months of snapshots.
+    const { seedDemoEvents } = await import("@/lib/events/demo");
+    const events = await seedDemoEvents(handle.db, demo.orgId);
+    console.info(`[demo] wrote ${events.accepted} demo product events`);
     const { queueSampleData } = await import("@/lib/uploads/sample");
     await queueSampleData(handle.db, { orgId: demo.orgId, userId: demo.userId });
   }

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { organizations } from "@/db/schema";
 import { createUser, findUserByEmail } from "@/lib/auth/users";
+import { DEMO_ACTIVATION_EVENTS } from "@/lib/events/demo";
 import { createOrganization } from "@/lib/orgs/organizations";
 
 export const DEMO = {
@@ -33,5 +34,12 @@ export async function seedDemo(
     timezone: "UTC",
     ownerUserId: user.id,
   });
+  // The demo's product events name these as activation (ENG-4); its first import backfills 18 months.
+  await db
+    .update(organizations)
+    .set({
+      settings: { ...org.settings, activationEvents: [...DEMO_ACTIVATION_EVENTS], initialSnapshotDays: 548 },
+    })
+    .where(eq(organizations.id, org.id));
   return { created: true, orgId: org.id, userId: user.id };
 }

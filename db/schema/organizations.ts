@@ -6,6 +6,8 @@ export type OrgSettings = {
   grossMarginPercent?: number;
   /** ENG-4: event names that count as activation (e.g. "file_upload"); none → activation undefined. */
   activationEvents?: string[];
+  /** Days of snapshots the org's first completed import backfills (default 90; the demo org 548). */
+  initialSnapshotDays?: number;
 };
 
 export const organizations = pgTable("organizations", {

@@ -126,7 +126,10 @@ export async function failBackfill(
     .where(and(eq(snapshotBackfills.id, backfillId), eq(snapshotBackfills.orgId, orgId)));
 }
 
-/** Days of history the first import of an org backfills, so the executive dashboard starts with a trend. */
+/**
+ * Days of history the first import of an org backfills, so the executive dashboard starts with a trend;
+ * the org setting `initialSnapshotDays` overrides it (the demo org asks for 18 months).
+ */
 export const FIRST_BACKFILL_DAYS = 90;
 
 /**
@@ -135,7 +138,7 @@ export const FIRST_BACKFILL_DAYS = 90;
  */
 export async function firstHistoryBackfill(db: Db, orgId: string): Promise<SnapshotBackfill | null> {
   const [org] = await db
-    .select({ timezone: organizations.timezone })
+    .select({ timezone: organizations.timezone, settings: organizations.settings })
     .from(organizations)
     .where(eq(organizations.id, orgId));
   if (!org) return null;
@@ -150,5 +153,6 @@ export async function firstHistoryBackfill(db: Db, orgId: string): Promise<Snaps
   );
   if (any || snapshot) return null;
   const to = lastCompleteDay(org.timezone);
-  return startBackfill(db, { orgId, from: addDays(to, -(FIRST_BACKFILL_DAYS - 1)), to });
+  const days = Math.min(MAX_BACKFILL_DAYS, org.settings.initialSnapshotDays ?? FIRST_BACKFILL_DAYS);
+  return startBackfill(db, { orgId, from: addDays(to, -(days - 1)), to });
 }
