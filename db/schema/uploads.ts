@@ -144,7 +144,9 @@ export type UploadRejection = typeof uploadRejections.$inferSelect;
 
 /**
  * Customers whose items an import changed, committed with each batch so that a resumed import still
- * updates the derived metrics of the customers the interrupted run wrote. Emptied when the import ends.
+ * updates the derived metrics of the customers the interrupted run wrote. Beyond REBUILD_ABOVE of them
+ * (lib/uploads/import-write.ts) one row with the nil uuid stands for "all": the import ends with a
+ * rebuild of the org. Emptied when the import ends.
  */
 export const uploadTouchedCustomers = pgTable(
   "upload_touched_customers",

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import type { IntervalUnit, ItemStatus } from "@/db/schema";
-import { toMinorUnits } from "@/lib/ingest/amounts";
 import type { TCanonicalRow } from "@/lib/ingest/normalise";
 import type { TInterval } from "@/lib/ingest/values";
-import { currencyExponent, decimalToFraction, itemMrr, roundHalfAwayFromZero } from "@/lib/metrics/mrr";
+import { currencyExponent, decimalToFraction, roundHalfAwayFromZero } from "@/lib/metrics/mrr";
+import { fastItemMrr as itemMrr, minorUnits as toMinorUnits } from "./fast-money";
 
 /*
  * One normalised CSV row → what the import writes: a customer and, for subscriptions, an item with its
@@ -159,9 +159,9 @@ export function stageRow(
     segment: str(row.segment),
   };
   if (kind === "customers") return { ok: true, row: { line, customer, item: null } };
-  const item = stageItem(row as SubscriptionRow, key, ctx);
+  const item = stageItem(row as SubscriptionRow, key, line, ctx);
   if ("message" in item) return reject(item.field, item.message, item.value);
-  return { ok: true, row: { line, customer, item: { ...item, line } } };
+  return { ok: true, row: { line, customer, item } };
 }
 
 type ItemError = { field: string | null; message: string; value?: unknown };
@@ -169,8 +169,9 @@ type ItemError = { field: string | null; message: string; value?: unknown };
 function stageItem(
   row: SubscriptionRow,
   customerKey: string,
+  line: number,
   ctx: StageContext,
-): Omit<StagedItem, "line"> | ItemError {
+): StagedItem | ItemError {
   const start = row.start_date;
   if (!start) return { field: "start_date", message: "has no start date" };
   const end = row.end_date ?? null;
@@ -210,6 +211,7 @@ function stageItem(
     return { field: "discount_percent", message: "has more than 4 decimal places", value: discountPercent };
   }
   const base = {
+    line,
     key: itemKeyOf(row, customerKey),
     customerKey,
     plan: str(row.plan),

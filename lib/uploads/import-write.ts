@@ -1,8 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { type SQL, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { queryRows } from "@/db/rows";
+import { type Engine, type Loader, loaderFor } from "./import-load";
 import type { Rejection, StagedCustomer, StagedItem, StagedRow } from "./import-rows";
+import { customersWrittenByThisUpload, trackTouched, upsertCustomers, upsertItems } from "./import-sql";
+
+export { detectEngine, type Engine } from "./import-load";
+export { ALL_CUSTOMERS, REBUILD_ABOVE } from "./import-sql";
 
 /*
  * One batch of an import, written in ONE transaction: its customers, plans and items, its rejected rows,
@@ -10,70 +15,18 @@ import type { Rejection, StagedCustomer, StagedItem, StagedRow } from "./import-
  * transaction starts by locking the upload row and checking the resume position it expects, so two runs
  * of one import can never both commit the same batch.
  *
- * Rows reach the database through a temporary staging table and one INSERT … SELECT … ON CONFLICT per
- * table: on a Postgres server the staging table is filled with COPY … FROM STDIN; on PGlite (in process,
- * or served on our Unix socket, where COPY FROM STDIN is not available) with one INSERT … SELECT from
- * json_populate_recordset per batch. Never row by row.
+ * Set-based: the batch's rows go into temporary staging tables (import-load.ts), then one statement per
+ * table. Items: one INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE changed, whose RETURNING drives the
+ * status periods and the touched customers in the same statement; the rows it did not return are either
+ * unchanged or repeats of an item an earlier batch of this upload wrote, told apart by one index lookup
+ * each (LIMIT 1 keeps the planner from reading everything the upload wrote, which would make the import
+ * quadratic). A batch that turns out to hold such repeats is rolled back to a savepoint and written again
+ * without them, so a rejected repeat changes nothing, not even its customer's attributes.
+ *
+ * Derived metrics: the customers whose items changed are recorded per upload (upload_touched_customers)
+ * until there are more than REBUILD_ABOVE of them; then a single row with the nil uuid says "all of
+ * them" and the import ends with one rebuildRevenue of the org instead of an incremental update.
  */
-
-export type Engine = "copy" | "json";
-
-type RawCopyClient = (
-  strings: TemplateStringsArray,
-  ...values: unknown[]
-) => { writable(): Promise<NodeJS.WritableStream> };
-
-/** COPY on a real Postgres server, JSON inserts on PGlite (whose version string names it). */
-export async function detectEngine(db: Db): Promise<Engine> {
-  const client = (db as unknown as { $client?: unknown }).$client;
-  const isPostgresJs = typeof client === "function" && "begin" in client;
-  if (!isPostgresJs) return "json";
-  const [row] = await queryRows<{ v: string }>(db, sql`SELECT version() AS v`);
-  return row?.v.includes("PGlite") ? "json" : "copy";
-}
-
-/** Postgres text cannot hold NUL characters. */
-const clean = (s: string) => (s.includes("\u0000") ? s.replaceAll("\u0000", "") : s);
-
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return "";
-  if (typeof v === "number" || typeof v === "boolean") return String(v);
-  return `"${clean(String(v)).replace(/"/g, '""')}"`;
-}
-
-type Loader = (table: string, columns: readonly string[], rows: readonly unknown[][]) => Promise<void>;
-
-function loaderFor(tx: Db, engine: Engine): Loader {
-  if (engine === "copy") {
-    const raw = (tx as unknown as { session?: { client?: unknown } }).session?.client;
-    if (typeof raw !== "function") throw new Error("COPY needs postgres.js's transaction client");
-    const copy = raw as RawCopyClient & {
-      unsafe: (q: string) => { writable(): Promise<NodeJS.WritableStream> };
-    };
-    return async (table, columns, rows) => {
-      if (rows.length === 0) return;
-      const cols = columns.map((c) => `"${c}"`).join(", ");
-      const stream = await copy.unsafe(`COPY ${table} (${cols}) FROM STDIN WITH (FORMAT csv)`).writable();
-      await new Promise<void>((resolve, reject) => {
-        stream.on("error", reject);
-        stream.on("finish", () => resolve());
-        // A few MB per batch: one write, so the stream's buffering is the only copy.
-        stream.write(`${rows.map((r) => r.map(csvCell).join(",")).join("\n")}\n`);
-        stream.end();
-      });
-    };
-  }
-  return async (table, columns, rows) => {
-    if (rows.length === 0) return;
-    const objects = rows.map((r) =>
-      Object.fromEntries(columns.map((c, i) => [c, typeof r[i] === "string" ? clean(r[i] as string) : r[i]])),
-    );
-    const cols = sql.raw(columns.map((c) => `"${c}"`).join(", "));
-    await tx.execute(sql`
-      INSERT INTO ${sql.raw(table)} (${cols})
-      SELECT ${cols} FROM json_populate_recordset(NULL::${sql.raw(table)}, ${JSON.stringify(objects)}::json)`);
-  };
-}
 
 export type BatchInput = {
   orgId: string;
@@ -90,15 +43,48 @@ export type BatchInput = {
   rejectedRows: number;
   bytesProcessed: number;
   readComplete: boolean;
+  /**
+   * Subscriptions: customers an earlier batch of this run already wrote with exactly these attributes
+   * (writing them again changes nothing) may be left out. Called with each merged customer.
+   */
+  alreadyWritten?: (c: StagedCustomer) => boolean;
+  /** Default REBUILD_ABOVE (tests lower it). */
+  rebuildAbove?: number;
+  /** Milliseconds per step are added here (bench:import's breakdown). */
+  timings?: Map<string, number>;
 };
 
+/** `fn`, its duration added to `timings` under `step`. */
+async function timed<T>(input: BatchInput, step: string, fn: () => Promise<T>): Promise<T> {
+  if (!input.timings) return fn();
+  const start = performance.now();
+  try {
+    return await fn();
+  } finally {
+    input.timings.set(step, (input.timings.get(step) ?? 0) + performance.now() - start);
+  }
+}
+
 export type BatchCounts = { read: number; imported: number; unchanged: number; rejected: number };
+export type BatchResult = BatchCounts & { customersWritten: StagedCustomer[] };
 
 /** Another run of the same import committed first: this one stops without touching anything. */
 export class ImportSuperseded extends Error {}
 
+/** Thrown inside the savepoint to roll a batch back when it holds repeats of earlier batches' items. */
+class RepeatsFound extends Error {
+  constructor(readonly keys: string[]) {
+    super("repeats of earlier batches");
+  }
+}
+
+const keyOfRow = (kind: BatchInput["kind"]) =>
+  kind === "subscriptions"
+    ? (r: StagedRow) => r.item?.key ?? r.customer.key
+    : (r: StagedRow) => r.customer.key;
+
 /** The first row of each key is kept; later ones (in this batch, or written by an earlier one) are repeats. */
-function splitDuplicates(rows: StagedRow[], keyOf: (r: StagedRow) => string, seen: Set<string>) {
+function splitDuplicates(rows: StagedRow[], keyOf: (r: StagedRow) => string, seen: ReadonlySet<string>) {
   const first = new Map<string, number>();
   const keep: StagedRow[] = [];
   const dups: { row: StagedRow; firstLine: number | null }[] = [];
@@ -114,6 +100,8 @@ function splitDuplicates(rows: StagedRow[], keyOf: (r: StagedRow) => string, see
   return { keep, dups };
 }
 
+const ATTRIBUTES = ["name", "email", "company", "country", "industry", "segment"] as const;
+
 /** Customers of a batch merged by key: the last value given for each attribute wins. */
 function mergeCustomers(rows: StagedRow[]): StagedCustomer[] {
   const byKey = new Map<string, StagedCustomer>();
@@ -123,9 +111,7 @@ function mergeCustomers(rows: StagedRow[]): StagedCustomer[] {
       byKey.set(c.key, { ...c });
       continue;
     }
-    for (const k of ["name", "email", "company", "country", "industry", "segment"] as const) {
-      if (c[k] !== null) prev[k] = c[k];
-    }
+    for (const k of ATTRIBUTES) if (c[k] !== null) prev[k] = c[k];
   }
   return [...byKey.values()];
 }
@@ -179,143 +165,73 @@ const itemRow = (i: StagedItem) => [
   i.fxRate,
 ];
 
-async function count(tx: Db, query: SQL): Promise<number> {
-  const [row] = await queryRows<{ n: number | string }>(tx, query);
-  return Number(row?.n ?? 0);
+function repeatRejection(kind: BatchInput["kind"], key: string, row: StagedRow, firstLine: number | null) {
+  const what = kind === "subscriptions" ? "subscription" : "customer";
+  const byRow = key.startsWith("row:");
+  return {
+    line: row.line,
+    column: null,
+    field: kind === "subscriptions" ? "subscription_id" : "customer_id",
+    value: byRow ? null : key,
+    message: `repeats the ${what} of ${firstLine ? `row ${firstLine}` : "an earlier row"} (${
+      byRow ? "same customer, plan, start date and amount" : `same id '${key}'`
+    }); it is imported once`,
+  };
 }
 
-/**
- * Keys of this batch that an earlier batch of the same upload already wrote: repeats within the file.
- * Driven by the batch's keys, one unique-index lookup each (LIMIT 1 keeps the planner from turning it into
- * a scan of everything the upload wrote): without fresh statistics Postgres otherwise picks a plan that
- * re-reads the whole upload per batch, which makes an import quadratic.
- */
-async function writtenByThisUpload(tx: Db, input: BatchInput, keys: string[]): Promise<Set<string>> {
-  if (keys.length === 0) return new Set();
-  const json = JSON.stringify(keys);
-  const { orgId, uploadId } = input;
-  const rows =
-    input.kind === "subscriptions"
-      ? await queryRows<{ k: string }>(
-          tx,
-          sql`SELECT k.key AS k FROM jsonb_array_elements_text(${json}::jsonb) AS k(key)
-          CROSS JOIN LATERAL (
-            SELECT 1 FROM subscription_items i
-            WHERE i.org_id = ${orgId} AND i.source = 'csv' AND i.external_id = k.key
-              AND i.source_upload_id = ${uploadId}
-            LIMIT 1) hit`,
-        )
-      : await queryRows<{ k: string }>(
-          tx,
-          sql`SELECT k.key AS k FROM jsonb_array_elements_text(${json}::jsonb) AS k(key)
-          CROSS JOIN LATERAL (
-            SELECT 1 FROM customers c
-            WHERE c.org_id = ${orgId} AND c.external_id = k.key AND c.source_upload_id = ${uploadId}
-            LIMIT 1) hit`,
-        );
-  return new Set(rows.map((r) => r.k));
-}
+type Attempt = { imported: number; keep: StagedRow[]; dups: ReturnType<typeof splitDuplicates>["dups"] };
 
-async function upsertCustomers(tx: Db, input: BatchInput, stage: string): Promise<number> {
-  const { orgId, uploadId } = input;
-  const s = sql.raw(stage);
-  const updated = await count(
-    tx,
-    sql`WITH upd AS (
-      UPDATE customers c SET
-        name = coalesce(s.name, c.name), email = coalesce(s.email, c.email),
-        company = coalesce(s.company, c.company), country = coalesce(s.country, c.country),
-        industry = coalesce(s.industry, c.industry), segment = coalesce(s.segment, c.segment),
-        updated_at = now()
-      FROM ${s} s
-      WHERE c.org_id = ${orgId} AND c.external_id = s.key
-        AND (coalesce(s.name, c.name), coalesce(s.email, c.email), coalesce(s.company, c.company),
-             coalesce(s.country, c.country), coalesce(s.industry, c.industry), coalesce(s.segment, c.segment))
-          IS DISTINCT FROM (c.name, c.email, c.company, c.country, c.industry, c.segment)
-      RETURNING 1)
-    SELECT count(*) AS n FROM upd`,
+/** The batch's rows without `excluded` keys: customers, then items (subscriptions). */
+async function writeRows(
+  tx: Db,
+  input: BatchInput,
+  load: Loader,
+  excluded: ReadonlySet<string>,
+  written: StagedCustomer[],
+): Promise<Attempt> {
+  const keyOf = keyOfRow(input.kind);
+  const subscriptions = input.kind === "subscriptions";
+  const earlier = subscriptions
+    ? excluded
+    : await customersWrittenByThisUpload(tx, input, [...new Set(input.rows.map(keyOf))]);
+  const { keep, dups } = splitDuplicates(input.rows, keyOf, earlier);
+  const merged = mergeCustomers(keep);
+  const customers =
+    subscriptions && input.alreadyWritten ? merged.filter((c) => !input.alreadyWritten?.(c)) : merged;
+  const suffix = randomBytes(4).toString("hex");
+  const stageC = `import_customers_${suffix}`;
+  await tx.execute(
+    sql.raw(`CREATE TEMP TABLE ${stageC} (key text, name text, fallback_name text, email text, company text,
+      country text, industry text, segment text) ON COMMIT DROP`),
   );
-  const inserted = await count(
-    tx,
-    sql`WITH ins AS (
-      INSERT INTO customers (org_id, external_id, name, email, company, country, industry, segment, source_upload_id)
-      SELECT ${orgId}, s.key, coalesce(s.name, s.fallback_name), s.email, s.company, s.country, s.industry,
-        s.segment, ${uploadId}::uuid
-      FROM ${s} s
-      ON CONFLICT (org_id, external_id) DO NOTHING
-      RETURNING 1)
-    SELECT count(*) AS n FROM ins`,
+  await timed(input, "stage customers", () => load(stageC, CUSTOMER_COLS, customers.map(customerRow)));
+  const upserted = await timed(input, "upsert customers", () => upsertCustomers(tx, input, stageC));
+  if (!subscriptions) return { imported: upserted, keep, dups };
+  const track = await trackTouched(tx, input, merged.length);
+  const stageI = `import_items_${suffix}`;
+  await tx.execute(
+    sql.raw(`CREATE TEMP TABLE ${stageI} (key text, customer_key text, plan text, quantity integer,
+      unit_amount bigint, currency text, interval_unit text, interval_count integer,
+      discount_percent numeric(7, 4), discount_amount bigint, start_date date, end_date date, status text,
+      mrr bigint, fx_rate numeric(20, 10)) ON COMMIT DROP`),
   );
-  return updated + inserted;
-}
-
-const ITEM_FIELDS = [
-  "customer_id",
-  "plan_id",
-  "quantity",
-  "unit_amount",
-  "currency",
-  "interval_unit",
-  "interval_count",
-  "discount_percent",
-  "discount_amount",
-  "start_date",
-  "end_date",
-  "status",
-  "mrr",
-  "fx_rate",
-];
-const ITEM_VALUES = sql.raw(ITEM_FIELDS.join(", "));
-const itemTuple = (table: string) => sql.raw(`(${ITEM_FIELDS.map((c) => `${table}.${c}`).join(", ")})`);
-const ITEM_SETS = sql.raw(ITEM_FIELDS.map((c) => `${c} = excluded.${c}`).join(", "));
-
-/** Items upserted by (org, csv, key); returns how many were new or changed (the rest were identical). */
-async function upsertItems(tx: Db, input: BatchInput, stage: string): Promise<number> {
-  const { orgId, uploadId } = input;
-  const s = sql.raw(stage);
-  await tx.execute(sql`
-    INSERT INTO plans (org_id, external_id, name, source_upload_id)
-    SELECT DISTINCT ${orgId}::uuid, s.plan, s.plan, ${uploadId}::uuid FROM ${s} s WHERE s.plan IS NOT NULL
-    ON CONFLICT (org_id, external_id) DO NOTHING`);
-  return count(
-    tx,
-    // "old": the customer each existing item had, looked up per staged key through the unique index (a
-    // join could scan all the org's items every batch). The statement's snapshot is from before the upsert.
-    sql`WITH old AS MATERIALIZED (
-      SELECT s.key AS external_id, o.customer_id FROM ${s} s
-      CROSS JOIN LATERAL (
-        SELECT i.customer_id FROM subscription_items i
-        WHERE i.org_id = ${orgId} AND i.source = 'csv' AND i.external_id = s.key
-        LIMIT 1) o
-    ), up AS (
-      INSERT INTO subscription_items (org_id, source, external_id, source_upload_id, ${ITEM_VALUES})
-      SELECT ${orgId}::uuid, 'csv', s.key, ${uploadId}::uuid, c.id, p.id, s.quantity, s.unit_amount, s.currency,
-        s.interval_unit::interval_unit, s.interval_count, s.discount_percent, s.discount_amount, s.start_date,
-        s.end_date, s.status::item_status, s.mrr, s.fx_rate
-      FROM ${s} s
-      JOIN customers c ON c.org_id = ${orgId} AND c.external_id = s.customer_key
-      LEFT JOIN plans p ON p.org_id = ${orgId} AND p.external_id = s.plan
-      ON CONFLICT (org_id, source, external_id) DO UPDATE SET ${ITEM_SETS}, updated_at = now()
-      WHERE ${itemTuple("subscription_items")} IS DISTINCT FROM ${itemTuple("excluded")}
-      RETURNING id, external_id, customer_id, status, start_date, end_date
-    ), periods_gone AS (
-      DELETE FROM subscription_item_periods WHERE item_id IN (SELECT id FROM up)
-    ), periods_new AS (
-      INSERT INTO subscription_item_periods (org_id, item_id, kind, start_date, end_date)
-      SELECT ${orgId}::uuid, id, status::text::item_period_kind, start_date, end_date FROM up
-      WHERE status IN ('trialing', 'paused')
-    ), touched AS (
-      INSERT INTO upload_touched_customers (upload_id, customer_id)
-      SELECT DISTINCT ${uploadId}::uuid, t.customer_id
-      FROM (SELECT customer_id FROM up UNION SELECT old.customer_id FROM up JOIN old USING (external_id)) t
-      ON CONFLICT DO NOTHING
-    )
-    SELECT count(*) AS n FROM up`,
+  await timed(input, "stage items", () =>
+    load(
+      stageI,
+      ITEM_COLS,
+      keep.flatMap((r) => (r.item ? [itemRow(r.item)] : [])),
+    ),
   );
+  const { changed, repeats } = await timed(input, "upsert items", () =>
+    upsertItems(tx, input, stageI, track),
+  );
+  if (repeats.length > 0) throw new RepeatsFound(repeats);
+  written.push(...customers);
+  return { imported: changed, keep, dups };
 }
 
 /** Writes one batch and moves the resume position, atomically. */
-export async function writeBatch(db: Db, input: BatchInput): Promise<BatchCounts> {
+export async function writeBatch(db: Db, input: BatchInput): Promise<BatchResult> {
   return db.transaction(async (tx) => {
     const [upload] = await queryRows<{ records_done: number }>(
       tx,
@@ -323,65 +239,39 @@ export async function writeBatch(db: Db, input: BatchInput): Promise<BatchCounts
     );
     if (!upload || Number(upload.records_done) !== input.expectedDone) throw new ImportSuperseded();
     const load = loaderFor(tx, input.engine);
-    const keyOf =
-      input.kind === "subscriptions"
-        ? (r: StagedRow) => r.item?.key ?? r.customer.key
-        : (r: StagedRow) => r.customer.key;
-    const earlier = await writtenByThisUpload(tx, input, [...new Set(input.rows.map(keyOf))]);
-    const { keep, dups } = splitDuplicates(input.rows, keyOf, earlier);
-    const what = input.kind === "subscriptions" ? "subscription" : "customer";
+    const excluded = new Set<string>();
+    const written: StagedCustomer[] = [];
+    let attempt: Attempt | null = null;
+    // Twice at most: the second attempt leaves out the repeats the first one found.
+    for (let tries = 0; attempt === null; tries++) {
+      try {
+        attempt = await tx.transaction((sp) => writeRows(sp, input, load, excluded, written));
+      } catch (error) {
+        if (!(error instanceof RepeatsFound) || tries > 0) throw error;
+        for (const k of error.keys) excluded.add(k);
+        written.length = 0;
+      }
+    }
+    const { imported, keep, dups } = attempt;
+    const keyOf = keyOfRow(input.kind);
     const rejections: Rejection[] = [
       ...input.rejections,
-      ...dups.map(({ row, firstLine }) => ({
-        line: row.line,
-        column: null,
-        field: input.kind === "subscriptions" ? "subscription_id" : "customer_id",
-        value: keyOf(row).startsWith("row:") ? null : keyOf(row),
-        message: `repeats the ${what} of ${firstLine ? `row ${firstLine}` : "an earlier row"} (${
-          keyOf(row).startsWith("row:")
-            ? "same customer, plan, start date and amount"
-            : `same id '${keyOf(row)}'`
-        }); it is imported once`,
-      })),
+      ...dups.map(({ row, firstLine }) => repeatRejection(input.kind, keyOf(row), row, firstLine)),
     ];
-    const suffix = randomBytes(4).toString("hex");
-    const stageC = `import_customers_${suffix}`;
-    await tx.execute(
-      sql.raw(`CREATE TEMP TABLE ${stageC} (key text, name text, fallback_name text, email text, company text,
-        country text, industry text, segment text) ON COMMIT DROP`),
-    );
-    await load(stageC, CUSTOMER_COLS, mergeCustomers(keep).map(customerRow));
-    let imported: number;
-    if (input.kind === "subscriptions") {
-      await upsertCustomers(tx, input, stageC);
-      const stageI = `import_items_${suffix}`;
-      await tx.execute(
-        sql.raw(`CREATE TEMP TABLE ${stageI} (key text, customer_key text, plan text, quantity integer,
-          unit_amount bigint, currency text, interval_unit text, interval_count integer,
-          discount_percent numeric(7, 4), discount_amount bigint, start_date date, end_date date, status text,
-          mrr bigint, fx_rate numeric(20, 10)) ON COMMIT DROP`),
-      );
-      await load(
-        stageI,
-        ITEM_COLS,
-        keep.flatMap((r) => (r.item ? [itemRow(r.item)] : [])),
-      );
-      imported = await upsertItems(tx, input, stageI);
-    } else {
-      imported = await upsertCustomers(tx, input, stageC);
-    }
-    await load(
-      "upload_rejections",
-      REJECTION_COLS,
-      rejections.map((r) => [
-        input.uploadId,
-        input.orgId,
-        r.line,
-        r.column,
-        r.field,
-        r.value === null ? null : r.value.length > MAX_VALUE ? `${r.value.slice(0, MAX_VALUE)}…` : r.value,
-        r.message,
-      ]),
+    await timed(input, "rejections", () =>
+      load(
+        "upload_rejections",
+        REJECTION_COLS,
+        rejections.map((r) => [
+          input.uploadId,
+          input.orgId,
+          r.line,
+          r.column,
+          r.field,
+          r.value === null ? null : r.value.length > MAX_VALUE ? `${r.value.slice(0, MAX_VALUE)}…` : r.value,
+          r.message,
+        ]),
+      ),
     );
     const counts: BatchCounts = {
       read: input.rows.length + input.rejectedRows,
@@ -396,6 +286,6 @@ export async function writeBatch(db: Db, input: BatchInput): Promise<BatchCounts
         records_done = ${input.newDone}, read_complete = ${input.readComplete},
         bytes_processed = greatest(bytes_processed, ${input.bytesProcessed}), updated_at = now()
       WHERE id = ${input.uploadId} AND org_id = ${input.orgId}`);
-    return counts;
+    return { ...counts, customersWritten: written };
   });
 }

@@ -8,9 +8,16 @@ import { AppError, notFound } from "@/lib/errors";
 import { createDecodeStream, type TEncoding } from "@/lib/ingest/encoding";
 import type { TMappedColumn } from "@/lib/ingest/formats";
 import { createRowNormaliser, describeRowError } from "@/lib/ingest/normalise";
-import { updateRevenueForCustomers } from "@/lib/metrics/derive";
-import { type RateTable, type Rejection, type StageContext, type StagedRow, stageRow } from "./import-rows";
-import { detectEngine, ImportSuperseded, writeBatch } from "./import-write";
+import { rebuildRevenue, updateRevenueForCustomers } from "@/lib/metrics/derive";
+import {
+  type RateTable,
+  type Rejection,
+  type StageContext,
+  type StagedCustomer,
+  type StagedRow,
+  stageRow,
+} from "./import-rows";
+import { ALL_CUSTOMERS, detectEngine, ImportSuperseded, writeBatch } from "./import-write";
 import { queueImport } from "./plan";
 import { uploadByteStream } from "./store";
 
@@ -18,7 +25,7 @@ import { uploadByteStream } from "./store";
  * The import pipeline, shared by the job (inngest/functions/import-upload.ts) and the CLI: stored chunks →
  * decoder → csv-parse (streaming; memory does not grow with the file) → one normaliser per mapping →
  * batches of BATCH_ROWS records → writeBatch (one transaction each) → at the end, the derived metrics of
- * every customer the import changed.
+ * every customer the import changed (one rebuild of the org when that is more than REBUILD_ABOVE).
  *
  * Guarantee: resumable per batch. A batch's rows, rejections, counters, touched customers and the resume
  * position (records_done: data records consumed) commit together. A killed import, run again, parses the
@@ -27,7 +34,9 @@ import { uploadByteStream } from "./store";
  * one rejected row at the line it starts on; the rows before it are imported and the rest is not read.
  */
 
-export const BATCH_ROWS = 5_000;
+export const BATCH_ROWS = 10_000;
+/** Customers remembered as written by this run (their attributes); forgotten all at once beyond this. */
+const WRITTEN_CUSTOMERS_CAP = 200_000;
 const MAX_RECORD_CHARS = 32 * 1024 * 1024;
 
 export type ImportProgress = {
@@ -52,6 +61,10 @@ export type ImportHooks = {
   today?: string;
   /** Passed to updateRevenueForCustomers (tests). */
   asOf?: Date;
+  /** Above this many touched customers the import ends with a rebuild (default REBUILD_ABOVE; tests). */
+  rebuildAbove?: number;
+  /** Milliseconds per write step are added here (bench:import). */
+  timings?: Map<string, number>;
 };
 
 export type ImportResult = { upload: Upload; done: boolean };
@@ -147,19 +160,26 @@ export async function importUpload(
   }
 }
 
-/** The metrics of every customer the import changed, then `complete`, in one transaction. */
+/**
+ * The metrics of every customer the import changed, then `complete`, in one transaction: one rebuild of
+ * the org when the import touched more than REBUILD_ABOVE customers (the batches then record only the
+ * ALL_CUSTOMERS marker), else the incremental update of those customers.
+ */
 async function finish(db: Db, upload: Upload, hooks: ImportHooks): Promise<Upload> {
   return db.transaction(async (tx) => {
     const touched = await tx
       .select({ id: uploadTouchedCustomers.customerId })
       .from(uploadTouchedCustomers)
       .where(eq(uploadTouchedCustomers.uploadId, upload.id));
-    await updateRevenueForCustomers(
-      tx,
-      upload.orgId,
-      touched.map((t) => t.id),
-      hooks.asOf ? { asOf: hooks.asOf } : {},
-    );
+    const options = hooks.asOf ? { asOf: hooks.asOf } : {};
+    if (touched.some((t) => t.id === ALL_CUSTOMERS)) await rebuildRevenue(tx, upload.orgId, options);
+    else
+      await updateRevenueForCustomers(
+        tx,
+        upload.orgId,
+        touched.map((t) => t.id),
+        options,
+      );
     await tx.delete(uploadTouchedCustomers).where(eq(uploadTouchedCustomers.uploadId, upload.id));
     return setStatus(tx, upload, {
       status: "complete",
@@ -182,7 +202,7 @@ type Batch = {
 const emptyBatch = (): Batch => ({ rows: [], rejections: [], rejectedRows: 0, records: 0, bytes: 0 });
 
 /** Records parsed between two turns of the event loop while a batch is being written. */
-const YIELD_EVERY = 256;
+const YIELD_EVERY = 64;
 
 async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise<{ complete: boolean }> {
   const { orgId, id: uploadId } = upload;
@@ -209,6 +229,13 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
 
   let done = upload.recordsDone;
   let batches = 0;
+  // Subscriptions name each customer on many rows: a customer this run wrote with the same attributes
+  // need not be written again (writing it again would change nothing). Only committed writes count.
+  const written = new Map<string, string>();
+  const signature = (c: StagedCustomer) =>
+    [c.name, c.email, c.company, c.country, c.industry, c.segment]
+      .map((v) => (v === null ? "\u0001" : v))
+      .join("\u0000");
 
   /** One batch, one transaction; then the progress hook. Batches run strictly one after another. */
   const write = async (batch: Batch, readComplete: boolean) => {
@@ -224,7 +251,14 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
       rejectedRows: batch.rejectedRows,
       bytesProcessed: Math.min(batch.bytes, upload.sizeBytes),
       readComplete,
+      rebuildAbove: hooks.rebuildAbove,
+      timings: hooks.timings,
+      alreadyWritten: kind === "subscriptions" ? (c) => written.get(c.key) === signature(c) : undefined,
     });
+    if (kind === "subscriptions") {
+      if (written.size + counts.customersWritten.length > WRITTEN_CUSTOMERS_CAP) written.clear();
+      for (const c of counts.customersWritten) written.set(c.key, signature(c));
+    }
     done += batch.records;
     batches++;
     if (hooks.onProgress && counts) {

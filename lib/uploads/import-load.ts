@@ -1,0 +1,85 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { queryRows } from "@/db/rows";
+
+/*
+ * How an import's rows reach the database: never row by row. On a Postgres server a staging table is
+ * filled with COPY … FROM STDIN (CSV); on PGlite (in process, or served on our Unix socket, where COPY
+ * FROM STDIN is not available) with one INSERT … SELECT from json_populate_recordset per table and batch.
+ */
+
+export type Engine = "copy" | "json";
+
+type RawCopyClient = { unsafe: (q: string) => { writable(): Promise<NodeJS.WritableStream> } };
+
+/** COPY on a real Postgres server, JSON inserts on PGlite (whose version string names it). */
+export async function detectEngine(db: Db): Promise<Engine> {
+  const client = (db as unknown as { $client?: unknown }).$client;
+  const isPostgresJs = typeof client === "function" && "begin" in client;
+  if (!isPostgresJs) return "json";
+  const [row] = await queryRows<{ v: string }>(db, sql`SELECT version() AS v`);
+  return row?.v.includes("PGlite") ? "json" : "copy";
+}
+
+/** Postgres text cannot hold NUL characters. */
+const clean = (s: string) => (s.includes("\u0000") ? s.replaceAll("\u0000", "") : s);
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  return `"${clean(String(v)).replace(/"/g, '""')}"`;
+}
+
+/** Loads rows (arrays in `columns` order) into `table`, in the transaction `tx`. */
+export type Loader = (table: string, columns: readonly string[], rows: readonly unknown[][]) => Promise<void>;
+
+/** Rows per COPY write: the CSV text of a whole batch is never built at once. */
+const COPY_PIECE = 5_000;
+
+export function loaderFor(tx: Db, engine: Engine): Loader {
+  if (engine === "copy") {
+    const raw = (tx as unknown as { session?: { client?: unknown } }).session?.client;
+    if (typeof raw !== "function") throw new Error("COPY needs postgres.js's transaction client");
+    const copy = raw as unknown as RawCopyClient;
+    return async (table, columns, rows) => {
+      if (rows.length === 0) return;
+      const cols = columns.map((c) => `"${c}"`).join(", ");
+      const stream = await copy.unsafe(`COPY ${table} (${cols}) FROM STDIN WITH (FORMAT csv)`).writable();
+      await new Promise<void>((resolve, reject) => {
+        stream.on("error", reject);
+        stream.on("finish", () => resolve());
+        let at = 0;
+        const more = () => {
+          while (at < rows.length) {
+            const piece = rows.slice(at, at + COPY_PIECE);
+            at += piece.length;
+            const text = `${piece.map((r) => r.map(csvCell).join(",")).join("\n")}\n`;
+            if (!stream.write(text)) {
+              stream.once("drain", more);
+              return;
+            }
+          }
+          stream.end();
+        };
+        more();
+      });
+    };
+  }
+  return async (table, columns, rows) => {
+    if (rows.length === 0) return;
+    const cols = sql.raw(columns.map((c) => `"${c}"`).join(", "));
+    for (let at = 0; at < rows.length; at += COPY_PIECE * 4) {
+      const objects = rows.slice(at, at + COPY_PIECE * 4).map((r) => {
+        const o: Record<string, unknown> = {};
+        for (let i = 0; i < columns.length; i++) {
+          const v = r[i];
+          o[columns[i] as string] = typeof v === "string" ? clean(v) : v;
+        }
+        return o;
+      });
+      await tx.execute(sql`
+        INSERT INTO ${sql.raw(table)} (${cols})
+        SELECT ${cols} FROM json_populate_recordset(NULL::${sql.raw(table)}, ${JSON.stringify(objects)}::json)`);
+    }
+  };
+}

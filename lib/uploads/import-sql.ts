@@ -1,0 +1,181 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { queryRows } from "@/db/rows";
+
+/*
+ * The set-based statements of one import batch (import-write.ts runs them in its transaction): each reads
+ * a temporary staging table and writes one table, never row by row.
+ */
+
+/** Above this many touched customers the import ends with a rebuild (as updateRevenueForCustomers would). */
+export const REBUILD_ABOVE = 5_000;
+/** The customer id of upload_touched_customers' "rebuild the org" marker. */
+export const ALL_CUSTOMERS = "00000000-0000-0000-0000-000000000000";
+
+/** What the statements need to know of the batch. */
+export type BatchTarget = { orgId: string; uploadId: string; rebuildAbove?: number };
+
+async function count(tx: Db, query: SQL): Promise<number> {
+  const [row] = await queryRows<{ n: number | string }>(tx, query);
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * Customers-kind only: keys of this batch that an earlier batch of the same upload created, one
+ * unique-index lookup each (LIMIT 1 keeps the planner from scanning everything the upload wrote).
+ */
+export async function customersWrittenByThisUpload(
+  tx: Db,
+  input: BatchTarget,
+  keys: string[],
+): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await queryRows<{ k: string }>(
+    tx,
+    sql`SELECT k.key AS k FROM jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) AS k(key)
+        CROSS JOIN LATERAL (
+          SELECT 1 FROM customers c
+          WHERE c.org_id = ${input.orgId} AND c.external_id = k.key AND c.source_upload_id = ${input.uploadId}
+          LIMIT 1) hit`,
+  );
+  return new Set(rows.map((r) => r.k));
+}
+
+/** New customers inserted, existing ones updated where a given attribute differs; returns how many. */
+export async function upsertCustomers(tx: Db, input: BatchTarget, stage: string): Promise<number> {
+  const { orgId, uploadId } = input;
+  const s = sql.raw(stage);
+  const updated = await count(
+    tx,
+    sql`WITH upd AS (
+      UPDATE customers c SET
+        name = coalesce(s.name, c.name), email = coalesce(s.email, c.email),
+        company = coalesce(s.company, c.company), country = coalesce(s.country, c.country),
+        industry = coalesce(s.industry, c.industry), segment = coalesce(s.segment, c.segment),
+        updated_at = now()
+      FROM ${s} s
+      WHERE c.org_id = ${orgId} AND c.external_id = s.key
+        AND (coalesce(s.name, c.name), coalesce(s.email, c.email), coalesce(s.company, c.company),
+             coalesce(s.country, c.country), coalesce(s.industry, c.industry), coalesce(s.segment, c.segment))
+          IS DISTINCT FROM (c.name, c.email, c.company, c.country, c.industry, c.segment)
+      RETURNING 1)
+    SELECT count(*) AS n FROM upd`,
+  );
+  const inserted = await count(
+    tx,
+    sql`WITH ins AS (
+      INSERT INTO customers (org_id, external_id, name, email, company, country, industry, segment, source_upload_id)
+      SELECT ${orgId}, s.key, coalesce(s.name, s.fallback_name), s.email, s.company, s.country, s.industry,
+        s.segment, ${uploadId}::uuid
+      FROM ${s} s
+      ON CONFLICT (org_id, external_id) DO NOTHING
+      RETURNING 1)
+    SELECT count(*) AS n FROM ins`,
+  );
+  return updated + inserted;
+}
+
+const ITEM_FIELDS = [
+  "customer_id",
+  "plan_id",
+  "quantity",
+  "unit_amount",
+  "currency",
+  "interval_unit",
+  "interval_count",
+  "discount_percent",
+  "discount_amount",
+  "start_date",
+  "end_date",
+  "status",
+  "mrr",
+  "fx_rate",
+];
+const ITEM_VALUES = sql.raw(ITEM_FIELDS.join(", "));
+const itemTuple = (table: string) => sql.raw(`(${ITEM_FIELDS.map((c) => `${table}.${c}`).join(", ")})`);
+const ITEM_SETS = sql.raw(ITEM_FIELDS.map((c) => `${c} = excluded.${c}`).join(", "));
+
+/**
+ * Items upserted by (org, csv, key) in one statement. Returns how many were new or changed, and the keys
+ * that repeat an item an earlier batch of this upload created (those are neither written nor counted).
+ * Every CTE and the final SELECT read the snapshot from before the statement: `prev` is an updated
+ * item's customer before the update, and `repeats` sees only what earlier batches wrote.
+ */
+export async function upsertItems(
+  tx: Db,
+  input: BatchTarget,
+  stage: string,
+  track: boolean,
+): Promise<{ changed: number; repeats: string[] }> {
+  const { orgId, uploadId } = input;
+  const s = sql.raw(stage);
+  await tx.execute(sql`
+    INSERT INTO plans (org_id, external_id, name, source_upload_id)
+    SELECT DISTINCT ${orgId}::uuid, s.plan, s.plan, ${uploadId}::uuid FROM ${s} s WHERE s.plan IS NOT NULL
+    ON CONFLICT (org_id, external_id) DO NOTHING`);
+  const touched = track
+    ? sql`, touched AS (
+      INSERT INTO upload_touched_customers (upload_id, customer_id)
+      SELECT DISTINCT ${uploadId}::uuid, t.customer_id FROM (
+        SELECT customer_id FROM up
+        UNION SELECT i.customer_id FROM up JOIN subscription_items i ON i.id = up.id WHERE NOT up.inserted) t
+      ON CONFLICT DO NOTHING)`
+    : sql``;
+  const [row] = await queryRows<{ changed: number | string; repeats: string[] | string | null }>(
+    tx,
+    // The customer join is a LEFT JOIN: a customer missing here makes the insert fail (customer_id is
+    // NOT NULL) instead of silently dropping the row.
+    sql`WITH up AS (
+      INSERT INTO subscription_items (org_id, source, external_id, source_upload_id, ${ITEM_VALUES})
+      SELECT ${orgId}::uuid, 'csv', s.key, ${uploadId}::uuid, c.id, p.id, s.quantity, s.unit_amount, s.currency,
+        s.interval_unit::interval_unit, s.interval_count, s.discount_percent, s.discount_amount, s.start_date,
+        s.end_date, s.status::item_status, s.mrr, s.fx_rate
+      FROM ${s} s
+      LEFT JOIN customers c ON c.org_id = ${orgId} AND c.external_id = s.customer_key
+      LEFT JOIN plans p ON p.org_id = ${orgId} AND p.external_id = s.plan
+      ON CONFLICT (org_id, source, external_id) DO UPDATE SET ${ITEM_SETS}, updated_at = now()
+      WHERE subscription_items.source_upload_id IS DISTINCT FROM ${uploadId}::uuid
+        AND ${itemTuple("subscription_items")} IS DISTINCT FROM ${itemTuple("excluded")}
+      RETURNING id, external_id, customer_id, status, start_date, end_date, (xmax = 0) AS inserted
+    ), periods_gone AS (
+      DELETE FROM subscription_item_periods WHERE item_id IN (SELECT id FROM up WHERE NOT inserted)
+    ), periods_new AS (
+      INSERT INTO subscription_item_periods (org_id, item_id, kind, start_date, end_date)
+      SELECT ${orgId}::uuid, id, status::text::item_period_kind, start_date, end_date FROM up
+      WHERE status IN ('trialing', 'paused')
+    )${touched}
+    SELECT (SELECT count(*) FROM up) AS changed,
+      (SELECT json_agg(r.key)
+        FROM (SELECT s.key FROM ${s} s WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.external_id = s.key)) r
+        CROSS JOIN LATERAL (
+          SELECT 1 FROM subscription_items i
+          WHERE i.org_id = ${orgId} AND i.source = 'csv' AND i.external_id = r.key
+            AND i.source_upload_id = ${uploadId}::uuid
+          LIMIT 1) hit) AS repeats`,
+  );
+  const repeats = row?.repeats ?? null;
+  return {
+    changed: Number(row?.changed ?? 0),
+    repeats: repeats === null ? [] : typeof repeats === "string" ? JSON.parse(repeats) : repeats,
+  };
+}
+
+/**
+ * Whether this batch still records touched customers: not once the upload has the "all customers"
+ * marker, and not when recording it would pass REBUILD_ABOVE (then the marker replaces the list).
+ */
+export async function trackTouched(tx: Db, input: BatchTarget, customerKeys: number): Promise<boolean> {
+  const [state] = await queryRows<{ n: number | string; all: boolean | null }>(
+    tx,
+    sql`SELECT count(*) AS n, bool_or(customer_id = ${ALL_CUSTOMERS}::uuid) AS all
+        FROM upload_touched_customers WHERE upload_id = ${input.uploadId}`,
+  );
+  if (state?.all) return false;
+  // An upper bound: each row touches its customer and perhaps the one its item had before.
+  if (Number(state?.n ?? 0) + 2 * customerKeys <= (input.rebuildAbove ?? REBUILD_ABOVE)) return true;
+  await tx.execute(sql`DELETE FROM upload_touched_customers WHERE upload_id = ${input.uploadId}`);
+  await tx.execute(
+    sql`INSERT INTO upload_touched_customers (upload_id, customer_id) VALUES (${input.uploadId}, ${ALL_CUSTOMERS})`,
+  );
+  return false;
+}
