@@ -21,6 +21,7 @@ import { createRunner } from "@/inngest/runner";
 import { writeEvents } from "@/lib/events/write";
 import { updateOrgSettings } from "@/lib/orgs/organizations";
 import { startBackfill } from "@/lib/snapshots/backfill";
+import { computeEngagementCohorts, listEngagementCohorts } from "@/lib/snapshots/cohorts";
 import { computeSnapshot } from "@/lib/snapshots/compute";
 import { updateMetricsConfig } from "@/lib/snapshots/config";
 import { addDays, lastCompleteDay } from "@/lib/snapshots/dates";
@@ -387,6 +388,25 @@ describe("the snapshot jobs", () => {
     await expect(startBackfill(db(), { orgId, from: "2024-02-30", to: "2024-03-01" })).rejects.toThrow(
       /not a day/,
     );
+  });
+});
+
+describe("ENG-3 cohorts for the heatmap", () => {
+  it("are computed on the fly before the first monthly run, then read from what the run stored", async () => {
+    const now = new Date("2024-06-30T12:00:00Z");
+    const live = await listEngagementCohorts(db(), { orgId, now });
+    expect(live.stored).toBe(false);
+    // u1…u4 all started in March 2024; none came back in week 1 (days f+7…f+13); by 2024-06-30 even week
+    // 12 (f+84…f+90) is over for all of them.
+    expect(
+      live.rows.map((r) => [r.cohort, r.users, r.week1Retained, r.week1Eligible, r.week12Eligible]),
+    ).toEqual([["2024-03-01", 4, 0, 4, 4]]);
+    expect(await computeEngagementCohorts(db(), { orgId, now })).toEqual({ asOf: "2024-06-30", cohorts: 1 });
+    const stored = await listEngagementCohorts(db(), { orgId, now });
+    expect(stored.stored).toBe(true);
+    expect(stored.rows.map((r) => [r.cohort, r.users, r.week1Retained, r.week1Eligible])).toEqual([
+      ["2024-03-01", 4, 0, 4],
+    ]);
   });
 });
 

@@ -37,3 +37,19 @@ export function formatAxis(value: number, kind: MetricKind, currency: string): s
   if (kind === "count") return new Intl.NumberFormat("en-US", { notation: "compact" }).format(value);
   return formatMetric(value, kind, currency);
 }
+
+/** A tile's headline: money from a million up in compact form ($10.2M; the exact value is its title). */
+export function formatTileValue(
+  value: number | null | undefined,
+  kind: MetricKind,
+  currency: string,
+): string {
+  if (kind === "money" && value !== null && value !== undefined && Math.abs(value) >= 1_000_000)
+    return new Intl.NumberFormat("en-US", {
+      style: "currency",
+      currency,
+      notation: "compact",
+      maximumFractionDigits: 2,
+    }).format(value);
+  return formatMetric(value, kind, currency);
+}

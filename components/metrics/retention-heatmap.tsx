@@ -2,7 +2,7 @@ import { ActionForm } from "@/components/ui/action-form";
 import { recomputeCohorts } from "@/lib/actions/executive-metrics";
 import type { listEngagementCohorts } from "@/lib/snapshots/cohorts";
 
-type Row = Awaited<ReturnType<typeof listEngagementCohorts>>[number];
+type Row = Awaited<ReturnType<typeof listEngagementCohorts>>["rows"][number];
 
 const WEEKS = [1, 4, 12] as const;
 
@@ -17,7 +17,15 @@ function shade(rate: number | null): string {
 }
 
 /** ENG-3 week-1/4/12 user retention by monthly signup cohort, as computed by compute-monthly-cohorts. */
-export function RetentionHeatmap({ orgSlug, rows }: { orgSlug: string; rows: Row[] }) {
+export function RetentionHeatmap({
+  orgSlug,
+  rows,
+  stored,
+}: {
+  orgSlug: string;
+  rows: Row[];
+  stored: boolean;
+}) {
   const asOf = rows[0]?.asOf;
   return (
     <section
@@ -32,7 +40,11 @@ export function RetentionHeatmap({ orgSlug, rows }: { orgSlug: string; rows: Row
           <p className="mt-1 text-sm text-slate-600">
             A user is retained in week k with an event on days f+7k … f+7k+6 after their first event f; a week
             counts once it has fully elapsed.{" "}
-            {asOf ? `Computed as of ${asOf}; recomputed on the 1st of each month.` : "Not computed yet."}
+            {asOf
+              ? stored
+                ? `Computed as of ${asOf}; recomputed on the 1st of each month.`
+                : `Computed now, as of ${asOf}; stored by the monthly run on the 1st.`
+              : ""}
           </p>
         </div>
         <ActionForm

@@ -2,7 +2,7 @@ import { toMajor } from "@/db/queries/revenue-json";
 import { metricValue } from "@/db/queries/snapshots";
 import type { MetricsSnapshot } from "@/db/schema";
 import { metricByName } from "@/lib/snapshots/metrics";
-import { formatMetric } from "./format";
+import { formatMetric, formatTileValue } from "./format";
 
 type Tile = { metric: string; detail?: (s: MetricsSnapshot) => string };
 
@@ -49,8 +49,11 @@ export function SummaryTiles({ latest, previous }: { latest: MetricsSnapshot; pr
                 <span className="ml-1 font-normal normal-case text-slate-400">({metric.ids.join(", ")})</span>
               )}
             </dt>
-            <dd className="mt-1 text-2xl font-semibold tabular-nums text-slate-900">
-              {formatMetric(value, metric.kind, latest.currency)}
+            <dd
+              className="mt-1 text-2xl font-semibold tabular-nums text-slate-900"
+              title={formatMetric(value, metric.kind, latest.currency)}
+            >
+              {formatTileValue(value, metric.kind, latest.currency)}
             </dd>
             {change !== null && change !== 0 && (
               <dd className={`text-xs tabular-nums ${change > 0 ? "text-emerald-700" : "text-red-700"}`}>

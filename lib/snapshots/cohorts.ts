@@ -8,14 +8,10 @@ import { addDays, localDay, monthOfDay } from "./dates";
 /** How many monthly signup cohorts compute-monthly-cohorts keeps (the heatmap's rows). */
 export const COHORT_MONTHS = 24;
 
-/**
- * compute-monthly-cohorts: ENG-3 week-1/4/12 retention of the org's last COHORT_MONTHS signup cohorts as of
- * today (org timezone), replacing what was stored. The dashboard's heatmap reads the stored rows.
- */
-export async function computeEngagementCohorts(
-  db: Db,
-  { orgId, now = new Date() }: { orgId: string; now?: Date },
-) {
+type CohortRow = typeof engagementCohortSnapshots.$inferInsert;
+
+/** ENG-3 week-1/4/12 retention of the org's last COHORT_MONTHS signup cohorts as of today (org timezone). */
+async function cohortRows(db: Db, orgId: string, now: Date): Promise<{ asOf: string; rows: CohortRow[] }> {
   const [org] = await db
     .select({ timezone: organizations.timezone })
     .from(organizations)
@@ -40,6 +36,18 @@ export async function computeEngagementCohorts(
       week12Eligible: c.weeks[12].eligible,
       asOf,
     }));
+  return { asOf, rows };
+}
+
+/**
+ * compute-monthly-cohorts: the cohorts as of today, replacing what was stored. The dashboard's heatmap
+ * reads the stored rows.
+ */
+export async function computeEngagementCohorts(
+  db: Db,
+  { orgId, now = new Date() }: { orgId: string; now?: Date },
+) {
+  const { asOf, rows } = await cohortRows(db, orgId, now);
   await db.transaction(async (tx) => {
     await tx.delete(engagementCohortSnapshots).where(eq(engagementCohortSnapshots.orgId, orgId));
     if (rows.length) await tx.insert(engagementCohortSnapshots).values(rows);
@@ -47,10 +55,20 @@ export async function computeEngagementCohorts(
   return { asOf, cohorts: rows.length };
 }
 
-export async function listEngagementCohorts(db: Db, { orgId }: { orgId: string }) {
-  return db
+/**
+ * The stored cohorts; before the first monthly run (a new org, the demo) they are computed on the fly
+ * from the rollups instead, so the heatmap never waits a month. `stored` says which.
+ */
+export async function listEngagementCohorts(
+  db: Db,
+  { orgId, now = new Date() }: { orgId: string; now?: Date },
+) {
+  const stored = await db
     .select()
     .from(engagementCohortSnapshots)
     .where(eq(engagementCohortSnapshots.orgId, orgId))
     .orderBy(engagementCohortSnapshots.cohort);
+  if (stored.length) return { stored: true, rows: stored };
+  const { rows } = await cohortRows(db, orgId, now);
+  return { stored: false, rows };
 }

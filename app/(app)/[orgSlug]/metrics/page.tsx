@@ -84,7 +84,7 @@ export default async function MetricsPage({
       <AlertsPanel orgSlug={org.slug} alerts={alerts} />
       {latest && <SummaryTiles latest={latest} previous={previous} />}
       <SeriesSection org={org} view={view} />
-      <RetentionHeatmap orgSlug={org.slug} rows={cohorts} />
+      <RetentionHeatmap orgSlug={org.slug} rows={cohorts.rows} stored={cohorts.stored} />
       <BackfillPanel
         orgSlug={org.slug}
         backfills={backfills}
