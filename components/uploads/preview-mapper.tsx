@@ -7,7 +7,11 @@ import type { TUploadPreview } from "@/lib/uploads/plan";
 type Ok = Extract<TPreview, { ok: true }>;
 type Options = { kind: string; dateOrder: "" | "mdy" | "dmy"; decimal: "" | "." | "," };
 
-const KIND_LABELS: Record<string, string> = { subscriptions: "Subscriptions", customers: "Customers" };
+const KIND_LABELS: Record<string, string> = {
+  subscriptions: "Subscriptions",
+  customers: "Customers",
+  events: "Product events",
+};
 const DELIMITERS: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe" };
 
 /** Turns a canonical value (a date string, an interval object, …) into short text for the sample table. */

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   date,
   index,
@@ -10,6 +11,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
+import { uploads } from "./uploads";
 
 /*
  * Product events (ENG-1) and the two rollups lib/events/write.ts keeps in the same transaction, so the
@@ -34,11 +36,17 @@ export const productEvents = pgTable(
     customerId: text("customer_id"),
     properties: jsonb("properties").$type<Record<string, unknown>>(),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    /** The CSV upload that created the event (null: sent to the API); undoing the upload deletes it. */
+    sourceUploadId: uuid("source_upload_id").references(() => uploads.id, { onDelete: "set null" }),
   },
   (t) => [
     // NULLs are distinct: events without an id never conflict.
     uniqueIndex("product_events_org_external_idx").on(t.orgId, t.externalId),
     index("product_events_org_day_idx").on(t.orgId, t.day),
+    // Partial: only CSV-imported events; serves the upload's undo and the foreign key's SET NULL.
+    index("product_events_source_upload_idx")
+      .on(t.sourceUploadId)
+      .where(sql`${t.sourceUploadId} IS NOT NULL`),
   ],
 );
 

@@ -22,7 +22,7 @@ const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => "bytea",
 });
 
-export const UPLOAD_KINDS = ["subscriptions", "customers"] as const;
+export const UPLOAD_KINDS = ["subscriptions", "customers", "events"] as const;
 export type UploadKind = (typeof UPLOAD_KINDS)[number];
 export const uploadKindEnum = pgEnum("upload_kind", UPLOAD_KINDS);
 

@@ -1,6 +1,7 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { UPLOAD_KINDS } from "@/db/schema/uploads";
 import { sendEvent, uploadImportRequested } from "@/inngest";
 import { audit } from "@/lib/audit";
 import { queueImport } from "@/lib/uploads/plan";
@@ -11,7 +12,7 @@ const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefi
 // Not exported: a "use server" file may export async functions only.
 const ZStartImport = z.object({
   uploadId: z.uuid({ error: "Not found." }),
-  kind: z.enum(["subscriptions", "customers"], { error: "Choose subscriptions or customers." }),
+  kind: z.enum(UPLOAD_KINDS, { error: "Choose subscriptions, customers or events." }),
   /** JSON object: header (or "#3") → canonical field, or null to leave the column out. */
   mapping: z.preprocess(
     blank,

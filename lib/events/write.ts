@@ -16,6 +16,8 @@ export type EventsTarget = {
   timezone: string;
   /** ENG-4: names of the org's activation events; none → nobody is ever activated. */
   activationEvents?: readonly string[];
+  /** The CSV upload the events come from (product_events.source_upload_id): undoing it deletes them. */
+  sourceUploadId?: string | null;
 };
 
 export type WriteEventsResult = { accepted: number; duplicates: number };
@@ -51,7 +53,7 @@ export async function writeEvents(
 
 async function writeChunk(
   db: Db,
-  { orgId, timezone, activationEvents = [] }: EventsTarget,
+  { orgId, timezone, activationEvents = [], sourceUploadId = null }: EventsTarget,
   events: readonly TEvent[],
 ) {
   // Short keys keep the JSON parameter small; absent keys read as NULL (a JSON null would be jsonb 'null').
@@ -77,8 +79,9 @@ async function writeChunk(
         SELECT jsonb_array_elements_text(${JSON.stringify(activationEvents)}::jsonb) AS name
       ),
       ins AS (
-        INSERT INTO product_events (org_id, external_id, user_id, name, occurred_at, day, customer_id, properties)
-        SELECT ${orgId}::uuid, e, u, n, t, (t AT TIME ZONE ${timezone})::date, c, p
+        INSERT INTO product_events (org_id, external_id, user_id, name, occurred_at, day, customer_id, properties,
+          source_upload_id)
+        SELECT ${orgId}::uuid, e, u, n, t, (t AT TIME ZONE ${timezone})::date, c, p, ${sourceUploadId}::uuid
         FROM input ORDER BY e
         ON CONFLICT (org_id, external_id) DO NOTHING
         RETURNING user_id, name, occurred_at, day

@@ -9,8 +9,10 @@ import {
   parseEmail,
   parseInteger,
   parseInterval,
+  parseJsonObject,
   parsePercent,
   parseStatus,
+  parseTimestamp,
 } from "./values";
 
 /*
@@ -63,6 +65,8 @@ export function profileContent(values: readonly string[]): TContentProfile {
       integer: rate((v) => parseInteger(v).ok),
       percent: rate((v) => parsePercent(v).ok),
       status: rate((v) => parseStatus(v).ok),
+      timestamp: rate((v) => parseTimestamp(v).ok),
+      json: rate((v) => parseJsonObject(v).ok),
     },
     moneyLike: rate((v) => isAmount(v) && (CURRENCY_MARK.test(v) || TWO_DECIMALS.test(v))),
     percentSigned: rate((v) => v.endsWith("%") && parsePercent(v).ok),
@@ -81,6 +85,8 @@ const TYPE_WORDS: Record<TValueType, string> = {
   integer: "whole numbers",
   percent: "percentages",
   status: "statuses",
+  timestamp: "dates with a time",
+  json: "JSON objects",
 };
 
 /** "82% of values parse as dates" */

@@ -1,3 +1,4 @@
+import { EVENT_FIELDS } from "./fields-events";
 import { SUBSCRIPTION_FIELDS } from "./fields-subscriptions";
 
 /*
@@ -18,6 +19,10 @@ export const VALUE_TYPES = [
   "integer",
   "percent",
   "status",
+  /** A moment (events): ISO 8601 in UTC. */
+  "timestamp",
+  /** A JSON object, kept as its text (events' properties). */
+  "json",
 ] as const;
 export type TValueType = (typeof VALUE_TYPES)[number];
 
@@ -42,6 +47,8 @@ export type TKindDef = {
   rowId: string;
   /** Spellings that name a field only in this kind: a plain "id" is the subscription's in a subscriptions export. */
   extraAliases?: Readonly<Record<string, readonly string[]>>;
+  /** Fields never suggested from a column's values alone: an events file's other ids are rarely customers'. */
+  notByContent?: readonly string[];
 };
 
 const IDENTITY: TRequirement = {
@@ -287,6 +294,21 @@ export const KINDS = {
     extraAliases: { customer_id: ["id", "record id", "object id"] },
     fields: Object.values(CUSTOMER_FIELDS),
     requirements: [IDENTITY],
+  },
+  events: {
+    label: "Events",
+    rowId: "id",
+    extraAliases: { id: ["id"] },
+    notByContent: ["customer_id"],
+    fields: EVENT_FIELDS,
+    requirements: [
+      { oneOf: [["user_id"]], message: "Map the column with the user id (user_id, distinct_id, userId)." },
+      { oneOf: [["name"]], message: "Map the column with the event name (event, event_name, event_type)." },
+      {
+        oneOf: [["timestamp"]],
+        message: "Map the column with the event's time (timestamp, time, event_time).",
+      },
+    ],
   },
 } as const satisfies Record<string, TKindDef>;
 

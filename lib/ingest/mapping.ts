@@ -1,6 +1,14 @@
 import { CURRENCY_CODES } from "./amounts";
 import { describeRate, profileContent, type TContentProfile } from "./content";
-import { KIND_NAMES, KINDS, kindDef, normaliseHeader, type TFieldDef, type TKind } from "./fields";
+import {
+  KIND_NAMES,
+  KINDS,
+  kindDef,
+  normaliseHeader,
+  type TFieldDef,
+  type TKind,
+  type TKindDef,
+} from "./fields";
 
 /*
  * Which canonical field each column holds: by its header first (exact spelling, then the spelling
@@ -102,7 +110,9 @@ function checkAgainstContent(c: TCandidate, def: TFieldDef, content: TContentPro
 function contentCandidates(kind: TKind, index: number, c: TContentProfile): TCandidate[] {
   if (c.filled === 0) return [];
   const out: TCandidate[] = [];
-  const has = (field: string) => KINDS[kind].fields.some((f) => f.key === field);
+  const def: TKindDef = KINDS[kind];
+  const has = (field: string) =>
+    def.fields.some((f) => f.key === field) && !def.notByContent?.includes(field);
   const add = (field: string, confidence: number, reason: string) => {
     if (has(field)) out.push({ index, field, confidence, reason, rank: 200 + out.length });
   };
@@ -117,6 +127,8 @@ function contentCandidates(kind: TKind, index: number, c: TContentProfile): TCan
     add("end_date", 0.3 + 0.25 * rates.date, reason);
     add("created_at", 0.35 + 0.25 * rates.date, reason);
   }
+  if (rates.timestamp >= 0.9) add("timestamp", 0.6, describeRate("timestamp", rates.timestamp));
+  if (rates.json >= 0.9) add("properties", 0.6, describeRate("json", rates.json));
   if (c.percentSigned >= 0.8) add("discount_percent", 0.5, describeRate("percent", c.percentSigned));
   if (c.moneyLike >= 0.8) {
     add("amount", 0.45, describeRate("money", c.moneyLike));
@@ -198,8 +210,9 @@ const round = (n: number) => Math.round(n * 100) / 100;
 export type TKindDetection = { kind: TKind; confidence: number; reason: string };
 
 /**
- * Subscriptions or customers: the kind whose requirements the suggested mapping meets, preferring the
- * one with more of its fields found (subscriptions need money and dates a customer list lacks).
+ * Subscriptions, customers or events: the kind whose requirements the suggested mapping meets, preferring
+ * the one with more of its fields found (subscriptions need money and dates a customer list lacks; events
+ * a user, an event name and a time).
  */
 export function detectKind(headers: readonly string[], rows: readonly (readonly string[])[]): TKindDetection {
   const scored = KIND_NAMES.map((kind) => {

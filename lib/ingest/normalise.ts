@@ -11,9 +11,11 @@ import {
   parseEmail,
   parseInteger,
   parseInterval,
+  parseJsonObject,
   parsePercent,
   parseStatus,
   parseText,
+  parseTimestamp,
   type TInterval,
   type TParsed,
   type TStatus,
@@ -41,6 +43,8 @@ type TValueOf = {
   integer: number;
   percent: string;
   status: TStatus;
+  timestamp: string;
+  json: string;
 };
 
 export type TCanonicalRow<K extends TKind = TKind> = {
@@ -87,6 +91,9 @@ const ZValue: Record<TValueType, z.ZodType> = {
     .regex(NON_NEGATIVE, "cannot be negative")
     .refine((p) => Number(p) <= 100, "is more than 100%"),
   status: z.enum(ITEM_STATUSES),
+  timestamp: z.string(),
+  // The events' own schema (lib/events/event.ts) limits properties to 8 KB when the row is imported.
+  json: z.string().max(64 * 1024, "is longer than 64 KB"),
 };
 
 /**
@@ -304,6 +311,10 @@ export function columnParser(type: TValueType, column: TMappedColumn): (text: st
       return parseInteger;
     case "status":
       return parseStatus;
+    case "timestamp":
+      return parseTimestamp;
+    case "json":
+      return parseJsonObject;
     default:
       return parseText;
   }

@@ -5,8 +5,10 @@ import {
   parseEmail,
   parseInteger,
   parseInterval,
+  parseJsonObject,
   parsePercent,
   parseStatus,
+  parseTimestamp,
 } from "./values";
 
 const ok = <T>(r: { ok: true; value: T } | { ok: false; reason: string }) =>
@@ -140,5 +142,43 @@ describe("isBlank", () => {
   it("treats export placeholders as empty", () => {
     expect(["", " ", "-", "N/A", "null", "—"].map(isBlank)).toEqual([true, true, true, true, true, true]);
     expect(isBlank("0")).toBe(false);
+  });
+});
+
+describe("parseTimestamp", () => {
+  it.each([
+    ["2024-05-01T14:30:00Z", "2024-05-01T14:30:00.000Z"],
+    ["2024-05-01T16:30:00+02:00", "2024-05-01T14:30:00.000Z"],
+    ["2024-05-01T20:00:00+0530", "2024-05-01T14:30:00.000Z"],
+    ["2024-05-01T12:30:00-02", "2024-05-01T14:30:00.000Z"],
+    ["2024-05-01 14:30:00", "2024-05-01T14:30:00.000Z"],
+    ["2024-05-01 14:30", "2024-05-01T14:30:00.000Z"],
+    ["2024-05-01 14:30:00.123456", "2024-05-01T14:30:00.123Z"],
+    ["2024-05-01 14:30:00 UTC", "2024-05-01T14:30:00.000Z"],
+    ["1714573800", "2024-05-01T14:30:00.000Z"],
+    ["1714573800.5", "2024-05-01T14:30:00.500Z"],
+    ["1714573800000", "2024-05-01T14:30:00.000Z"],
+  ])("%s → %s", (text, iso) => {
+    expect(ok(parseTimestamp(text))).toBe(iso);
+  });
+
+  it.each([
+    "2024-05-01",
+    "2024-02-30 10:00:00",
+    "2024-05-01 24:00:00",
+    "yesterday",
+    "05/01/2024 14:30",
+    "12345",
+  ])("%s is not a moment", (text) => {
+    expect(ok(parseTimestamp(text))).toMatch(/^ERR '.*' is not a date and time/);
+  });
+});
+
+describe("parseJsonObject", () => {
+  it("keeps an object's text and refuses arrays, values and broken JSON", () => {
+    expect(ok(parseJsonObject(' {"plan": "pro"} '))).toBe('{"plan": "pro"}');
+    expect(ok(parseJsonObject("[1]"))).toBe("ERR '[1]' is not a JSON object");
+    expect(ok(parseJsonObject("42"))).toBe("ERR '42' is not a JSON object");
+    expect(ok(parseJsonObject("{plan: pro}"))).toBe("ERR '{plan: pro}' is not a JSON object");
   });
 });

@@ -239,3 +239,56 @@ export function parseText(text: string): TParsed<string> {
   const t = text.trim();
   return t === "" ? { ok: false, reason: "is empty" } : { ok: true, value: t };
 }
+
+// ---- events: timestamps and JSON ------------------------------------------------------------------
+
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?$/i;
+const UNIX_TIME = /^\d{9,10}(?:\.\d+)?$|^\d{12,13}$/;
+
+/**
+ * A moment as analytics exports write it, to ISO 8601 in UTC with milliseconds: "2024-05-01T14:30:00Z",
+ * "2024-05-01T16:30:00+02:00", "2024-05-01 14:30:00.123456" (no offset: UTC, as Amplitude and Mixpanel
+ * exports are), Unix seconds ("1714573800", Mixpanel's `time`) or milliseconds ("1714573800000").
+ * A date without a time of day is not a moment.
+ */
+export function parseTimestamp(text: string): TParsed<string> {
+  const t = text.trim();
+  if (UNIX_TIME.test(t)) {
+    const n = Number(t);
+    const ms = t.length >= 12 && !t.includes(".") ? n : n * 1000;
+    return { ok: true, value: new Date(Math.round(ms)).toISOString() };
+  }
+  const m = ISO_DATE_TIME.exec(t);
+  const bad = {
+    ok: false as const,
+    reason: `'${text}' is not a date and time (write e.g. 2024-05-01T14:30:00Z, 2024-05-01 14:30:00 for UTC, or Unix seconds)`,
+  };
+  if (!m) return bad;
+  const [, y, mo, d, h, mi, s = "00", fraction = "", zone = "Z"] = m;
+  const offset =
+    zone.toUpperCase() === "Z" || zone.toUpperCase() === "UTC"
+      ? "Z"
+      : zone.length === 3
+        ? `${zone}:00`
+        : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
+  const iso = `${y}-${mo}-${d}T${h}:${mi}:${s}.${fraction.padEnd(3, "0").slice(0, 3)}${offset}`;
+  const ms = Date.parse(iso);
+  // Date.parse rolls 2024-02-30 over to March; a moment must name a real day and time.
+  if (Number.isNaN(ms) || Number(mo) > 12 || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return bad;
+  const local = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  if (local.getUTCDate() !== Number(d)) return bad;
+  return { ok: true, value: new Date(ms).toISOString() };
+}
+
+/** A JSON object, kept as the text it was written as (checked to be an object, not an array or value). */
+export function parseJsonObject(text: string): TParsed<string> {
+  const t = text.trim();
+  try {
+    const value: unknown = JSON.parse(t);
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) return { ok: true, value: t };
+  } catch {
+    // reported below
+  }
+  return { ok: false, reason: `'${t.length > 60 ? `${t.slice(0, 60)}…` : t}' is not a JSON object` };
+}

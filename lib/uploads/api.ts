@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { UPLOAD_KINDS } from "@/db/schema/uploads";
 import { notFound } from "@/lib/errors";
 
 /** Shared by the /api/v1/uploads routes. */
 
-export const ZKind = z.enum(["subscriptions", "customers"]);
+export const ZKind = z.enum(UPLOAD_KINDS);
 export const ZMappingOverrides = z.record(z.string().max(500), z.string().max(100).nullable());
 export const ZImportOptions = z.object({
   date_order: z.enum(["mdy", "dmy"]).optional(),

@@ -54,8 +54,14 @@ export type BatchInput = {
   timings?: Map<string, number>;
 };
 
+/** What every kind's batch transaction shares: the resume position it claims and the counters it moves. */
+export type BatchProgress = Pick<
+  BatchInput,
+  "orgId" | "uploadId" | "engine" | "expectedDone" | "newDone" | "bytesProcessed" | "readComplete" | "timings"
+>;
+
 /** `fn`, its duration added to `timings` under `step`. */
-async function timed<T>(input: BatchInput, step: string, fn: () => Promise<T>): Promise<T> {
+async function timed<T>(input: Pick<BatchInput, "timings">, step: string, fn: () => Promise<T>): Promise<T> {
   if (!input.timings) return fn();
   const start = performance.now();
   try {
@@ -230,14 +236,54 @@ async function writeRows(
   return { imported: changed, keep, dups };
 }
 
+/**
+ * First statement of a batch's transaction: locks the upload row and checks the resume position, so two
+ * runs of one import never both commit the same batch.
+ */
+export async function claimBatch(tx: Db, input: BatchProgress): Promise<void> {
+  const [upload] = await queryRows<{ records_done: number }>(
+    tx,
+    sql`SELECT records_done FROM uploads WHERE id = ${input.uploadId} AND org_id = ${input.orgId} FOR UPDATE`,
+  );
+  if (!upload || Number(upload.records_done) !== input.expectedDone) throw new ImportSuperseded();
+}
+
+/** Last statements of a batch's transaction: its rejected rows, the counters and the resume position. */
+export async function recordBatch(
+  tx: Db,
+  input: BatchProgress,
+  rejections: readonly Rejection[],
+  counts: BatchCounts,
+): Promise<void> {
+  const load = loaderFor(tx, input.engine);
+  await timed(input, "rejections", () =>
+    load(
+      "upload_rejections",
+      REJECTION_COLS,
+      rejections.map((r) => [
+        input.uploadId,
+        input.orgId,
+        r.line,
+        r.column,
+        r.field,
+        r.value === null ? null : r.value.length > MAX_VALUE ? `${r.value.slice(0, MAX_VALUE)}…` : r.value,
+        r.message,
+      ]),
+    ),
+  );
+  await tx.execute(sql`
+    UPDATE uploads SET
+      rows_read = rows_read + ${counts.read}, rows_imported = rows_imported + ${counts.imported},
+      rows_unchanged = rows_unchanged + ${counts.unchanged}, rows_rejected = rows_rejected + ${counts.rejected},
+      records_done = ${input.newDone}, read_complete = ${input.readComplete},
+      bytes_processed = greatest(bytes_processed, ${input.bytesProcessed}), updated_at = now()
+    WHERE id = ${input.uploadId} AND org_id = ${input.orgId}`);
+}
+
 /** Writes one batch and moves the resume position, atomically. */
 export async function writeBatch(db: Db, input: BatchInput): Promise<BatchResult> {
   return db.transaction(async (tx) => {
-    const [upload] = await queryRows<{ records_done: number }>(
-      tx,
-      sql`SELECT records_done FROM uploads WHERE id = ${input.uploadId} AND org_id = ${input.orgId} FOR UPDATE`,
-    );
-    if (!upload || Number(upload.records_done) !== input.expectedDone) throw new ImportSuperseded();
+    await claimBatch(tx, input);
     const load = loaderFor(tx, input.engine);
     const excluded = new Set<string>();
     const written: StagedCustomer[] = [];
@@ -258,34 +304,13 @@ export async function writeBatch(db: Db, input: BatchInput): Promise<BatchResult
       ...input.rejections,
       ...dups.map(({ row, firstLine }) => repeatRejection(input.kind, keyOf(row), row, firstLine)),
     ];
-    await timed(input, "rejections", () =>
-      load(
-        "upload_rejections",
-        REJECTION_COLS,
-        rejections.map((r) => [
-          input.uploadId,
-          input.orgId,
-          r.line,
-          r.column,
-          r.field,
-          r.value === null ? null : r.value.length > MAX_VALUE ? `${r.value.slice(0, MAX_VALUE)}…` : r.value,
-          r.message,
-        ]),
-      ),
-    );
     const counts: BatchCounts = {
       read: input.rows.length + input.rejectedRows,
       imported,
       unchanged: keep.length - imported,
       rejected: input.rejectedRows + dups.length,
     };
-    await tx.execute(sql`
-      UPDATE uploads SET
-        rows_read = rows_read + ${counts.read}, rows_imported = rows_imported + ${counts.imported},
-        rows_unchanged = rows_unchanged + ${counts.unchanged}, rows_rejected = rows_rejected + ${counts.rejected},
-        records_done = ${input.newDone}, read_complete = ${input.readComplete},
-        bytes_processed = greatest(bytes_processed, ${input.bytesProcessed}), updated_at = now()
-      WHERE id = ${input.uploadId} AND org_id = ${input.orgId}`);
+    await recordBatch(tx, input, rejections, counts);
     return { ...counts, customersWritten: written };
   });
 }

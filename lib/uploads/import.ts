@@ -5,10 +5,12 @@ import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { fxRates, organizations, type Upload, uploads, uploadTouchedCustomers } from "@/db/schema";
 import { AppError, notFound } from "@/lib/errors";
+import type { TEvent } from "@/lib/events/event";
 import { createDecodeStream, type TEncoding } from "@/lib/ingest/encoding";
 import type { TMappedColumn } from "@/lib/ingest/formats";
 import { createRowNormaliser, describeRowError } from "@/lib/ingest/normalise";
 import { rebuildRevenue, updateRevenueForCustomers } from "@/lib/metrics/derive";
+import { stageEvent, writeEventBatch } from "./import-events";
 import {
   type RateTable,
   type Rejection,
@@ -191,6 +193,8 @@ async function finish(db: Db, upload: Upload, hooks: ImportHooks): Promise<Uploa
 
 type Batch = {
   rows: StagedRow[];
+  /** The events kind's rows (ENG-1 events), instead of `rows`. */
+  events: TEvent[];
   rejections: Rejection[];
   /** Rows rejected before staging (parse errors): counted in rows_read and rows_rejected. */
   rejectedRows: number;
@@ -199,7 +203,14 @@ type Batch = {
   bytes: number;
 };
 
-const emptyBatch = (): Batch => ({ rows: [], rejections: [], rejectedRows: 0, records: 0, bytes: 0 });
+const emptyBatch = (): Batch => ({
+  rows: [],
+  events: [],
+  rejections: [],
+  rejectedRows: 0,
+  records: 0,
+  bytes: 0,
+});
 
 /** Records parsed between two turns of the event loop while a batch is being written. */
 const YIELD_EVERY = 64;
@@ -213,10 +224,20 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
   const headers = new Map(mapping.flatMap((m) => (m.field ? [[m.field, m.header] as const] : [])));
   const headerOf = (field: string) => headers.get(field) ?? null;
   const [org] = await db
-    .select({ currency: organizations.currency })
+    .select({
+      currency: organizations.currency,
+      timezone: organizations.timezone,
+      settings: organizations.settings,
+    })
     .from(organizations)
     .where(eq(organizations.id, orgId));
   if (!org) throw notFound();
+  // Events: days in the org's timezone, activation by its activation events (ENG-1, ENG-4).
+  const eventsTarget = {
+    orgId,
+    timezone: org.timezone,
+    activationEvents: org.settings.activationEvents ?? [],
+  };
   const ctx: StageContext = {
     reportingCurrency: org.currency,
     rates: await loadRates(db, orgId),
@@ -239,29 +260,42 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
 
   /** One batch, one transaction; then the progress hook. Batches run strictly one after another. */
   const write = async (batch: Batch, readComplete: boolean) => {
-    const counts = await writeBatch(db, {
+    const progress = {
       orgId,
       uploadId,
-      kind,
       engine,
       expectedDone: done,
       newDone: done + batch.records,
-      rows: batch.rows,
-      rejections: batch.rejections,
-      rejectedRows: batch.rejectedRows,
       bytesProcessed: Math.min(batch.bytes, upload.sizeBytes),
       readComplete,
-      rebuildAbove: hooks.rebuildAbove,
       timings: hooks.timings,
-      alreadyWritten: kind === "subscriptions" ? (c) => written.get(c.key) === signature(c) : undefined,
-    });
-    if (kind === "subscriptions") {
-      if (written.size + counts.customersWritten.length > WRITTEN_CUSTOMERS_CAP) written.clear();
-      for (const c of counts.customersWritten) written.set(c.key, signature(c));
+    };
+    if (kind === "events") {
+      await writeEventBatch(db, {
+        ...progress,
+        target: eventsTarget,
+        events: batch.events,
+        rejections: batch.rejections,
+        rejectedRows: batch.rejectedRows,
+      });
+    } else {
+      const counts = await writeBatch(db, {
+        ...progress,
+        kind,
+        rows: batch.rows,
+        rejections: batch.rejections,
+        rejectedRows: batch.rejectedRows,
+        rebuildAbove: hooks.rebuildAbove,
+        alreadyWritten: kind === "subscriptions" ? (c) => written.get(c.key) === signature(c) : undefined,
+      });
+      if (kind === "subscriptions") {
+        if (written.size + counts.customersWritten.length > WRITTEN_CUSTOMERS_CAP) written.clear();
+        for (const c of counts.customersWritten) written.set(c.key, signature(c));
+      }
     }
     done += batch.records;
     batches++;
-    if (hooks.onProgress && counts) {
+    if (hooks.onProgress) {
       const [now] = await db
         .select()
         .from(uploads)
@@ -359,6 +393,13 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
               value: e.value,
               message: e.message,
             });
+          }
+        } else if (kind === "events") {
+          const staged = stageEvent(n.row as Record<string, unknown>, line, headerOf);
+          if (staged.ok) batch.events.push(staged.event);
+          else {
+            batch.rejectedRows++;
+            batch.rejections.push(...staged.rejections);
           }
         } else {
           const staged = stageRow(kind, n.row as Record<string, unknown>, line, headerOf, ctx);

@@ -1,15 +1,17 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { queryRows } from "@/db/rows";
-import { uploads } from "@/db/schema";
+import { organizations, uploads } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { conflict, notFound } from "@/lib/errors";
+import { rebuildEventRollups } from "@/lib/events/write";
 import { updateRevenueForCustomers } from "@/lib/metrics/derive";
 
 /*
  * Undo of an upload: the items it created, the customers and plans it created that nothing else uses
  * any more, its bytes, rejected rows and the upload itself, and the derived metrics of the customers
- * whose items went, in one transaction. Changes the upload made to rows an earlier upload or another
+ * whose items went, in one transaction. An events upload: the product events it stored (not those the org
+ * already had when it was imported), then the org's engagement rollups rebuilt from the events left. Changes the upload made to rows an earlier upload or another
  * source created stay (there is no history to restore them from).
  */
 
@@ -21,6 +23,8 @@ export type DeleteUploadResult = {
   itemsDeleted: number;
   customersDeleted: number;
   plansDeleted: number;
+  /** Events uploads only. */
+  eventsDeleted?: number;
 };
 
 export async function deleteUpload(
@@ -64,6 +68,26 @@ export async function deleteUpload(
             AND NOT EXISTS (SELECT 1 FROM subscription_items i WHERE i.plan_id = p.id)
           RETURNING p.id`,
     );
+    const events = await queryRows<{ n: number | string }>(
+      tx,
+      sql`WITH gone AS (
+            DELETE FROM product_events WHERE org_id = ${orgId} AND source_upload_id = ${uploadId} RETURNING 1)
+          SELECT count(*) AS n FROM gone`,
+    );
+    const eventsDeleted = Number(events[0]?.n ?? 0);
+    if (eventsDeleted > 0) {
+      const [org] = await tx
+        .select({ timezone: organizations.timezone, settings: organizations.settings })
+        .from(organizations)
+        .where(eq(organizations.id, orgId));
+      if (!org) throw notFound();
+      // ENG-2..4 read the rollups, which only grow as events arrive: rebuilt from the events left.
+      await rebuildEventRollups(tx, {
+        orgId,
+        timezone: org.timezone,
+        activationEvents: org.settings.activationEvents ?? [],
+      });
+    }
     await tx.delete(uploads).where(and(eq(uploads.orgId, orgId), eq(uploads.id, uploadId)));
     // The derived tables have no foreign keys: updating after the deletes removes the customers' rows.
     await updateRevenueForCustomers(tx, orgId, affected, asOf ? { asOf } : {});
@@ -72,13 +96,19 @@ export async function deleteUpload(
       itemsDeleted: items.length,
       customersDeleted: customers.length,
       plansDeleted: plans.length,
+      ...(upload.kind === "events" ? { eventsDeleted } : {}),
     };
     await audit(tx, {
       orgId,
       actorUserId,
       action: "upload.deleted",
       target: uploadId,
-      metadata: { filename: upload.filename, items: items.length, customers: customers.length },
+      metadata: {
+        filename: upload.filename,
+        items: items.length,
+        customers: customers.length,
+        ...(eventsDeleted > 0 ? { events: eventsDeleted } : {}),
+      },
       ip: ip ?? null,
     });
     return result;

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { listRejections } from "@/db/queries/uploads";
-import { organizations, type Upload } from "@/db/schema";
+import { organizations, UPLOAD_KINDS, type Upload, type UploadKind } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { describeRowError } from "@/lib/ingest/normalise";
 import { type ImportProgress, importUpload } from "@/lib/uploads/import";
@@ -53,6 +53,8 @@ function progressBar(p: ImportProgress): string {
   return `\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}%  ${p.rowsRead.toLocaleString("en")} rows`;
 }
 
+const isUploadKind = (k: string): k is UploadKind => (UPLOAD_KINDS as readonly string[]).includes(k);
+
 export async function runImport(
   db: Db,
   file: string,
@@ -64,8 +66,8 @@ export async function runImport(
     .from(organizations)
     .where(eq(organizations.slug, o.org.trim().toLowerCase()));
   if (!org) throw new AppError(404, `organisation "${o.org}" not found`);
-  if (o.kind !== undefined && o.kind !== "subscriptions" && o.kind !== "customers") {
-    throw new AppError(422, "--kind: use subscriptions or customers");
+  if (o.kind !== undefined && !isUploadKind(o.kind)) {
+    throw new AppError(422, "--kind: use subscriptions, customers or events");
   }
   let size: number;
   try {
@@ -90,7 +92,7 @@ export async function runImport(
       upload = await queueImport(db, {
         orgId: org.id,
         uploadId: upload.id,
-        kind: o.kind as "subscriptions" | "customers" | undefined,
+        kind: o.kind as UploadKind | undefined,
         mapping: o.map?.length ? parseMapOptions(o.map) : undefined,
       });
     }
@@ -132,11 +134,11 @@ function summaryText(s: ImportSummary): string {
 export function registerImportCommands(program: Command, ctx: CliContext): void {
   program
     .command("import")
-    .description("import a CSV file of subscriptions or customers into an organisation")
+    .description("import a CSV file of subscriptions, customers or product events into an organisation")
     .argument("<file>", "the CSV file")
-    .usage('<file> --org <slug> [--kind subscriptions|customers] [--map "Header=field" ...]')
+    .usage('<file> --org <slug> [--kind subscriptions|customers|events] [--map "Header=field" ...]')
     .requiredOption("--org <slug>", "organisation slug")
-    .option("--kind <kind>", "subscriptions or customers (default: detected from the columns)")
+    .option("--kind <kind>", "subscriptions, customers or events (default: detected from the columns)")
     .option(
       "--map <Header=field>",
       'map a column to a field ("Header=" leaves it out); repeatable',
@@ -149,7 +151,8 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
         "",
         "Fields: subscription_id, customer_id, customer_name, customer_email, company, country, industry,",
         "segment, plan, quantity, amount, currency, interval, interval_count, mrr, discount_percent,",
-        "discount_amount, start_date, end_date, status (customers: the customer fields and created_at).",
+        "discount_amount, start_date, end_date, status (customers: the customer fields and created_at;",
+        "events: id, user_id, name, timestamp, customer_id, properties).",
         "",
         "Example:",
         '  meridian import subs.csv --org acme --map "Started=start_date" --map "Notes=" --json',

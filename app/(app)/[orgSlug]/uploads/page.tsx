@@ -38,7 +38,7 @@ export default async function UploadsPage({
       {running && <AutoRefresh />}
       <PageHeader
         title="Uploads"
-        description="Bring subscriptions and customers in from any billing system's CSV export: preview, map the columns, import."
+        description="Bring subscriptions and customers in from any billing system's CSV export, and product events from your analytics tool's: preview, map the columns, import."
       />
       {typeof deleted === "string" && (
         <p role="status" className="rounded-md bg-emerald-50 p-3 text-sm text-emerald-900">
@@ -62,6 +62,15 @@ export default async function UploadsPage({
               <strong className="font-medium text-slate-800">Customers</strong>: one row per customer with an
               id or a name, plus email, company, country, industry and segment.{" "}
               <a href="/templates/customers.csv" download className="text-indigo-700 underline">
+                Template
+              </a>
+            </p>
+            <p>
+              <strong className="font-medium text-slate-800">Product events</strong>: one row per event with a
+              user id, the event name and its time (“2024-05-01T14:30:00Z”, or UTC without an offset), plus an
+              event id, a customer id and properties as JSON when present, as Segment, Mixpanel or Amplitude
+              export them. Importing the same events again stores them once.{" "}
+              <a href="/templates/events.csv" download className="text-indigo-700 underline">
                 Template
               </a>
             </p>
