@@ -28,6 +28,7 @@ export const DELETE = apiHandler<never, never, { id: string }>(
       items_deleted: r.itemsDeleted,
       customers_deleted: r.customersDeleted,
       plans_deleted: r.plansDeleted,
+      ...(r.eventsDeleted === undefined ? {} : { events_deleted: r.eventsDeleted }),
     };
   },
 );
