@@ -7,8 +7,8 @@ import { financeMonths, metricsConfig, organizations } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { AppError, notFound } from "@/lib/errors";
 import { rebuildEventRollups } from "@/lib/events/write";
+import { parseAmount, toMinorUnits } from "@/lib/ingest/amounts";
 import { currencyExponent } from "@/lib/metrics/mrr";
-import { parseMoney } from "@/lib/money";
 import { metricPolicyOf, updateMetricPolicy } from "@/lib/orgs/organizations";
 
 /*
@@ -308,9 +308,11 @@ export function parseFinanceCsv(
         row[key] = null;
         return;
       }
-      const parsed = parseMoney(raw, currency);
-      if (!parsed.ok) errors.push(`${where}: ${parsed.message}`);
-      else row[key] = parsed.minor / 10 ** currencyExponent(currency);
+      // The import's amount parser: `$1,234.50`, `1.234,50 €`, `(2,000.00)` as a negative.
+      const amount = parseAmount(raw);
+      const minor = amount.ok ? toMinorUnits(amount.value.decimal, currency) : amount;
+      if (!minor.ok) errors.push(`${where}: ${minor.reason}.`);
+      else row[key] = minor.value / 10 ** currencyExponent(currency);
     });
     rows.push(row as NonNullable<ConfigPatch["finance"]>[number]);
   });
