@@ -45,9 +45,16 @@ export const snapshotComputed = eventType("metrics/snapshot.computed", {
   schema: z.object({ orgId: z.uuid(), date: ZDay }),
 });
 
-/** Start a snapshot backfill (a snapshot_backfills row): fans out one event per month. */
+/**
+ * Start a snapshot backfill: of a snapshot_backfills row the app created (`backfillId`, so the page shows
+ * its progress at once), or of a range (`from`, `to`: the job creates the row). Fans out one event per month.
+ */
 export const snapshotBackfillRequested = eventType("metrics/backfill.requested", {
-  schema: z.object({ orgId: z.uuid(), backfillId: z.uuid() }),
+  schema: z
+    .object({ orgId: z.uuid(), backfillId: z.uuid().optional(), from: ZDay.optional(), to: ZDay.optional() })
+    .refine((d) => d.backfillId !== undefined || (d.from !== undefined && d.to !== undefined), {
+      message: "Name a backfillId, or from and to.",
+    }),
 });
 
 /** One month of a backfill. */

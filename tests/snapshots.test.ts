@@ -13,7 +13,7 @@ import {
   users,
 } from "@/db/schema";
 import { setInngestDb } from "@/inngest/define-job";
-import { snapshotBackfillRequested, snapshotRequested } from "@/inngest/events";
+import { snapshotBackfillRequested, snapshotRequested, validateAppEvents } from "@/inngest/events";
 import { backfillSnapshots, backfillSnapshotsMonth } from "@/inngest/functions/backfill-snapshots";
 import { checkAlertsJob } from "@/inngest/functions/check-alerts";
 import { computeDailySnapshot } from "@/inngest/functions/compute-daily-snapshot";
@@ -376,6 +376,35 @@ describe("the snapshot jobs", () => {
     await runner.waitForIdle();
     const [after] = await db().select().from(snapshotBackfills).where(eq(snapshotBackfills.id, backfill.id));
     expect(after).toMatchObject({ monthsDone: 24, daysDone: 731 });
+  });
+
+  it("backfills a range named in the event (org, from, to), creating the progress row itself", async () => {
+    const runner = createRunner({
+      db: db(),
+      jobs: [backfillSnapshots, backfillSnapshotsMonth],
+      backoffMs: 10,
+      logger: quiet,
+    });
+    const before = await db().select().from(snapshotBackfills).where(eq(snapshotBackfills.orgId, otherOrgId));
+    await runner.send(
+      snapshotBackfillRequested.create({ orgId: otherOrgId, from: "2024-02-27", to: "2024-03-02" }),
+    );
+    await runner.waitForIdle();
+    const after = await db().select().from(snapshotBackfills).where(eq(snapshotBackfills.orgId, otherOrgId));
+    const row = after.find((b) => !before.some((x) => x.id === b.id));
+    expect(row).toMatchObject({
+      fromDate: "2024-02-27",
+      toDate: "2024-03-02",
+      monthsTotal: 2,
+      monthsDone: 2,
+      daysDone: 5,
+      status: "succeeded",
+    });
+    await expect(
+      validateAppEvents([
+        { name: "metrics/backfill.requested", data: { orgId: otherOrgId, from: "2024-02-27" } },
+      ]),
+    ).rejects.toThrow(/Name a backfillId, or from and to/);
   });
 
   it("refuses a backfill that ends in the future, is reversed or names no day", async () => {

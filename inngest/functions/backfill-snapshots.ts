@@ -4,6 +4,7 @@ import {
   failBackfill,
   finishBackfillMonth,
   getBackfill,
+  startBackfill,
 } from "@/lib/snapshots/backfill";
 import { monthsBetween } from "@/lib/snapshots/dates";
 import { defineJob } from "../define-job";
@@ -21,12 +22,16 @@ export const backfillSnapshots = defineJob(
     trigger: snapshotBackfillRequested,
   },
   async ({ event, step, db }) => {
-    const { orgId, backfillId } = event.data;
-    const backfill = await step.run("load", () => getBackfill(db, { orgId, backfillId }));
+    const { orgId, backfillId, from, to } = event.data;
+    const backfill = await step.run("load", () =>
+      backfillId
+        ? getBackfill(db, { orgId, backfillId })
+        : startBackfill(db, { orgId, from: from ?? "", to: to ?? "" }),
+    );
     const months = monthsBetween(backfill.fromDate, backfill.toDate).map((m) => m.month);
     await step.sendEvent(
       "fan-out",
-      months.map((month) => snapshotBackfillMonthRequested.create({ orgId, backfillId, month })),
+      months.map((month) => snapshotBackfillMonthRequested.create({ orgId, backfillId: backfill.id, month })),
     );
     return { months: months.length };
   },
