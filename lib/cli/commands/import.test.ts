@@ -5,9 +5,8 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { organizations, subscriptionItems } from "@/db/schema";
+import { runCliOn } from "@/tests/helpers/cli";
 import { createTestDb } from "@/tests/helpers/db";
-import type { CliContext } from "../context";
-import { runCli } from "../program";
 import { parseMapOptions } from "./import";
 
 let handle: DbHandle;
@@ -25,23 +24,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(...argv: string[]) {
-  const out = { stdout: "", stderr: "" };
-  const ctx: CliContext = {
-    io: {
-      stdout: (t) => {
-        out.stdout += t;
-      },
-      stderr: (t) => {
-        out.stderr += t;
-      },
-    },
-    openDb: () => handle,
-    closeDb: async () => {},
-    describeDb: () => ({ kind: "embedded", dataDir: "/test", via: "this-process" }),
-  };
-  return { code: await runCli(argv, ctx), ...out };
-}
+const cli = (...argv: string[]) => runCliOn(handle, argv);
 
 describe("meridian import", () => {
   it("imports with --map overrides, prints the counts as JSON, and recognises the same file again", async () => {

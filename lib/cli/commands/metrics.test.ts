@@ -3,9 +3,8 @@ import type { DbHandle } from "@/db/client";
 import { organizations } from "@/db/schema";
 import { rebuildRevenue } from "@/lib/metrics/derive";
 import { saveSubscriptionItem, upsertCustomer } from "@/lib/revenue/items";
+import { runCliOn } from "@/tests/helpers/cli";
 import { createTestDb } from "@/tests/helpers/db";
-import type { CliContext } from "../context";
-import { runCli } from "../program";
 
 let handle: DbHandle;
 
@@ -45,24 +44,7 @@ beforeAll(async () => {
 });
 afterAll(() => handle.close());
 
-async function cli(...argv: string[]) {
-  const out = { stdout: "", stderr: "" };
-  const ctx: CliContext = {
-    io: {
-      stdout: (text) => {
-        out.stdout += text;
-      },
-      stderr: (text) => {
-        out.stderr += text;
-      },
-    },
-    openDb: () => handle,
-    closeDb: async () => {},
-    describeDb: () => ({ kind: "embedded", dataDir: "/test", via: "this-process" }),
-  };
-  const code = await runCli(argv, ctx);
-  return { code, ...out };
-}
+const cli = (...argv: string[]) => runCliOn(handle, argv);
 
 describe("meridian metrics | movements | cohorts", () => {
   it("metrics --json prints the API's summary object", async () => {

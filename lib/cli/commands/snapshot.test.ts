@@ -4,9 +4,8 @@ import type { DbHandle } from "@/db/client";
 import { metricsSnapshots, organizations } from "@/db/schema";
 import { rebuildRevenue } from "@/lib/metrics/derive";
 import { saveSubscriptionItem, upsertCustomer } from "@/lib/revenue/items";
+import { runCliOn } from "@/tests/helpers/cli";
 import { createTestDb } from "@/tests/helpers/db";
-import type { CliContext } from "../context";
-import { runCli } from "../program";
 
 let handle: DbHandle;
 let orgId: string;
@@ -34,23 +33,7 @@ beforeAll(async () => {
 });
 afterAll(() => handle.close());
 
-async function cli(...argv: string[]) {
-  const out = { stdout: "", stderr: "" };
-  const ctx: CliContext = {
-    io: {
-      stdout: (t) => {
-        out.stdout += t;
-      },
-      stderr: (t) => {
-        out.stderr += t;
-      },
-    },
-    openDb: () => handle,
-    closeDb: async () => {},
-    describeDb: () => ({ kind: "embedded", dataDir: "/test", via: "this-process" }),
-  };
-  return { code: await runCli(argv, ctx), ...out };
-}
+const cli = (...argv: string[]) => runCliOn(handle, argv);
 
 describe("meridian snapshot | backfill", () => {
   it("snapshot --json computes one day and prints its headline numbers", async () => {
