@@ -13,8 +13,9 @@ import {
   stripeConnections,
 } from "@/db/schema";
 import { notFound } from "@/lib/errors";
-import { itemMrrOnSql, pastDueChurnAfterDays } from "@/lib/metrics/derive";
+import { itemMrrOnSql } from "@/lib/metrics/derive";
 import { grossMarginFraction } from "@/lib/metrics/rates";
+import { metricPolicyOf } from "@/lib/orgs/organizations";
 import { getStripeCounts } from "@/lib/stripe/counts";
 import { addDays, lastCompleteDay, monthOfDay } from "./dates";
 
@@ -52,7 +53,7 @@ export async function computeSnapshot(
   const tz = org.timezone;
 
   const [day, monthly, engagement, jobs, finance, stripe] = await Promise.all([
-    revenueOnDay(db, orgId, date),
+    revenueOnDay(db, orgId, date, metricPolicyOf(org).pastDueChurnAfterDays),
     monthFigures(db, orgId, month),
     getEngagementForDay(db, { orgId, day: date }),
     importJobs(db, orgId, date, tz),
@@ -120,8 +121,7 @@ export async function computeSnapshot(
 }
 
 /** MRR and paying customers on `date` (MRR-1/MRR-2 point rule over the items alive that day). */
-async function revenueOnDay(db: Db, orgId: string, date: string) {
-  const pastDue = await pastDueChurnAfterDays(db, orgId);
+async function revenueOnDay(db: Db, orgId: string, date: string, pastDue: number | null) {
   const day = sql`${date}::date`;
   const [row] = await queryRows<{ mrr: unknown; customers: unknown }>(
     db,
