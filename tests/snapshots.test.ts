@@ -8,7 +8,7 @@ import {
   metricsSnapshots,
   snapshotBackfills,
   stripeConnections,
-  stripeEvents,
+  stripePaymentFailures,
   stripeSubscriptions,
   users,
 } from "@/db/schema";
@@ -212,19 +212,20 @@ describe("computeSnapshot", () => {
       ]);
     const yesterday = lastCompleteDay("UTC");
     const before = addDays(yesterday, -1);
-    const failed = (eventId: string, at: string) => ({
+    const failed = (invoiceId: string, at: string) => ({
       orgId: stripeOrg,
-      eventId,
-      type: "invoice.payment_failed",
+      invoiceId,
+      attempt: 1,
       stripeCustomerId: "cus_1",
-      createdAt: new Date(at),
+      failedAt: new Date(at),
+      source: "webhook" as const,
     });
     await db()
-      .insert(stripeEvents)
+      .insert(stripePaymentFailures)
       .values([
-        failed("evt_1", `${yesterday}T00:00:00Z`),
-        failed("evt_2", `${yesterday}T23:59:59Z`),
-        failed("evt_3", `${before}T12:00:00Z`),
+        failed("in_1", `${yesterday}T00:00:00Z`),
+        failed("in_2", `${yesterday}T23:59:59Z`),
+        failed("in_3", `${before}T12:00:00Z`),
       ]);
     const latest = await computeSnapshot(db(), { orgId: stripeOrg, date: yesterday });
     expect(latest).toMatchObject({

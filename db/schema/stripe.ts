@@ -3,13 +3,16 @@ import {
   boolean,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { BilledLine } from "@/lib/stripe/history";
 import { customers } from "./customers";
 import { organizations } from "./organizations";
 
@@ -133,14 +136,43 @@ export const stripeInvoices = pgTable(
     usageAmount: bigint("usage_amount", { mode: "number" }).notNull().default(0),
     attemptCount: integer("attempt_count").notNull().default(0),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    finalizedAt: timestamp("finalized_at", { withTimezone: true }),
+    stripeSubscriptionId: text("stripe_subscription_id"),
+    /** The lines billing subscription items (lib/stripe/history.ts): the items' price and quantity history. */
+    billedLines: jsonb("billed_lines").$type<BilledLine[]>().notNull().default([]),
   },
   (t) => [
     uniqueIndex("stripe_invoices_org_stripe_idx").on(t.orgId, t.stripeId),
     index("stripe_invoices_org_created_idx").on(t.orgId, t.createdAt),
+    index("stripe_invoices_org_customer_idx").on(t.orgId, t.stripeCustomerId),
   ],
 );
 
 export type StripeInvoice = typeof stripeInvoices.$inferSelect;
+
+/**
+ * Failed payment attempts, one row per (invoice, attempt number). An `invoice.payment_failed` webhook
+ * records its attempt at the event's time (`webhook`); invoices read by a sync or backfill add the
+ * attempts no webhook recorded, dated at the invoice's finalization (`invoice`: the exact time of an
+ * earlier retry is not in the invoice).
+ */
+export const stripePaymentFailures = pgTable(
+  "stripe_payment_failures",
+  {
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    invoiceId: text("invoice_id").notNull(),
+    attempt: integer("attempt").notNull(),
+    stripeCustomerId: text("stripe_customer_id"),
+    failedAt: timestamp("failed_at", { withTimezone: true }).notNull(),
+    source: text("source", { enum: ["webhook", "invoice"] }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.invoiceId, t.attempt] }),
+    index("stripe_payment_failures_org_failed_idx").on(t.orgId, t.failedAt),
+  ],
+);
 
 export const STRIPE_BACKFILL_PHASES = ["customers", "subscriptions", "invoices", "done"] as const;
 export type StripeBackfillPhase = (typeof STRIPE_BACKFILL_PHASES)[number];

@@ -1,11 +1,13 @@
 import type Stripe from "stripe";
-import { couponIdsToFetch, tieredPriceIdsToFetch } from "./mapping";
+import { embeddedPrices, type InvoiceFacts, invoiceFacts } from "./history";
+import { couponIdsToFetch, priceIdsToFetch } from "./mapping";
 import { withRateLimitRetry } from "./rate-limit";
 import type {
   SCoupon,
   SCustomer,
   SDiscount,
   SInvoice,
+  SInvoiceLine,
   SPrice,
   SSubscription,
   SSubscriptionItem,
@@ -82,14 +84,19 @@ export async function fetchCoupons(
   return coupons;
 }
 
-/** Tiered prices the subscriptions use, retrieved with their tiers (list responses leave them out). */
-export async function fetchTieredPrices(
+/**
+ * Every price the mapping needs that the subscriptions do not carry in full: `have` (prices embedded in
+ * invoices), plus tiered prices retrieved with their tiers and prices only the invoices name.
+ */
+export async function fetchPrices(
   stripe: Stripe,
   subscriptions: SSubscription[],
+  invoices: readonly InvoiceFacts[],
+  have: ReadonlyMap<string, SPrice>,
   options: Options = {},
 ): Promise<Map<string, SPrice>> {
-  const prices = new Map<string, SPrice>();
-  for (const id of new Set(subscriptions.flatMap(tieredPriceIdsToFetch))) {
+  const prices = new Map(have);
+  for (const id of new Set(subscriptions.flatMap((s) => priceIdsToFetch(s, invoices, have)))) {
     const price = await withRateLimitRetry(() => stripe.prices.retrieve(id, { expand: ["tiers"] }), options);
     prices.set(id, price as unknown as SPrice);
   }
@@ -126,33 +133,58 @@ export async function listInvoicesPage(
       }),
     options,
   );
-  return { data: page.data as unknown as SInvoice[], has_more: page.has_more };
+  const data = page.data as unknown as SInvoice[];
+  for (const inv of data) await completeLines(stripe, inv, options);
+  return { data, has_more: page.has_more };
 }
 
-/** Everything the per-customer sync needs: the customer, all its subscriptions, recent invoices. */
+/** A listed invoice carries its first lines only; fetch the rest (the history needs every one). */
+async function completeLines(stripe: Stripe, inv: SInvoice, options: Options) {
+  while (inv.lines?.has_more) {
+    const last = inv.lines.data.at(-1)?.id;
+    const more = await withRateLimitRetry(
+      () => stripe.invoices.listLineItems(inv.id, { limit: PAGE, ...(last ? { starting_after: last } : {}) }),
+      options,
+    );
+    inv.lines = {
+      data: [...inv.lines.data, ...(more.data as unknown as SInvoiceLine[])],
+      has_more: more.has_more && more.data.length > 0,
+    };
+  }
+}
+
+/** Every page of a list, following `starting_after`. */
+async function listAll<T extends { id: string }>(
+  page: (startingAfter: string | null) => Promise<Page<T>>,
+): Promise<T[]> {
+  const out: T[] = [];
+  let startingAfter: string | null = null;
+  for (;;) {
+    const next = await page(startingAfter);
+    out.push(...next.data);
+    startingAfter = next.data.at(-1)?.id ?? null;
+    if (!next.has_more || !startingAfter) return out;
+  }
+}
+
+/**
+ * Everything the per-customer sync needs: the customer, all its subscriptions, all its invoices (the
+ * history: see history.ts), the coupons and prices they name.
+ */
 export async function fetchCustomerState(stripe: Stripe, stripeCustomerId: string, options: Options = {}) {
   const customer = (await withRateLimitRetry(
     () => stripe.customers.retrieve(stripeCustomerId),
     options,
   )) as unknown as SCustomer;
-  const subscriptions: SSubscription[] = [];
-  if (!customer.deleted) {
-    let startingAfter: string | null = null;
-    for (;;) {
-      const page = await listSubscriptionsPage(
-        stripe,
-        { customer: stripeCustomerId, startingAfter },
-        options,
-      );
-      subscriptions.push(...page.data);
-      startingAfter = page.data.at(-1)?.id ?? null;
-      if (!page.has_more || !startingAfter) break;
-    }
-  }
-  const coupons = await fetchCoupons(stripe, subscriptions, options, customer.discount);
-  const prices = await fetchTieredPrices(stripe, subscriptions, options);
+  const only = { customer: stripeCustomerId };
+  const subscriptions = customer.deleted
+    ? []
+    : await listAll((startingAfter) => listSubscriptionsPage(stripe, { ...only, startingAfter }, options));
   const invoices = customer.deleted
     ? []
-    : (await listInvoicesPage(stripe, { customer: stripeCustomerId }, options)).data;
-  return { customer, subscriptions, coupons, prices, invoices };
+    : await listAll((startingAfter) => listInvoicesPage(stripe, { ...only, startingAfter }, options));
+  const facts = invoices.map(invoiceFacts);
+  const coupons = await fetchCoupons(stripe, subscriptions, options, customer.discount);
+  const prices = await fetchPrices(stripe, subscriptions, facts, embeddedPrices(invoices), options);
+  return { customer, subscriptions, coupons, prices, invoices, facts };
 }

@@ -4,29 +4,26 @@ import type { Db } from "@/db/client";
 import { type StripeBackfill, type StripeBackfillPhase, stripeBackfills } from "@/db/schema";
 import { notFound } from "@/lib/errors";
 import { updateRevenueForCustomers } from "@/lib/metrics/derive";
-import {
-  fetchCoupons,
-  fetchTieredPrices,
-  listCustomersPage,
-  listInvoicesPage,
-  listSubscriptionsPage,
-} from "./api";
+import { fetchCoupons, fetchPrices, listCustomersPage, listInvoicesPage, listSubscriptionsPage } from "./api";
 import { stripeForOrg } from "./client";
 import { mapSubscription } from "./mapping";
 import { rateLimitWait } from "./rate-limit";
-import { applySubscription, customerIdFor, ensureCustomer, upsertInvoices } from "./store";
+import { applySubscription, customerIdFor, ensureCustomer, loadInvoiceFacts, upsertInvoices } from "./store";
+import { refId } from "./types";
 
 /*
- * The backfill walks customers, then subscriptions (all statuses), then invoices, one page per call.
+ * The backfill walks customers, then invoices, then subscriptions (all statuses), one page per call:
+ * invoices first, so each subscription is mapped with its billing history (history.ts) from the stored
+ * invoices.
  * A page's writes, its counts and the cursor move commit in one transaction, guarded by the cursor it
  * started from, so a stopped run resumes after the last finished page and nothing is counted twice.
  * A 429 is not retried here: the page reports how long to wait, and the job sleeps (step.sleep).
  */
 
 const NEXT: Record<StripeBackfillPhase, StripeBackfillPhase> = {
-  customers: "subscriptions",
-  subscriptions: "invoices",
-  invoices: "done",
+  customers: "invoices",
+  invoices: "subscriptions",
+  subscriptions: "done",
   done: "done",
 };
 
@@ -117,12 +114,14 @@ export async function runBackfillPage(
       };
     } else if (row.phase === "subscriptions") {
       const page = await listSubscriptionsPage(client, params, once);
+      const customerIds = [...new Set(page.data.flatMap((s) => refId(s.customer) ?? []))];
+      const invoices = await loadInvoiceFacts(db, orgId, customerIds);
       const coupons = await fetchCoupons(client, page.data, once);
-      const prices = await fetchTieredPrices(client, page.data, once);
+      const prices = await fetchPrices(client, page.data, invoices, new Map(), once);
       write = async (tx) => {
         const touched: string[] = [];
         for (const sub of page.data) {
-          const mapped = mapSubscription(sub, coupons, { prices });
+          const mapped = mapSubscription(sub, coupons, { prices, invoices });
           const customerId = await customerIdFor(tx, orgId, mapped.stripeCustomerId);
           await applySubscription(tx, { orgId, customerId, mapped });
           touched.push(customerId);

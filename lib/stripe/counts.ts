@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gte, isNotNull, lt, sql, sum } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { stripeCustomers, stripeEvents, stripeInvoices, stripeSubscriptions } from "@/db/schema";
+import { stripeCustomers, stripeInvoices, stripePaymentFailures, stripeSubscriptions } from "@/db/schema";
 
 export type StripeCounts = {
   /** Subscriptions by Stripe status as last synced; unpaid counts as past due. */
@@ -8,7 +8,10 @@ export type StripeCounts = {
   trialing: number;
   pastDue: number;
   canceled: number;
-  /** `invoice.payment_failed` events received in [from, to). */
+  /**
+   * Failed payment attempts in [from, to): `invoice.payment_failed` webhooks, and attempts a sync or
+   * backfill found on invoices that no webhook reported (dated at the invoice's finalization).
+   */
   paymentFailures: number;
   /** Metered (usage) invoice lines created in [from, to), minor units, by currency: not MRR. */
   usageRevenue: { currency: string; amount: number }[];
@@ -28,13 +31,12 @@ export async function getStripeCounts(
     byStatus.filter((r) => statuses.includes(r.status)).reduce((a, r) => a + Number(r.n), 0);
   const [failures] = await db
     .select({ n: count() })
-    .from(stripeEvents)
+    .from(stripePaymentFailures)
     .where(
       and(
-        eq(stripeEvents.orgId, orgId),
-        eq(stripeEvents.type, "invoice.payment_failed"),
-        gte(stripeEvents.createdAt, from),
-        lt(stripeEvents.createdAt, to),
+        eq(stripePaymentFailures.orgId, orgId),
+        gte(stripePaymentFailures.failedAt, from),
+        lt(stripePaymentFailures.failedAt, to),
       ),
     );
   const usage = await db

@@ -1,6 +1,7 @@
 import type { IntervalUnit, ItemStatus, PeriodKind } from "@/db/schema";
 import { decimalToFraction, roundHalfAwayFromZero } from "@/lib/metrics/mrr";
 import type { TItemInput } from "@/lib/revenue/items";
+import { type InvoiceFacts, itemVersions, removedItemEnd, subscriptionHistory, toDay } from "./history";
 import {
   refId,
   type SCoupon,
@@ -22,8 +23,12 @@ import {
  *   discount that starts or ends inside an item's life splits it into dated versions, so month-end
  *   history is right on both sides of the change;
  * - tax excluded: inclusive tax rates are taken out of the unit amount; exclusive ones never were in it;
- * - trial → a trialing period (0); past_due/unpaid → a past_due period from the current period's start
- *   (counts until pastDueChurnAfterDays); pause_collection or status paused → a paused period (0);
+ * - history from the customer's invoices (history.ts): a price or quantity change dates from when it was
+ *   billed (the item splits into dated versions), items since removed from the subscription are kept for
+ *   the periods they were billed;
+ * - trial → a trialing period (0); past_due/unpaid → a past_due period from the oldest unpaid invoice
+ *   (else the current period's start; counts until pastDueChurnAfterDays); pause_collection or status
+ *   paused → a paused period (0) from the current period's start (Stripe gives no "since");
  * - canceled → end date from ended_at, else canceled_at/cancel_at; a scheduled cancellation
  *   (cancel_at, cancel_at_period_end) ends the item on that date;
  * - incomplete and incomplete_expired subscriptions never started: no items.
@@ -48,8 +53,8 @@ export type MappedSubscription = {
 
 const INTERVALS: Record<string, IntervalUnit> = { day: "day", week: "week", month: "month", year: "year" };
 
-export const toDay = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);
 const maxDay = (a: string, b: string) => (a > b ? a : b);
+const minDay = (a: string, b: string) => (a > b ? b : a);
 
 type Window = { start: string; end: string | null; coupon: SCoupon };
 type Period = { kind: PeriodKind; startDate: string; endDate: string | null };
@@ -214,7 +219,7 @@ function endUnix(sub: SSubscription): number | null {
   return sub.cancel_at ?? (sub.cancel_at_period_end ? currentPeriodEnd(sub) : null);
 }
 
-function periodsOf(sub: SSubscription, start: string): Period[] {
+function periodsOf(sub: SSubscription, start: string, unpaidSince: string | null): Period[] {
   const out: Period[] = [];
   if (sub.trial_start && sub.trial_end && toDay(sub.trial_end) > toDay(sub.trial_start)) {
     out.push({ kind: "trialing", startDate: toDay(sub.trial_start), endDate: toDay(sub.trial_end) });
@@ -224,7 +229,11 @@ function periodsOf(sub: SSubscription, start: string): Period[] {
   const cps = currentPeriodStart(sub);
   const since = maxDay(cps ? toDay(cps) : start, start);
   if (sub.status === "past_due" || sub.status === "unpaid") {
-    out.push({ kind: "past_due", startDate: since, endDate: null });
+    out.push({
+      kind: "past_due",
+      startDate: unpaidSince ? maxDay(unpaidSince, start) : since,
+      endDate: null,
+    });
   }
   if (sub.status === "paused") {
     const from = sub.trial_end ? maxDay(toDay(sub.trial_end), start) : since;
@@ -248,18 +257,26 @@ function clip(periods: Period[], start: string, end: string | null): Period[] {
 }
 
 /**
- * `prices`: tiered prices retrieved with their tiers (a subscription's items carry prices without them).
+ * `prices`: prices retrieved by id — tiered prices with their tiers (a subscription's items carry prices
+ * without them) and prices only the invoices name (an item's earlier price).
  * `customerDiscount`: the customer's own coupon, when the caller has the customer; else it is read from an
  * expanded `sub.customer`. It applies to a subscription without discounts of its own (Stripe applies the
  * subscription's discounts instead of the customer's, never both).
+ * `invoices`: the customer's invoices (history.ts), for price/quantity history, removed items and the
+ * start of a past-due period; without them the current state holds from each item's start.
  */
 export function mapSubscription(
   sub: SSubscription,
   coupons: ReadonlyMap<string, SCoupon> = new Map(),
   {
-    prices: tieredPrices = new Map(),
+    prices: knownPrices = new Map(),
     customerDiscount,
-  }: { prices?: ReadonlyMap<string, SPrice>; customerDiscount?: SDiscount | null } = {},
+    invoices = [],
+  }: {
+    prices?: ReadonlyMap<string, SPrice>;
+    customerDiscount?: SDiscount | null;
+    invoices?: readonly InvoiceFacts[];
+  } = {},
 ): MappedSubscription {
   const warnings: string[] = [];
   const stripeCustomerId = refId(sub.customer) ?? "";
@@ -272,20 +289,26 @@ export function mapSubscription(
     startedAt: startUnix ? new Date(startUnix * 1000) : null,
     endedAt: end ? new Date(end * 1000) : null,
   };
-  const prices = sub.items.data.map((si) => si.price ?? si.plan ?? null);
-  const priceIds = [...new Set(prices.flatMap((p) => (p ? [p.id] : [])))];
-  const productIds = [...new Set(prices.flatMap((p) => (p && productOf(p) ? [productOf(p) as string] : [])))];
+  const listedPrices = sub.items.data.map((si) => si.price ?? si.plan ?? null);
+  const priceIds = [...new Set(listedPrices.flatMap((p) => (p ? [p.id] : [])))];
+  const productIds = [
+    ...new Set(listedPrices.flatMap((p) => (p && productOf(p) ? [productOf(p) as string] : []))),
+  ];
   const usagePriceIds = [
     ...new Set(
-      prices.flatMap((p) => ((p?.recurring?.usage_type ?? p?.usage_type) === "metered" ? [p?.id ?? ""] : [])),
+      listedPrices.flatMap((p) =>
+        (p?.recurring?.usage_type ?? p?.usage_type) === "metered" ? [p?.id ?? ""] : [],
+      ),
     ),
   ];
   if (sub.status === "incomplete" || sub.status === "incomplete_expired" || !startUnix) {
     return { ...base, items: [], priceIds, productIds, usagePriceIds, warnings };
   }
   const subStart = toDay(startUnix);
+  const subEnd = end ? maxDay(toDay(end), subStart) : null;
+  const history = subscriptionHistory(invoices, sub.id);
   const status = itemStatus(sub);
-  const periods = periodsOf(sub, subStart);
+  const periods = periodsOf(sub, subStart, history.unpaidSince);
   const customerLevel =
     customerDiscount ?? (typeof sub.customer === "object" ? sub.customer?.discount : null);
   const subDiscounts = sub.discounts?.length
@@ -296,98 +319,152 @@ export function mapSubscription(
         ? [customerLevel]
         : [];
   const subWindows = windows(subDiscounts, coupons, subStart, warnings);
+  const taxPercent = (si: SSubscriptionItem | null) =>
+    inclusiveTax(si?.tax_rates?.length ? si.tax_rates : sub.default_tax_rates);
 
-  type Line = {
-    si: SSubscriptionItem;
+  /** A price the item was billed at from `from` (null: the item's start), priced for MRR-1. */
+  type Priced = {
+    from: string | null;
     price: SPrice;
     unitAmount: number;
     quantity: number;
     interval: IntervalUnit;
     count: number;
+  };
+  const priced = (price: SPrice, quantity: number, si: SSubscriptionItem | null, from: string | null) => {
+    const full =
+      price.billing_scheme === "tiered" && !price.tiers ? (knownPrices.get(price.id) ?? price) : price;
+    const interval = INTERVALS[full.recurring?.interval ?? full.interval ?? ""];
+    if (!interval || full.type === "one_time") return null;
+    if ((full.recurring?.usage_type ?? full.usage_type) === "metered") return null;
+    const amount = amounts(full, quantity, taxPercent(si));
+    if (!amount) {
+      warnings.push(
+        full.billing_scheme === "tiered"
+          ? `price ${full.id}: tiered, but its tiers were not retrieved`
+          : `price ${full.id}: no unit amount`,
+      );
+      return null;
+    }
+    const count = full.recurring?.interval_count ?? full.interval_count ?? 1;
+    return { from, price: full, ...amount, interval, count } satisfies Priced;
+  };
+
+  type Line = {
+    itemId: string;
     start: string;
     end: string | null;
+    versions: Priced[];
     itemWindows: Window[];
   };
   const lines: Line[] = [];
+  const currentPeriodDay = (si: SSubscriptionItem) => {
+    const cps = si.current_period_start ?? currentPeriodStart(sub);
+    return cps ? toDay(cps) : null;
+  };
+  /** The dated versions of an item from its billed lines; versions at prices we cannot read are skipped. */
+  const pricedVersions = (
+    itemId: string,
+    current: { si: SSubscriptionItem; price: SPrice } | null,
+  ): Priced[] => {
+    const quantity = current?.si.quantity ?? 1;
+    const versions = itemVersions(
+      history.lines.get(itemId) ?? [],
+      current ? { priceId: current.price.id, quantity, periodStart: currentPeriodDay(current.si) } : null,
+    );
+    const out: Priced[] = [];
+    for (const v of versions) {
+      const price = v.priceId === current?.price.id ? current.price : knownPrices.get(v.priceId);
+      if (!price) {
+        warnings.push(`price ${v.priceId} (billed to ${itemId}): not retrieved, its period is left out`);
+        continue;
+      }
+      const p = priced(price, v.quantity, current?.si ?? null, v.from);
+      if (p) out.push(p);
+    }
+    if (out[0]) out[0].from = null;
+    return out;
+  };
+
   for (const si of sub.items.data) {
     const listed = si.price ?? si.plan;
     if (!listed) continue;
-    const price =
-      listed.billing_scheme === "tiered" && !listed.tiers ? (tieredPrices.get(listed.id) ?? listed) : listed;
-    const interval = INTERVALS[price.recurring?.interval ?? price.interval ?? ""];
-    if (!interval || price.type === "one_time") continue;
-    if ((price.recurring?.usage_type ?? price.usage_type) === "metered") continue;
-    const taxRates = si.tax_rates?.length ? si.tax_rates : sub.default_tax_rates;
-    const amount = amounts(price, si.quantity ?? 1, inclusiveTax(taxRates));
-    if (!amount) {
-      warnings.push(
-        price.billing_scheme === "tiered"
-          ? `price ${price.id}: tiered, but its tiers were not retrieved`
-          : `price ${price.id}: no unit amount`,
-      );
-      continue;
-    }
     // An item added after the subscription started starts on its own creation day.
     const start =
       si.created && si.created > (sub.created ?? startUnix) + 60
         ? maxDay(toDay(si.created), subStart)
         : subStart;
-    const endDay = end ? maxDay(toDay(end), start) : null;
+    const versions = pricedVersions(si.id, { si, price: listed });
+    if (!versions.length) continue;
     lines.push({
-      si,
-      price,
-      ...amount,
-      interval,
-      count: price.recurring?.interval_count ?? price.interval_count ?? 1,
+      itemId: si.id,
       start,
-      end: endDay,
+      end: subEnd ? maxDay(subEnd, start) : null,
+      versions,
       itemWindows: windows(si.discounts ?? [], coupons, start, warnings),
     });
   }
+  // Items since removed from the subscription: the periods their invoices billed.
+  const listedIds = new Set(sub.items.data.map((si) => si.id));
+  for (const [itemId, billed] of history.lines) {
+    if (listedIds.has(itemId)) continue;
+    const first = billed.find((l) => !l.proration || l.amount >= 0);
+    if (!first) continue;
+    const start = maxDay(toDay(first.start), subStart);
+    const removed = removedItemEnd(billed);
+    const stop = removed && subEnd ? minDay(removed, subEnd) : (removed ?? subEnd);
+    if (stop !== null && stop <= start) continue;
+    const versions = pricedVersions(itemId, null);
+    if (versions.length) lines.push({ itemId, start, end: stop, versions, itemWindows: [] });
+  }
 
-  // A subscription-level amount_off applies to the invoice: share it across its items by amount.
-  const weights = lines.map((l) => l.unitAmount * l.quantity);
+  // A subscription-level amount_off applies to the invoice: share it across its items by amount (their
+  // latest prices).
+  const weights = lines.map((l) => {
+    const v = l.versions.at(-1);
+    return v ? v.unitAmount * v.quantity : 0;
+  });
 
   const items: MappedItem[] = [];
   for (const [index, line] of lines.entries()) {
-    const product = productOf(line.price);
-    const all = [...subWindows, ...line.itemWindows].filter((w) => couponApplies(w.coupon, product));
+    const own = line.itemWindows;
     const cuts = new Set<string>([line.start]);
-    for (const w of all) {
-      for (const d of [w.start, w.end]) {
-        if (d && d > line.start && (line.end === null || d < line.end)) cuts.add(d);
-      }
-    }
+    const inside = (d: string | null): d is string =>
+      d !== null && d > line.start && (line.end === null || d < line.end);
+    for (const w of [...subWindows, ...own]) for (const d of [w.start, w.end]) if (inside(d)) cuts.add(d);
+    for (const v of line.versions) if (inside(v.from)) cuts.add(v.from);
     const starts = [...cuts].sort();
     for (const [i, segStart] of starts.entries()) {
       const segEnd = starts[i + 1] ?? line.end;
+      const version =
+        line.versions.findLast((v) => v.from === null || v.from <= segStart) ?? (line.versions[0] as Priced);
+      const product = productOf(version.price);
       let percent = 0;
       let amountOff = 0;
-      for (const w of all) {
-        if (!activeAt(w, segStart)) continue;
+      for (const w of [...subWindows, ...own]) {
+        if (!couponApplies(w.coupon, product) || !activeAt(w, segStart)) continue;
         if (w.coupon.percent_off) percent += w.coupon.percent_off;
-        if (w.coupon.amount_off && (!w.coupon.currency || w.coupon.currency === line.price.currency)) {
-          const own = line.itemWindows.includes(w);
-          amountOff += own
+        if (w.coupon.amount_off && (!w.coupon.currency || w.coupon.currency === version.price.currency)) {
+          amountOff += own.includes(w)
             ? w.coupon.amount_off
             : (splitProportionally(w.coupon.amount_off, weights)[index] ?? 0);
         }
       }
       items.push({
         source: "stripe",
-        externalId: i === 0 ? `${sub.id}/${line.si.id}` : `${sub.id}/${line.si.id}@${segStart}`,
+        externalId: i === 0 ? `${sub.id}/${line.itemId}` : `${sub.id}/${line.itemId}@${segStart}`,
         plan: {
-          externalId: line.price.id,
+          externalId: version.price.id,
           name:
-            line.price.nickname ??
-            (typeof line.price.product === "object" ? line.price.product?.name : null) ??
-            line.price.id,
+            version.price.nickname ??
+            (typeof version.price.product === "object" ? version.price.product?.name : null) ??
+            version.price.id,
         },
-        quantity: line.quantity,
-        unitAmount: line.unitAmount,
-        currency: line.price.currency.toUpperCase(),
-        intervalUnit: line.interval,
-        intervalCount: line.count,
+        quantity: version.quantity,
+        unitAmount: version.unitAmount,
+        currency: version.price.currency.toUpperCase(),
+        intervalUnit: version.interval,
+        intervalCount: version.count,
         discountPercent: percent ? Math.min(percent, 100) : null,
         discountAmount: amountOff || null,
         startDate: segStart,
@@ -415,12 +492,30 @@ export function couponIdsToFetch(sub: SSubscription): string[] {
   return [...ids];
 }
 
-/** Tiered prices a subscription uses whose tiers it does not carry, to retrieve (with expand=tiers) first. */
-export function tieredPriceIdsToFetch(sub: SSubscription): string[] {
+/**
+ * Prices to retrieve (with expand=tiers) before mapping: tiered prices whose tiers the subscription does not
+ * carry, and prices its invoices billed that are neither on it now nor in `have` (embedded in the invoices).
+ */
+export function priceIdsToFetch(
+  sub: SSubscription,
+  invoices: readonly InvoiceFacts[] = [],
+  have: ReadonlyMap<string, SPrice> = new Map(),
+): string[] {
   const ids = new Set<string>();
+  const listed = new Set<string>();
+  const need = (price: SPrice) => price.billing_scheme === "tiered" && !price.tiers;
   for (const si of sub.items.data) {
     const price = si.price ?? si.plan;
-    if (price?.billing_scheme === "tiered" && !price.tiers) ids.add(price.id);
+    if (!price) continue;
+    listed.add(price.id);
+    if (need(price)) ids.add(price.id);
+  }
+  for (const inv of invoices) {
+    for (const line of inv.lines) {
+      if (line.subscriptionId !== sub.id || listed.has(line.priceId)) continue;
+      const known = have.get(line.priceId);
+      if (!known || need(known)) ids.add(line.priceId);
+    }
   }
   return [...ids];
 }

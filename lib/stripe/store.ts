@@ -1,13 +1,15 @@
-import { and, eq, isNull, notInArray, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, notInArray, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import {
   customers,
   stripeCustomers,
   stripeInvoices,
+  stripePaymentFailures,
   stripeSubscriptions,
   subscriptionItems,
 } from "@/db/schema";
 import { endSubscriptionItem, saveSubscriptionItem, upsertCustomer } from "@/lib/revenue/items";
+import { failedAttempts, type InvoiceFacts, invoiceFacts } from "./history";
 import type { MappedSubscription } from "./mapping";
 import { refId, type SCustomer, type SInvoice, type SPrice } from "./types";
 
@@ -163,7 +165,11 @@ export async function endOpenItems(
 
 const isMetered = (p: SPrice | null | undefined) => (p?.recurring?.usage_type ?? p?.usage_type) === "metered";
 
-/** Upserts invoices; lines of metered prices are usage revenue (known by the line's price or by id). */
+/**
+ * Upserts invoices with what the history needs (history.ts); lines of metered prices are usage revenue
+ * (known by the line's price or by id). Failed attempts no webhook recorded are added (see
+ * `stripePaymentFailures`).
+ */
 export async function upsertInvoices(db: Db, orgId: string, invoices: SInvoice[]) {
   if (!invoices.length) return;
   const known = await db
@@ -180,21 +186,84 @@ export async function upsertInvoices(db: Db, orgId: string, invoices: SInvoice[]
       const priceId = price?.id ?? line.pricing?.price_details?.price ?? null;
       if (isMetered(price) || (priceId && metered.has(priceId))) usage += line.amount ?? 0;
     }
+    const facts = invoiceFacts(inv);
     const values = {
       stripeCustomerId: refId(inv.customer),
-      status: inv.status ?? null,
+      status: facts.status,
       currency: inv.currency.toUpperCase(),
       subtotal: inv.subtotal_excluding_tax ?? inv.subtotal ?? 0,
       amountPaid: inv.amount_paid ?? 0,
       usageAmount: usage,
-      attemptCount: inv.attempt_count ?? 0,
-      createdAt: new Date(inv.created * 1000),
+      attemptCount: facts.attemptCount,
+      createdAt: new Date(facts.created * 1000),
+      finalizedAt: facts.finalizedAt ? new Date(facts.finalizedAt * 1000) : null,
+      stripeSubscriptionId: facts.subscriptionId,
+      billedLines: facts.lines,
     };
     await db
       .insert(stripeInvoices)
       .values({ orgId, stripeId: inv.id, ...values })
       .onConflictDoUpdate({ target: [stripeInvoices.orgId, stripeInvoices.stripeId], set: values });
+    const failed = failedAttempts(facts);
+    if (failed > 0) {
+      const failedAt = new Date((facts.finalizedAt ?? facts.created) * 1000);
+      await db
+        .insert(stripePaymentFailures)
+        .values(
+          Array.from({ length: failed }, (_, k) => ({
+            orgId,
+            invoiceId: inv.id,
+            attempt: k + 1,
+            stripeCustomerId: values.stripeCustomerId,
+            failedAt,
+            source: "invoice" as const,
+          })),
+        )
+        .onConflictDoNothing();
+    }
   }
+}
+
+/** An `invoice.payment_failed` webhook: its attempt, at the event's time (replacing a dated guess). */
+export async function recordPaymentFailure(
+  db: Db,
+  orgId: string,
+  failure: { invoiceId: string; attempt: number; stripeCustomerId: string | null; failedAt: Date },
+) {
+  await db
+    .insert(stripePaymentFailures)
+    .values({ orgId, ...failure, attempt: Math.max(1, failure.attempt), source: "webhook" })
+    .onConflictDoUpdate({
+      target: [stripePaymentFailures.orgId, stripePaymentFailures.invoiceId, stripePaymentFailures.attempt],
+      set: { failedAt: failure.failedAt, source: "webhook" },
+    });
+}
+
+/** The stored invoices of these Stripe customers, as the mapping reads them (the backfill's history). */
+export async function loadInvoiceFacts(
+  db: Db,
+  orgId: string,
+  stripeCustomerIds: string[],
+): Promise<InvoiceFacts[]> {
+  if (!stripeCustomerIds.length) return [];
+  const rows = await db
+    .select({
+      id: stripeInvoices.stripeId,
+      subscriptionId: stripeInvoices.stripeSubscriptionId,
+      status: stripeInvoices.status,
+      attemptCount: stripeInvoices.attemptCount,
+      createdAt: stripeInvoices.createdAt,
+      finalizedAt: stripeInvoices.finalizedAt,
+      lines: stripeInvoices.billedLines,
+    })
+    .from(stripeInvoices)
+    .where(and(eq(stripeInvoices.orgId, orgId), inArray(stripeInvoices.stripeCustomerId, stripeCustomerIds)));
+  const unix = (d: Date) => Math.floor(d.getTime() / 1000);
+  return rows.map((r) => ({
+    ...r,
+    created: unix(r.createdAt),
+    finalizedAt: r.finalizedAt ? unix(r.finalizedAt) : null,
+  }));
 }
 
 /** Stripe customers whose subscriptions use one of these prices or products (price/product events). */

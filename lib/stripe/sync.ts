@@ -40,7 +40,11 @@ export async function syncCustomer(
   const client = stripe ?? (await stripeForOrg(db, orgId));
   const state = await fetchCustomerState(client, stripeCustomerId);
   const mapped = state.subscriptions.map((s) =>
-    mapSubscription(s, state.coupons, { prices: state.prices, customerDiscount: state.customer.discount }),
+    mapSubscription(s, state.coupons, {
+      prices: state.prices,
+      customerDiscount: state.customer.discount,
+      invoices: state.facts,
+    }),
   );
   return db.transaction(async (tx) => {
     const customerId = await ensureCustomer(tx, orgId, state.customer);

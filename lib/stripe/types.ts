@@ -110,24 +110,49 @@ export type SCustomer = {
   discount?: SDiscount | null;
 };
 
+/**
+ * An invoice line, in both shapes: older API versions put `subscription`, `subscription_item`, `proration`
+ * and the `price` object on the line; API 2025-03-31 and later move them under `parent` and `pricing`
+ * (the price by id only).
+ */
 export type SInvoiceLine = {
+  id?: string;
+  type?: string | null;
   amount?: number | null;
+  quantity?: number | null;
+  period?: { start: number; end: number } | null;
+  proration?: boolean | null;
+  subscription?: StripeRef<{ id: string }>;
+  subscription_item?: StripeRef<{ id: string }>;
   price?: SPrice | null;
   plan?: SPrice | null;
+  parent?: {
+    type?: string | null;
+    subscription_item_details?: {
+      subscription?: string | null;
+      subscription_item?: string | null;
+      proration?: boolean | null;
+    } | null;
+  } | null;
   pricing?: { price_details?: { price?: string | null } | null } | null;
 };
 
 export type SInvoice = {
   id: string;
   customer?: StripeRef<{ id: string }>;
+  /** Older API versions; newer ones put it under `parent.subscription_details`. */
+  subscription?: StripeRef<{ id: string }>;
+  parent?: { subscription_details?: { subscription?: StripeRef<{ id: string }> } | null } | null;
   status?: string | null;
   currency: string;
   subtotal?: number | null;
   subtotal_excluding_tax?: number | null;
   amount_paid?: number | null;
+  attempted?: boolean | null;
   attempt_count?: number | null;
   created: number;
-  lines?: { data: SInvoiceLine[] } | null;
+  status_transitions?: { finalized_at?: number | null } | null;
+  lines?: { data: SInvoiceLine[]; has_more?: boolean } | null;
 };
 
 export const refId = (ref: StripeRef<{ id: string }>): string | null =>

@@ -3,7 +3,7 @@ import Stripe from "stripe";
 import type { Db } from "@/db/client";
 import { organizations, stripeConnections, stripeEvents } from "@/db/schema";
 import { decryptSecret } from "./crypto";
-import { customersUsing } from "./store";
+import { customersUsing, recordPaymentFailure } from "./store";
 import { refId } from "./types";
 
 /*
@@ -88,6 +88,15 @@ export async function handleStripeWebhook(
     .onConflictDoNothing()
     .returning({ id: stripeEvents.id });
   if (!recorded) return { status: 200, body: { received: true, duplicate: true } };
+  if (event.type === "invoice.payment_failed") {
+    const invoice = object as unknown as { id: string; attempt_count?: number | null };
+    await recordPaymentFailure(db, org.id, {
+      invoiceId: invoice.id,
+      attempt: invoice.attempt_count ?? 1,
+      stripeCustomerId: customerIds[0] ?? null,
+      failedAt: new Date(event.created * 1000),
+    });
+  }
 
   try {
     if (customerIds.length)

@@ -3,8 +3,9 @@ import type { AddressInfo } from "node:net";
 
 /*
  * A local stand-in for the Stripe API, for tests: GET list and retrieve of customers, subscriptions,
- * invoices, coupons and subscription items, with Stripe's `limit` / `starting_after` pagination and
- * `has_more`. It can answer 429 with Retry-After, or fail every request until healed (an outage that
+ * invoices (and their lines), coupons, prices and subscription items, with Stripe's `limit` /
+ * `starting_after` pagination and `has_more`. As Stripe does, an invoice lists its first 10 lines only
+ * (`lines.has_more`); the rest come from /v1/invoices/:id/lines. It can answer 429 with Retry-After, or fail every request until healed (an outage that
  * interrupts a backfill). Objects are served as given; `expand` is accepted and ignored (fixtures embed
  * what Stripe would expand).
  */
@@ -47,8 +48,17 @@ export async function startFakeStripe({ apiKey = "rk_test_fake" } = {}): Promise
   const error = (res: ServerResponse, status: number, type: string, message: string, headers = {}) =>
     send(res, status, { error: { type, message } }, headers);
 
+  const linesOf = (invoice: Obj) => ((invoice.lines as { data?: Obj[] } | undefined)?.data ?? []) as Obj[];
+  const withFirstLines = (invoice: Obj) => {
+    const lines = linesOf(invoice);
+    return { ...invoice, lines: { object: "list", data: lines.slice(0, 10), has_more: lines.length > 10 } };
+  };
+
   function list(collection: Collection, query: Record<string, string>, filter: (o: Obj) => boolean) {
-    const all = data[collection].filter(filter);
+    return paginate(data[collection].filter(filter), query);
+  }
+
+  function paginate(all: Obj[], query: Record<string, string>) {
     const limit = Math.min(Math.max(Number(query.limit ?? 10), 1), 100);
     let from = 0;
     if (query.starting_after) {
@@ -57,7 +67,7 @@ export async function startFakeStripe({ apiKey = "rk_test_fake" } = {}): Promise
       from = at + 1;
     }
     const page = all.slice(from, from + limit);
-    return { object: "list", url: `/v1/${collection}`, has_more: from + limit < all.length, data: page };
+    return { object: "list", has_more: from + limit < all.length, data: page };
   }
 
   function handle(req: IncomingMessage, res: ServerResponse) {
@@ -76,7 +86,7 @@ export async function startFakeStripe({ apiKey = "rk_test_fake" } = {}): Promise
     }
     goodLeft--;
     if (req.method !== "GET") return error(res, 405, "invalid_request_error", "The fake serves GET only.");
-    const [, version, collection, id] = url.pathname.split("/");
+    const [, version, collection, id, sub] = url.pathname.split("/");
     if (version !== "v1" || !collection || !(collection in data)) {
       return error(res, 404, "invalid_request_error", `Unrecognized request URL (${url.pathname}).`);
     }
@@ -84,7 +94,12 @@ export async function startFakeStripe({ apiKey = "rk_test_fake" } = {}): Promise
     if (id) {
       const found = data[c].find((o) => o.id === id);
       if (!found) return error(res, 404, "invalid_request_error", `No such ${c}: '${id}'`);
-      return send(res, 200, found);
+      if (c === "invoices" && sub === "lines") {
+        const page = paginate(linesOf(found), query);
+        if (!page) return error(res, 400, "invalid_request_error", "Unknown starting_after.");
+        return send(res, 200, { ...page, url: `/v1/invoices/${id}/lines` });
+      }
+      return send(res, 200, c === "invoices" ? withFirstLines(found) : found);
     }
     const status = query.status ?? "active";
     const filter = (o: Obj) =>
@@ -93,7 +108,7 @@ export async function startFakeStripe({ apiKey = "rk_test_fake" } = {}): Promise
       (c !== "subscriptions" || status === "all" || o.status === status);
     const page = list(c, query, filter);
     if (!page) return error(res, 400, "invalid_request_error", "Unknown starting_after.");
-    return send(res, 200, page);
+    return send(res, 200, c === "invoices" ? { ...page, data: page.data.map(withFirstLines) } : page);
   }
 
   const server: Server = createServer(handle);

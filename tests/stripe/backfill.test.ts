@@ -8,6 +8,7 @@ import {
   subscriptionItems,
 } from "@/db/schema";
 import { latestBackfill, startBackfill } from "@/lib/stripe/backfill";
+import { getStripeCounts } from "@/lib/stripe/counts";
 import { currentMonth, customer, fixture, mrrAt, subscription } from "./helpers";
 import { type StripeWorld, setupStripeWorld } from "./setup";
 
@@ -53,8 +54,9 @@ afterAll(() => w.close());
 
 describe("stripe-backfill", () => {
   it("stops at an outage half-way, resumes where it stopped, and counts every object once", async () => {
-    // Pages of 100: customers 2 pages, then the first subscription page succeeds and the outage begins.
-    w.fake.breakAfter(3);
+    // Pages of 100: customers 2 pages, invoices 1, then the first subscription page succeeds and the outage
+    // begins.
+    w.fake.breakAfter(4);
     const first = await runBackfill();
     expect(first.resumed).toBe(false);
     const stopped = await latestBackfill(w.h.db, org.id);
@@ -63,7 +65,7 @@ describe("stripe-backfill", () => {
       phase: "subscriptions",
       customers: 150,
       subscriptions: 100,
-      invoices: 0,
+      invoices: 20,
     });
     expect(stopped?.cursor).toBe("sub_m99");
     expect(await rows(subscriptionItems)).toBe(100);
@@ -90,6 +92,11 @@ describe("stripe-backfill", () => {
     expect(await mrrAt(w.h.db, org.id, currentMonth())).toBe(1_250_000);
     expect(await mrrAt(w.h.db, org.id, "2024-02")).toBe(1_000_000);
     expect(await mrrAt(w.h.db, org.id, "2024-03")).toBe(1_250_000);
+    // Each invoice is open after one failed attempt: past failures, dated at finalization (2025-04-23).
+    const failures = (from: string, to: string) =>
+      getStripeCounts(w.h.db, { orgId: org.id, from: new Date(from), to: new Date(to) });
+    expect((await failures("2025-04-23", "2025-04-24")).paymentFailures).toBe(20);
+    expect((await failures("2025-04-24", "2026-01-01")).paymentFailures).toBe(0);
   }, 60_000);
 
   it("a second backfill starts afresh and converges on the same rows", async () => {

@@ -68,14 +68,20 @@ export type SubSpec = {
   priceId?: string;
 };
 
-/** The dj-stripe subscription fixture, reshaped. Its inclusive 15% VAT is dropped unless `keepTax`. */
-export function subscription(spec: SubSpec, { keepTax = false } = {}) {
-  const sub = fixture<Record<string, unknown> & { items: { data: Record<string, unknown>[] } }>(
+/** The dj-stripe subscription item's price, reshaped. */
+export function stripePrice(spec: {
+  unitAmount: number;
+  interval?: "day" | "week" | "month" | "year";
+  intervalCount?: number;
+  currency?: string;
+  metered?: boolean;
+  priceId?: string;
+}) {
+  const sub = fixture<{ items: { data: { price: Record<string, unknown> }[] } }>(
     "dj-stripe/subscription_sub_fakefakefakefakefake0001.json",
   );
-  const [templateItem] = sub.items.data;
-  const price = {
-    ...(templateItem?.price as Record<string, unknown>),
+  return {
+    ...sub.items.data[0]?.price,
     id: spec.priceId ?? `price_${spec.unitAmount}_${spec.interval ?? "month"}`,
     currency: (spec.currency ?? "usd").toLowerCase(),
     unit_amount: spec.unitAmount,
@@ -88,6 +94,94 @@ export function subscription(spec: SubSpec, { keepTax = false } = {}) {
       trial_period_days: null,
     },
   };
+}
+
+export type LineSpec = {
+  subscription: string;
+  item: string;
+  priceId: string;
+  quantity?: number;
+  /** The billed period [start, end), days. */
+  period: [string, string];
+  proration?: boolean;
+  amount: number;
+};
+
+/**
+ * The pay-rails `invoice.payment_failed` invoice (API 2025: lines name their price by id under `pricing`,
+ * subscription and item under `parent`), reshaped. `extraLines` one-off invoice items come first.
+ */
+export function invoice(spec: {
+  id: string;
+  customer: string;
+  subscription: string;
+  created: string;
+  status?: string;
+  attempts?: number;
+  lines: LineSpec[];
+  extraLines?: number;
+}) {
+  const base = fixture<{ object: Record<string, unknown> & { lines: { data: Record<string, unknown>[] } } }>(
+    "pay-rails/stripe__invoice.payment_failed.json",
+  ).object;
+  const [template] = base.lines.data;
+  const line = (l: LineSpec, k: number) => ({
+    ...template,
+    id: `il_${spec.id}_${k}`,
+    invoice: spec.id,
+    amount: l.amount,
+    quantity: l.quantity ?? 1,
+    period: { start: unix(l.period[0]), end: unix(l.period[1]) },
+    parent: {
+      type: "subscription_item_details",
+      invoice_item_details: null,
+      subscription_item_details: {
+        invoice_item: null,
+        proration: l.proration ?? false,
+        proration_details: { credited_items: null },
+        subscription: l.subscription,
+        subscription_item: l.item,
+      },
+    },
+    pricing: { type: "price_details", price_details: { price: l.priceId, product: "prod_1234" } },
+  });
+  const oneOff = (k: number) => ({
+    ...template,
+    id: `il_${spec.id}_extra${k}`,
+    amount: 100,
+    parent: { type: "invoice_item_details", invoice_item_details: { invoice_item: `ii_${k}` } },
+  });
+  const created = unix(spec.created);
+  return {
+    ...base,
+    id: spec.id,
+    customer: spec.customer,
+    parent: { type: "subscription_details", subscription_details: { subscription: spec.subscription } },
+    created,
+    status: spec.status ?? "paid",
+    attempt_count: spec.attempts ?? 1,
+    attempted: (spec.attempts ?? 1) > 0,
+    status_transitions: {
+      finalized_at: created,
+      paid_at: null,
+      voided_at: null,
+      marked_uncollectible_at: null,
+    },
+    lines: {
+      object: "list",
+      has_more: false,
+      data: [...Array.from({ length: spec.extraLines ?? 0 }, (_, k) => oneOff(k)), ...spec.lines.map(line)],
+    },
+  };
+}
+
+/** The dj-stripe subscription fixture, reshaped. Its inclusive 15% VAT is dropped unless `keepTax`. */
+export function subscription(spec: SubSpec, { keepTax = false } = {}) {
+  const sub = fixture<Record<string, unknown> & { items: { data: Record<string, unknown>[] } }>(
+    "dj-stripe/subscription_sub_fakefakefakefakefake0001.json",
+  );
+  const [templateItem] = sub.items.data;
+  const price = stripePrice(spec);
   const start = unix(spec.start);
   return {
     ...sub,

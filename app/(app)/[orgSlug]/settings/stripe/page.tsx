@@ -104,7 +104,7 @@ async function SyncStatus({ orgId, hidden }: { orgId: string; hidden: Record<str
     <>
       <Card
         title="Backfill"
-        description="Imports every customer, subscription (all statuses, so past months are right) and invoice. It pages through Stripe, waits out rate limits, and resumes where it stopped."
+        description="Imports every customer, invoice and subscription (all statuses; invoices date past price and seat changes, so past months are right). It pages through Stripe, waits out rate limits, and resumes where it stopped."
       >
         {backfill ? (
           <p className="mb-4 text-sm text-slate-700">
@@ -114,7 +114,7 @@ async function SyncStatus({ orgId, hidden }: { orgId: string; hidden: Record<str
                 ? "Stopped"
                 : "Running"}
             {backfill.status !== "succeeded" && ` (reading ${backfill.phase})`}: {backfill.customers}{" "}
-            customers, {backfill.subscriptions} subscriptions, {backfill.invoices} invoices in{" "}
+            customers, {backfill.invoices} invoices, {backfill.subscriptions} subscriptions in{" "}
             {backfill.pages} pages
             {backfill.rateLimited ? `, rate-limited ${backfill.rateLimited}×` : ""}. Updated{" "}
             {formatDateTime(backfill.updatedAt)}.{backfill.error && ` Error: ${backfill.error}`}
