@@ -19,15 +19,51 @@ export type DbHandle = {
   close: () => Promise<void>;
 };
 
+const helperClients = new WeakMap<object, () => postgres.Sql>();
+
+/**
+ * Connections of their own beside a Postgres server handle's pool, for one task split across
+ * connections (a large org's revenue rebuild, lib/metrics/derive.ts): apart from the pool, so they never
+ * wait behind requests that themselves wait for that task. Null for anything else: PGlite and its socket
+ * (one backend), and a transaction (work on other connections would not see its writes).
+ */
+export function helperClient(db: Db): postgres.Sql | null {
+  return helperClients.get(db)?.() ?? null;
+}
+
+/**
+ * Session settings of server connections. JIT off: compiling a plan costs 50–200 ms, more than our
+ * queries take, and the planner turns it on by cost — for instance over the many partitions of the
+ * derived tables (lib/metrics/partitions.ts) before run-time pruning leaves one org's.
+ */
+const SESSION = { jit: "off" } as const;
+
+/** How many helper connections a server handle opens at most. */
+export const HELPER_CONNECTIONS = 2;
+
 /** A Postgres server (or the socket of an embedded database another process owns). */
 export function connectPostgres(url: string | { path: string }, options: { max?: number } = {}): DbHandle {
   const sql =
     typeof url === "string"
-      ? postgres(url, { max: options.max ?? 10, onnotice: () => {} })
+      ? postgres(url, { max: options.max ?? 10, onnotice: () => {}, connection: SESSION })
       : // PGlite multiplexes one backend: keep the client to one connection.
         postgres({ path: url.path, database: "postgres", username: "postgres", max: 1, onnotice: () => {} });
   const db = drizzlePostgres(sql, { schema }) as unknown as Db;
-  return { db, kind: "postgres", close: () => sql.end({ timeout: 5 }) };
+  let helpers: postgres.Sql | null = null;
+  if (typeof url === "string") {
+    helperClients.set(db, () => {
+      helpers ??= postgres(url, { max: HELPER_CONNECTIONS, onnotice: () => {}, connection: SESSION });
+      return helpers;
+    });
+  }
+  return {
+    db,
+    kind: "postgres",
+    close: async () => {
+      await helpers?.end({ timeout: 5 });
+      await sql.end({ timeout: 5 });
+    },
+  };
 }
 
 /** A PGlite database in `dataDir` (or in memory when `dataDir` is undefined), owned by this process. */

@@ -1,7 +1,18 @@
 import { eq, type SQL, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { PgDialect } from "drizzle-orm/pg-core";
+import { type Db, helperClient } from "@/db/client";
 import { queryRows } from "@/db/rows";
 import { organizations, revenueDerivedState } from "@/db/schema";
+import {
+  buildName,
+  CUSTOMER_RANGES,
+  createLeafSql,
+  ensurePartitions,
+  inRange,
+  leafIndexesSql,
+  PER_CUSTOMER_TABLES,
+  swapLeafSql,
+} from "./partitions";
 
 /*
  * Keeps the derived revenue tables (db/schema/revenue-derived.ts) current, in SQL, set-based. Revenue
@@ -32,7 +43,24 @@ export const NO_PLAN = "00000000-0000-0000-0000-000000000000";
 /** Above this many touched customers, one rebuild is cheaper than the per-customer path. */
 const INCREMENTAL_LIMIT = 5_000;
 
+/**
+ * Above this many items an org's rebuild builds new partitions and swaps them in (partitions.ts): no
+ * index maintenance row by row, and on a Postgres server one customer range per connection at once.
+ * Below it, rows are replaced in place (a few DDL statements would cost more than they save).
+ */
+const SWAP_ABOVE = 20_000;
+
 type Options = { asOf?: Date };
+
+/** Where a derive writes: the per-customer tables and the org sums (a rebuild's new tables, or the real ones). */
+type Targets = { pc: string; mv: string; monthly: string; cohorts: string; retention: string };
+const TABLES: Targets = {
+  pc: "customer_plan_changes",
+  mv: "customer_movements",
+  monthly: "revenue_monthly",
+  cohorts: "revenue_cohorts",
+  retention: "revenue_retention",
+};
 
 const monthStart = (d: Date) =>
   new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)).toISOString().slice(0, 10);
@@ -263,12 +291,12 @@ export function retentionChangesSql(mv: SQL, through: string): SQL {
 }
 
 /** The three INSERTs that add `sign` × the org sums of a MOV-1 relation to the org's sum tables. */
-function orgSumsInserts(orgId: string, through: string, sign: 1 | -1, mv: SQL): SQL[] {
+function orgSumsInserts(orgId: string, through: string, sign: 1 | -1, mv: SQL, to: Targets = TABLES): SQL[] {
   const s = sql.raw(String(sign));
   const add = (columns: string[]) => sql.raw(columns.map((c) => `${c} = EXCLUDED.${c} + t.${c}`).join(", "));
   return [
     sql`
-    INSERT INTO revenue_monthly AS t (org_id, month, new, expansion, reactivation, contraction, churn,
+    INSERT INTO ${sql.identifier(to.monthly)} AS t (org_id, month, new, expansion, reactivation, contraction, churn,
       new_customers, reactivated_customers, churned_customers)
     SELECT ${orgId}::uuid, x.month, ${s} * x.new, ${s} * x.expansion, ${s} * x.reactivation, ${s} * x.contraction,
       ${s} * x.churn, ${s} * x.new_customers, ${s} * x.reactivated_customers, ${s} * x.churned_customers
@@ -284,11 +312,11 @@ function orgSumsInserts(orgId: string, through: string, sign: 1 | -1, mv: SQL): 
       "churned_customers",
     ])}`,
     sql`
-    INSERT INTO revenue_cohorts AS t (org_id, cohort, month, logos, mrr)
+    INSERT INTO ${sql.identifier(to.cohorts)} AS t (org_id, cohort, month, logos, mrr)
     SELECT ${orgId}::uuid, cohort, month, ${s} * logos, ${s} * mrr FROM (${cohortChangesSql(mv)}) x
     ON CONFLICT (org_id, cohort, month) DO UPDATE SET ${add(["logos", "mrr"])}`,
     sql`
-    INSERT INTO revenue_retention AS t (org_id, month, base, current, retained)
+    INSERT INTO ${sql.identifier(to.retention)} AS t (org_id, month, base, current, retained)
     SELECT ${orgId}::uuid, month, ${s} * base, ${s} * current, ${s} * retained FROM (${retentionChangesSql(mv, through)}) x
     ON CONFLICT (org_id, month) DO UPDATE SET ${add(["base", "current", "retained"])}`,
   ];
@@ -340,28 +368,35 @@ async function deriveCustomers(
   await db.execute(sql`SET LOCAL enable_hashagg TO DEFAULT`);
 }
 
-/** deriveCustomers's statement that writes the per-customer tables (exported for EXPLAIN in benchmarks). */
+/**
+ * deriveCustomers's statement that writes the per-customer tables (exported for EXPLAIN in benchmarks):
+ * of these customers (all: null), or of customer range `range` (partitions.ts), into `to`.
+ */
 export function deriveStatement(
   orgId: string,
   through: string,
   pastDue: number | null,
   customerIds: readonly string[] | null,
+  to: Targets = TABLES,
+  range: number | null = null,
 ): SQL {
   const [monthly, cohorts, retention] = orgSumsInserts(
     orgId,
     through,
     1,
     sql`SELECT customer_id, month, kind, mrr_before, mrr_after FROM mv`,
+    to,
   );
+  const only = sql`${customerFilter("i.customer_id", customerIds)} ${range === null ? sql`` : sql.raw(`AND ${inRange("i.customer_id", range)}`)}`;
   return sql`
     WITH pc AS (
-      INSERT INTO customer_plan_changes (org_id, customer_id, plan_id, month, delta)
+      INSERT INTO ${sql.identifier(to.pc)} (org_id, customer_id, plan_id, month, delta)
       SELECT ${orgId}::uuid, customer_id, plan_id, month, delta
-      FROM (${planChangesSelect(orgId, through, pastDue, customerFilter("i.customer_id", customerIds))}) ch
+      FROM (${planChangesSelect(orgId, through, pastDue, only)}) ch
       RETURNING customer_id, month, delta
     ),
     mv AS (
-      INSERT INTO customer_movements (org_id, customer_id, month, kind, mrr_before, mrr_after, next_month)
+      INSERT INTO ${sql.identifier(to.mv)} (org_id, customer_id, month, kind, mrr_before, mrr_after, next_month)
       SELECT ${orgId}::uuid, customer_id, month, kind, mrr_before, mrr_after, next_month
       FROM (${movementsFromChangesSql(sql`SELECT customer_id, month, delta FROM pc`)}) m
       ORDER BY customer_id, month
@@ -372,16 +407,136 @@ export function deriveStatement(
     ${retention}`;
 }
 
+/** The org sums' tables: their key columns and the columns a rebuild's per-range parts add up. */
+const SUM_TABLES = [
+  {
+    part: "rm",
+    table: "revenue_monthly",
+    keys: ["month"],
+    values: [
+      "new",
+      "expansion",
+      "reactivation",
+      "contraction",
+      "churn",
+      "new_customers",
+      "reactivated_customers",
+      "churned_customers",
+    ],
+  },
+  { part: "rc", table: "revenue_cohorts", keys: ["cohort", "month"], values: ["logos", "mrr"] },
+  { part: "rr", table: "revenue_retention", keys: ["month"], values: ["base", "current", "retained"] },
+] as const;
+
+/** Range k's statements of a rebuild by swap: new leaves and sum tables, the derive, the leaves' indexes. */
+function rangeBuild(orgId: string, through: string, pastDue: number | null, k: number): SQL[] {
+  const name = (part: string) => buildName(orgId, k, part);
+  const to: Targets = {
+    pc: name("pc"),
+    mv: name("mv"),
+    monthly: name("rm"),
+    cohorts: name("rc"),
+    retention: name("rr"),
+  };
+  return [
+    ...createLeafSql("customer_plan_changes", orgId, k, to.pc),
+    ...createLeafSql("customer_movements", orgId, k, to.mv),
+    ...SUM_TABLES.flatMap(({ part, table }) => [
+      sql.raw(`DROP TABLE IF EXISTS ${name(part)}`),
+      sql.raw(`CREATE UNLOGGED TABLE ${name(part)} (LIKE ${table} INCLUDING ALL)`),
+    ]),
+    sql`SET LOCAL work_mem = '256MB'`,
+    sql`SET LOCAL enable_hashagg = off`,
+    deriveStatement(orgId, through, pastDue, null, to, k),
+    sql`SET LOCAL enable_hashagg TO DEFAULT`,
+    sql`SET LOCAL maintenance_work_mem = '256MB'`,
+    ...leafIndexesSql("customer_plan_changes", to.pc),
+    ...leafIndexesSql("customer_movements", to.mv),
+    // Statistics now, not when autovacuum gets to the new tables: reads plan with them at once.
+    sql.raw(`ANALYZE ${to.pc}, ${to.mv}`),
+  ];
+}
+
+/**
+ * A rebuild by swap (partitions.ts), in `tx`, which holds the org's lock and has cleared its sums:
+ * every customer range is derived into new tables — with `helpers`, each on its own connection at once,
+ * reading the snapshot `tx` exports so all see the same items — then `tx` swaps the new leaves in for the
+ * old ones and adds up the ranges' sums. The ranges' tables are committed by their connections; if
+ * anything fails they are left behind and the next rebuild's CREATE replaces them.
+ */
+async function rebuildBySwap(
+  tx: Db,
+  orgId: string,
+  through: string,
+  helpers: ReturnType<typeof helperClient>,
+) {
+  const pastDue = await pastDueChurnAfterDays(tx, orgId);
+  const ranges = [...Array(CUSTOMER_RANGES).keys()];
+  if (helpers) {
+    const [exported] = await queryRows<{ snapshot: string }>(
+      tx,
+      sql`SELECT pg_export_snapshot() AS snapshot`,
+    );
+    const dialect = new PgDialect();
+    const results = await Promise.allSettled(
+      ranges.map((k) =>
+        helpers.begin("isolation level repeatable read", async (h) => {
+          await h.unsafe(`SET TRANSACTION SNAPSHOT '${exported?.snapshot}'`);
+          for (const statement of rangeBuild(orgId, through, pastDue, k)) {
+            const q = dialect.sqlToQuery(statement);
+            await h.unsafe(q.sql, q.params as never[]);
+          }
+        }),
+      ),
+    );
+    const failed = results.find((r) => r.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  } else {
+    for (const k of ranges)
+      for (const statement of rangeBuild(orgId, through, pastDue, k)) await tx.execute(statement);
+  }
+  for (const table of PER_CUSTOMER_TABLES) {
+    for (const k of ranges) {
+      const built = buildName(orgId, k, table === "customer_plan_changes" ? "pc" : "mv");
+      for (const statement of swapLeafSql(table, orgId, k, built)) await tx.execute(statement);
+    }
+  }
+  for (const { part, table, keys, values } of SUM_TABLES) {
+    const parts = ranges.map((k) => `SELECT * FROM ${buildName(orgId, k, part)}`).join(" UNION ALL ");
+    const sums = values.map((v) => `sum(${v})::bigint`).join(", ");
+    await tx.execute(
+      sql.raw(
+        `INSERT INTO ${table} (org_id, ${[...keys, ...values].join(", ")})
+        SELECT org_id, ${keys.join(", ")}, ${sums} FROM (${parts}) u GROUP BY org_id, ${keys.join(", ")}`,
+      ),
+    );
+    for (const k of ranges) await tx.execute(sql.raw(`DROP TABLE ${buildName(orgId, k, part)}`));
+  }
+}
+
+async function hasMoreItemsThan(db: Db, orgId: string, n: number): Promise<boolean> {
+  const [row] = await queryRows<{ more: boolean }>(
+    db,
+    sql`SELECT count(*) > ${n} AS more FROM (SELECT 1 FROM subscription_items WHERE org_id = ${orgId} LIMIT ${n + 1}) s`,
+  );
+  return row?.more === true;
+}
+
 const lockOrg = (db: Db, orgId: string) =>
   // One writer per org at a time: concurrent rebuilds or updates would interleave their deletes.
   db.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`revenue:${orgId}`}))`);
 
-/** Recomputes every derived revenue row of one org. */
+/**
+ * Recomputes every derived revenue row of one org. `swap` (default: above SWAP_ABOVE items) builds new
+ * partitions and swaps them in; `parallel: false` keeps that on this connection (it uses the handle's
+ * helper connections when it has them: a Postgres server, outside a transaction).
+ */
 export async function rebuildRevenue(
   db: Db,
   orgId: string,
-  options: Options = {},
+  options: Options & { swap?: boolean; parallel?: boolean } = {},
 ): Promise<{ through: string }> {
+  const helpers = options.parallel === false ? null : helperClient(db);
   return db.transaction(async (tx) => {
     await lockOrg(tx, orgId);
     // The rebuild sorts and groups every change of the org once; in memory that is several times faster
@@ -391,7 +546,12 @@ export async function rebuildRevenue(
     for (const table of ["revenue_monthly", "revenue_cohorts", "revenue_retention"]) {
       await tx.execute(sql`DELETE FROM ${sql.identifier(table)} WHERE org_id = ${orgId}`);
     }
-    await deriveCustomers(tx, orgId, through, null);
+    if (options.swap ?? (await hasMoreItemsThan(tx, orgId, SWAP_ABOVE))) {
+      await rebuildBySwap(tx, orgId, through, helpers);
+    } else {
+      await ensurePartitions(tx, orgId);
+      await deriveCustomers(tx, orgId, through, null);
+    }
     await dropEmptyOrgSums(tx, orgId);
     await tx
       .insert(revenueDerivedState)

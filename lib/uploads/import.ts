@@ -163,25 +163,29 @@ export async function importUpload(
 }
 
 /**
- * The metrics of every customer the import changed, then `complete`, in one transaction: one rebuild of
- * the org when the import touched more than REBUILD_ABOVE customers (the batches then record only the
- * ALL_CUSTOMERS marker), else the incremental update of those customers.
+ * The metrics of every customer the import changed, then `complete`: one rebuild of the org when the
+ * import touched more than REBUILD_ABOVE customers (the batches then record only the ALL_CUSTOMERS
+ * marker), else the incremental update of those customers in the transaction that completes the upload.
+ * The rebuild runs on its own (on several connections where it can: lib/metrics/derive.ts); it is
+ * idempotent, so a stop before `complete` only means the next run rebuilds again.
  */
 async function finish(db: Db, upload: Upload, hooks: ImportHooks): Promise<Upload> {
+  const touched = await db
+    .select({ id: uploadTouchedCustomers.customerId })
+    .from(uploadTouchedCustomers)
+    .where(eq(uploadTouchedCustomers.uploadId, upload.id));
+  const options = hooks.asOf ? { asOf: hooks.asOf } : {};
+  const all = touched.some((t) => t.id === ALL_CUSTOMERS);
+  if (all) await rebuildRevenue(db, upload.orgId, options);
   return db.transaction(async (tx) => {
-    const touched = await tx
-      .select({ id: uploadTouchedCustomers.customerId })
-      .from(uploadTouchedCustomers)
-      .where(eq(uploadTouchedCustomers.uploadId, upload.id));
-    const options = hooks.asOf ? { asOf: hooks.asOf } : {};
-    if (touched.some((t) => t.id === ALL_CUSTOMERS)) await rebuildRevenue(tx, upload.orgId, options);
-    else
+    if (!all) {
       await updateRevenueForCustomers(
         tx,
         upload.orgId,
         touched.map((t) => t.id),
         options,
       );
+    }
     await tx.delete(uploadTouchedCustomers).where(eq(uploadTouchedCustomers.uploadId, upload.id));
     return setStatus(tx, upload, {
       status: "complete",
