@@ -76,6 +76,7 @@ function customerFilter(column: string, customerIds: readonly string[] | null): 
  * from: call it before deleting customers or the org.
  */
 export async function clearRevenue(db: Db, orgId: string, customerIds: readonly string[] | null = null) {
+  // Movements first: the order partitions.ts locks the parents in.
   const only = customerFilter("customer_id", customerIds);
   await db.execute(sql`DELETE FROM customer_movements WHERE org_id = ${orgId} ${only}`);
   await db.execute(sql`DELETE FROM customer_plan_changes WHERE org_id = ${orgId} ${only}`);
@@ -355,9 +356,7 @@ async function deriveCustomers(
   customerIds: readonly string[] | null,
 ): Promise<void> {
   const pastDue = await pastDueChurnAfterDays(db, orgId);
-  const only = customerFilter("customer_id", customerIds);
-  await db.execute(sql`DELETE FROM customer_movements WHERE org_id = ${orgId} ${only}`);
-  await db.execute(sql`DELETE FROM customer_plan_changes WHERE org_id = ${orgId} ${only}`);
+  await clearRevenue(db, orgId, customerIds);
   // Sorted grouping: the plan changes come out of their GROUP BY in (customer, month, plan) order, and
   // every later per-customer stage (the movements' GROUP BY and window, the inserts' ORDER BY, the
   // sums' windows) needs a prefix of that order, so their sorts find the rows sorted and cost one pass.

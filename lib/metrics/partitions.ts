@@ -12,7 +12,11 @@ import { queryRows } from "@/db/rows";
  * tables in the making are `rb_<32 hex>_<k>_<part>`.
  */
 
-export const PER_CUSTOMER_TABLES = ["customer_plan_changes", "customer_movements"] as const;
+/**
+ * In the order every writer locks them (derive.ts deletes movements first), so creating or swapping
+ * partitions, which locks a parent exclusively, cannot deadlock with another org's update.
+ */
+export const PER_CUSTOMER_TABLES = ["customer_movements", "customer_plan_changes"] as const;
 export type PerCustomerTable = (typeof PER_CUSTOMER_TABLES)[number];
 
 const PREFIX: Record<PerCustomerTable, string> = { customer_plan_changes: "cpc", customer_movements: "cmv" };
