@@ -335,7 +335,7 @@ async function importPipeline(h: DbHandle, file: string): Promise<PipelineResult
   const cpu0 = process.cpuUsage();
   const steps = new Map<string, number>();
   let cpuRead = 0;
-  /** How many transactions were batches: the ones after the last batch's progress update update the metrics. */
+  /** Transactions up to the last batch's progress report; those after it update the metrics. */
   let batchSpans: number | null = null;
   for (;;) {
     const result = await importUpload(
@@ -353,10 +353,8 @@ async function importPipeline(h: DbHandle, file: string): Promise<PipelineResult
             log(`autoanalyze: ${(lastAnalyze - a).toFixed(0)} ms`);
           }
           lastBatch = performance.now();
-          if (p.bytesProcessed >= p.sizeBytes) {
-            enter("derive");
-            batchSpans = spans.length;
-          }
+          if (p.bytesProcessed >= p.sizeBytes) enter("derive");
+          batchSpans = spans.length; // each batch reports after its transaction
           const c = process.cpuUsage(cpu0);
           cpuRead = (c.user + c.system) / 1000;
           if (p.bytesProcessed / p.sizeBytes >= nextLog) {
