@@ -121,6 +121,7 @@ export async function KpiCards({ ctx }: { ctx: ArrContext }) {
           const value = k.value(s);
           const previous = k.value(s.previous);
           const rows = k.rows(ctx, s.month);
+          const shown = formatKpi(value, k.kind, org.currency);
           return (
             <li
               key={k.key}
@@ -129,10 +130,17 @@ export async function KpiCards({ ctx }: { ctx: ArrContext }) {
             >
               <p className="text-sm font-medium text-slate-600">{k.label}</p>
               <p
-                className="mt-1 text-xl font-semibold tabular-nums text-slate-900 sm:text-2xl"
+                // Long amounts ($121,915,296.00) step down in size to fit the card; wrapping, never spilling, is the last resort.
+                className={`mt-1 font-semibold tabular-nums text-slate-900 [overflow-wrap:anywhere] ${
+                  shown.length <= 10
+                    ? "text-xl sm:text-2xl"
+                    : shown.length <= 13
+                      ? "text-lg sm:text-xl"
+                      : "text-base"
+                }`}
                 data-testid="value"
               >
-                {formatKpi(value, k.kind, org.currency)}
+                {shown}
               </p>
               <p className="mt-1 text-xs text-slate-600">
                 <span className="tabular-nums" data-testid="change">
