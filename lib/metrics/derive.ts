@@ -291,18 +291,13 @@ export function retentionChangesSql(mv: SQL, through: string): SQL {
     GROUP BY e.month`;
 }
 
-/** The three INSERTs that add `sign` × the org sums of a MOV-1 relation to the org's sum tables. */
-function orgSumsInserts(orgId: string, through: string, sign: 1 | -1, mv: SQL, to: Targets = TABLES): SQL[] {
-  const s = sql.raw(String(sign));
-  const add = (columns: string[]) => sql.raw(columns.map((c) => `${c} = EXCLUDED.${c} + t.${c}`).join(", "));
-  return [
-    sql`
-    INSERT INTO ${sql.identifier(to.monthly)} AS t (org_id, month, new, expansion, reactivation, contraction, churn,
-      new_customers, reactivated_customers, churned_customers)
-    SELECT ${orgId}::uuid, x.month, ${s} * x.new, ${s} * x.expansion, ${s} * x.reactivation, ${s} * x.contraction,
-      ${s} * x.churn, ${s} * x.new_customers, ${s} * x.reactivated_customers, ${s} * x.churned_customers
-    FROM (${monthlySumsSql(mv)}) x
-    ON CONFLICT (org_id, month) DO UPDATE SET ${add([
+/** The org sums' tables: their key columns and the columns a rebuild's per-range parts add up. */
+const SUM_TABLES = [
+  {
+    part: "rm",
+    table: "revenue_monthly",
+    keys: ["month"],
+    values: [
       "new",
       "expansion",
       "reactivation",
@@ -311,15 +306,34 @@ function orgSumsInserts(orgId: string, through: string, sign: 1 | -1, mv: SQL, t
       "new_customers",
       "reactivated_customers",
       "churned_customers",
-    ])}`,
+    ],
+  },
+  { part: "rc", table: "revenue_cohorts", keys: ["cohort", "month"], values: ["logos", "mrr"] },
+  { part: "rr", table: "revenue_retention", keys: ["month"], values: ["base", "current", "retained"] },
+] as const;
+
+/** The three INSERTs that add `sign` × the org sums of a MOV-1 relation to the org's sum tables. */
+function orgSumsInserts(orgId: string, through: string, sign: 1 | -1, mv: SQL, to: Targets = TABLES): SQL[] {
+  const s = sql.raw(String(sign));
+  const [monthly, cohorts, retention] = SUM_TABLES;
+  const add = (columns: readonly string[]) =>
+    sql.raw(columns.map((c) => `${c} = EXCLUDED.${c} + t.${c}`).join(", "));
+  return [
+    sql`
+    INSERT INTO ${sql.identifier(to.monthly)} AS t (org_id, month, new, expansion, reactivation, contraction, churn,
+      new_customers, reactivated_customers, churned_customers)
+    SELECT ${orgId}::uuid, x.month, ${s} * x.new, ${s} * x.expansion, ${s} * x.reactivation, ${s} * x.contraction,
+      ${s} * x.churn, ${s} * x.new_customers, ${s} * x.reactivated_customers, ${s} * x.churned_customers
+    FROM (${monthlySumsSql(mv)}) x
+    ON CONFLICT (org_id, month) DO UPDATE SET ${add(monthly.values)}`,
     sql`
     INSERT INTO ${sql.identifier(to.cohorts)} AS t (org_id, cohort, month, logos, mrr)
     SELECT ${orgId}::uuid, cohort, month, ${s} * logos, ${s} * mrr FROM (${cohortChangesSql(mv)}) x
-    ON CONFLICT (org_id, cohort, month) DO UPDATE SET ${add(["logos", "mrr"])}`,
+    ON CONFLICT (org_id, cohort, month) DO UPDATE SET ${add(cohorts.values)}`,
     sql`
     INSERT INTO ${sql.identifier(to.retention)} AS t (org_id, month, base, current, retained)
     SELECT ${orgId}::uuid, month, ${s} * base, ${s} * current, ${s} * retained FROM (${retentionChangesSql(mv, through)}) x
-    ON CONFLICT (org_id, month) DO UPDATE SET ${add(["base", "current", "retained"])}`,
+    ON CONFLICT (org_id, month) DO UPDATE SET ${add(retention.values)}`,
   ];
 }
 
@@ -405,27 +419,6 @@ export function deriveStatement(
     cohorts AS (${cohorts})
     ${retention}`;
 }
-
-/** The org sums' tables: their key columns and the columns a rebuild's per-range parts add up. */
-const SUM_TABLES = [
-  {
-    part: "rm",
-    table: "revenue_monthly",
-    keys: ["month"],
-    values: [
-      "new",
-      "expansion",
-      "reactivation",
-      "contraction",
-      "churn",
-      "new_customers",
-      "reactivated_customers",
-      "churned_customers",
-    ],
-  },
-  { part: "rc", table: "revenue_cohorts", keys: ["cohort", "month"], values: ["logos", "mrr"] },
-  { part: "rr", table: "revenue_retention", keys: ["month"], values: ["base", "current", "retained"] },
-] as const;
 
 /** Range k's statements of a rebuild by swap: new leaves and sum tables, the derive, the leaves' indexes. */
 function rangeBuild(orgId: string, through: string, pastDue: number | null, k: number): SQL[] {
