@@ -2,6 +2,7 @@ import { getDbHandle } from "@/db/client";
 import { migrateDb } from "@/db/migrate";
 import { DEMO, seedDemo } from "@/lib/demo";
 import { env } from "@/lib/env";
+import { boundHeapGrowth } from "@/lib/heap";
 
 /**
  * Runs once when the server starts (instrumentation.ts): validate the environment, migrate, seed the
@@ -10,6 +11,7 @@ import { env } from "@/lib/env";
 export async function bootstrap(): Promise<void> {
   const e = env();
   const started = Date.now();
+  boundHeapGrowth(e.MERIDIAN_HEAP_GROWTH_PERCENT);
   const handle = getDbHandle();
   await migrateDb(handle);
   // The demo org exists only on the embedded database, never on a Postgres server.

@@ -10,12 +10,15 @@
  * --autoanalyze: ANALYZE the import's tables between batches once a minute, as the autovacuum launcher
  * (naptime 1 min) would; for servers running with autovacuum off, and for PGlite, which has none.
  */
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { PGlite } from "@electric-sql/pglite";
 import { parse } from "csv-parse";
@@ -25,6 +28,7 @@ import { connectPostgres, type Db, type DbHandle, openPglite } from "@/db/client
 import { migrateDb } from "@/db/migrate";
 import { queryRows } from "@/db/rows";
 import { organizations } from "@/db/schema";
+import { boundHeapGrowth } from "@/lib/heap";
 import type { TMappedColumn } from "@/lib/ingest/formats";
 import { createRowNormaliser } from "@/lib/ingest/normalise";
 import { importUpload } from "@/lib/uploads/import";
@@ -42,6 +46,7 @@ const { values: flags } = parseArgs({
     keep: { type: "boolean", default: false },
     autoanalyze: { type: "boolean", default: false },
     batch: { type: "string" },
+    child: { type: "string" },
   },
 });
 const rows = Number(flags.rows);
@@ -215,36 +220,49 @@ function copyChunks(file: string, perChunk: number, count: { rows: number }) {
 
 async function rawBaseline(
   file: string,
-  target: RawTarget,
+  makeTarget: (h: DbHandle) => RawTarget,
+  h: DbHandle,
 ): Promise<{ rows: number; ms: number; how: string }> {
-  const columns = HEADER.map((_, i) => `c${i} text`).join(", ");
-  await target.exec(`CREATE TABLE ${RAW_TABLE} (${columns})`);
-  const count = { rows: 0 };
-  const start = performance.now();
-  const how = await target.copy(file, count);
-  const ms = performance.now() - start;
-  await target.exec(`DROP TABLE ${RAW_TABLE}`);
-  return { rows: count.rows, ms, how };
+  const target = makeTarget(h);
+  try {
+    const columns = HEADER.map((_, i) => `c${i} text`).join(", ");
+    await target.exec(`CREATE TABLE ${RAW_TABLE} (${columns})`);
+    const count = { rows: 0 };
+    const start = performance.now();
+    const how = await target.copy(file, count);
+    const ms = performance.now() - start;
+    await target.exec(`DROP TABLE ${RAW_TABLE}`);
+    return { rows: count.rows, ms, how };
+  } finally {
+    await target.close();
+  }
 }
 
 type RawTarget = {
   exec: (query: string) => Promise<unknown>;
   copy: (file: string, count: { rows: number }) => Promise<string>;
+  close: () => Promise<void>;
 };
 
-function postgresRaw(client: postgres.Sql): RawTarget {
-  return {
-    exec: (q) => client.unsafe(q),
-    async copy(file, count) {
-      const { parsing, chunks } = copyChunks(file, 2_000, count);
-      const target = await client`COPY ${client(RAW_TABLE)} FROM STDIN`.writable();
-      await Promise.all([parsing, pipeline(chunks, target as unknown as Writable)]);
-      return "csv-parse → COPY FROM STDIN";
-    },
+/** A plain postgres.js connection of its own, as a loader would use. */
+const postgresRaw =
+  (url: string) =>
+  (_h: DbHandle): RawTarget => {
+    const client = postgres(url, { max: 1, onnotice: () => {} });
+    return {
+      exec: (q) => client.unsafe(q),
+      async copy(file, count) {
+        const { parsing, chunks } = copyChunks(file, 2_000, count);
+        const target = await client`COPY ${client(RAW_TABLE)} FROM STDIN`.writable();
+        await Promise.all([parsing, pipeline(chunks, target as unknown as Writable)]);
+        return "csv-parse → COPY FROM STDIN";
+      },
+      close: () => client.end(),
+    };
   };
-}
 
-function pgliteRaw(pg: PGlite): RawTarget {
+function pgliteRaw(h: DbHandle): RawTarget {
+  const pg = (h as DbHandle & { client: PGlite }).client;
   return {
     exec: (q) => pg.exec(q),
     async copy(file, count) {
@@ -262,6 +280,7 @@ function pgliteRaw(pg: PGlite): RawTarget {
       await Promise.all([parsing, pipeline(chunks, sink)]);
       return "csv-parse → COPY FROM '/dev/blob', 50,000 rows per blob";
     },
+    close: async () => {},
   };
 }
 
@@ -394,7 +413,10 @@ async function importPipeline(h: DbHandle, file: string): Promise<PipelineResult
 }
 
 /** The pipeline's CPU side alone, no database: csv-parse + the upload's normaliser + stageRow. */
-async function normaliseOnly(file: string, p: PipelineResult): Promise<number> {
+async function normaliseOnly(
+  file: string,
+  p: Pick<PipelineResult, "mapping" | "defaultCurrency">,
+): Promise<number> {
   const normalise = createRowNormaliser("subscriptions", p.mapping, {
     defaultCurrency: p.defaultCurrency ?? null,
   });
@@ -424,14 +446,65 @@ function batchSpread(ms: number[]): string {
 
 // ---- Run ------------------------------------------------------------------------------------------
 
-async function withDatabase<T>(fn: (h: DbHandle, raw: RawTarget) => Promise<T>): Promise<T> {
+/** Where the bench's database is, so that the pipeline's own process can open it too. */
+type BenchDb = { url: string } | { dir: string };
+const openBenchDb = (t: BenchDb): DbHandle =>
+  "dir" in t ? openPglite(t.dir) : connectPostgres(t.url, { max: 4 });
+
+/**
+ * (b) runs in a child process of its own (this script with --child), so its peak RSS is the pipeline's,
+ * not the CSV generator's or the raw baseline's. The child prints its result as the last stdout line.
+ */
+type ChildResult = Omit<PipelineResult, "steps"> & {
+  steps: [string, number][];
+  peakRss: number;
+  rss: string;
+};
+
+async function runChild(target: BenchDb, csv: string): Promise<ChildResult> {
+  const script = fileURLToPath(import.meta.url);
+  const args = [...process.execArgv, script, "--child", JSON.stringify({ target, csv })];
+  if (flags.batch) args.push("--batch", flags.batch);
+  if (flags.autoanalyze) args.push("--autoanalyze");
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout.setEncoding("utf8").on("data", (d: string) => {
+    out += d;
+  });
+  const [code] = (await once(child, "exit")) as [number | null];
+  if (code !== 0) throw new Error(`the pipeline's process exited with ${code}`);
+  return JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as ChildResult;
+}
+
+if (flags.child) {
+  // The pipeline's process stands in for the server or the CLI, which bound their heap growth so.
+  const growth = boundHeapGrowth();
+  log(
+    `pipeline process: V8 heap growth ${growth ? `bounded at ${growth}%` : "V8's default"} (MERIDIAN_HEAP_GROWTH_PERCENT)`,
+  );
+  const { target, csv } = JSON.parse(flags.child) as { target: BenchDb; csv: string };
+  const h = openBenchDb(target);
+  try {
+    const pipe = await importPipeline(h, csv);
+    enter("end");
+    const rss = [...peaks.entries()].map(([k, v]) => `${k} ${(v / MB).toFixed(0)}`).join(", ");
+    const peakRss = Math.max(vmHwm() ?? 0, ...peaks.values());
+    console.info(JSON.stringify({ ...pipe, steps: [...pipe.steps], peakRss, rss } satisfies ChildResult));
+  } finally {
+    await h.close();
+  }
+  process.exit(0);
+}
+
+/** A fresh database for the run: migrated, with the raw baseline measured; closed before (b) opens it. */
+async function withDatabase<T>(
+  fn: (target: BenchDb, raw: (h: DbHandle) => RawTarget, h: DbHandle) => Promise<T>,
+): Promise<T> {
   if (flags.pglite) {
     const dir = mkdtempSync(path.join(tmpdir(), "meridian-bench-"));
-    const h = openPglite(dir);
     try {
-      return await fn(h, pgliteRaw(h.client));
+      return await fn({ dir }, pgliteRaw, openPglite(dir));
     } finally {
-      await h.close();
       if (flags.keep) log(`kept PGlite data in ${dir}`);
       else rmSync(dir, { recursive: true, force: true });
     }
@@ -441,13 +514,13 @@ async function withDatabase<T>(fn: (h: DbHandle, raw: RawTarget) => Promise<T>):
   const admin = postgres(url.toString(), { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE "${name}"`);
   url.pathname = `/${name}`;
-  const h = connectPostgres(url.toString(), { max: 4 });
-  const loader = postgres(url.toString(), { max: 1, onnotice: () => {} });
   try {
-    return await fn(h, postgresRaw(loader));
+    return await fn(
+      { url: url.toString() },
+      postgresRaw(url.toString()),
+      connectPostgres(url.toString(), { max: 4 }),
+    );
   } finally {
-    await loader.end();
-    await h.close();
     if (flags.keep) log(`kept database ${name}`);
     else await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.end();
@@ -464,16 +537,23 @@ try {
   log(
     `wrote ${rows} rows (${bad} with a bad date), ${sizeMb.toFixed(1)} MB in ${seconds(performance.now() - start)} s`,
   );
-  const { raw, pipe, normaliseMs } = await withDatabase(async (h, rawTarget) => {
-    await migrateDb(h);
-    if (!flags.pglite) {
-      const [av] = await queryRows<{ autovacuum: string }>(h.db, sql`SHOW autovacuum`);
-      if (av?.autovacuum !== "on") log("the server runs with autovacuum off: nothing ANALYZEs the new rows");
+  const { raw, pipe, normaliseMs } = await withDatabase(async (target, rawTarget, h) => {
+    let raw: Awaited<ReturnType<typeof rawBaseline>>;
+    try {
+      await migrateDb(h);
+      if (!flags.pglite) {
+        const [av] = await queryRows<{ autovacuum: string }>(h.db, sql`SHOW autovacuum`);
+        if (av?.autovacuum !== "on")
+          log("the server runs with autovacuum off: nothing ANALYZEs the new rows");
+      }
+      enter("raw");
+      raw = await rawBaseline(file, rawTarget, h);
+      log(`raw: ${raw.rows} rows in ${seconds(raw.ms)} s (${raw.how})`);
+    } finally {
+      await h.close(); // PGlite serves one process: the pipeline's opens it next
     }
-    enter("raw");
-    const raw = await rawBaseline(file, rawTarget);
-    log(`raw: ${raw.rows} rows in ${seconds(raw.ms)} s (${raw.how})`);
-    const pipe = await importPipeline(h, file);
+    enter("pipeline (child process)");
+    const pipe = await runChild(target, file);
     log(
       `pipeline: ${seconds(pipe.ms)} s; batch transactions ms: ${pipe.batchMs.map((m) => m.toFixed(0)).join(" ")}`,
     );
@@ -484,9 +564,8 @@ try {
   });
   const rawRate = raw.rows / (raw.ms / 1000);
   const pipeRate = rows / (pipe.ms / 1000);
-  const hwm = vmHwm();
-  const sampled = Math.max(...peaks.values());
-  const peak = Math.max(hwm ?? 0, sampled) / MB;
+  const peak = pipe.peakRss / MB; // the pipeline's own process
+  const parentPeak = Math.max(vmHwm() ?? 0, ...peaks.values()) / MB;
   const u = pipe.upload;
   const table: Record<string, string> = {
     engine,
@@ -505,7 +584,7 @@ try {
     ["preview + queueImport", pipe.plan, "reads the 2 MB head twice"],
     ["import: read + write", pipe.read, `${pipe.batches} batches; node CPU ${seconds(pipe.cpu)} s`],
     ["  of which writeBatch transactions", pipe.writeBatches, `per batch ms: ${batchSpread(pipe.batchMs)}`],
-    ...[...pipe.steps].map(([step, ms]): [string, number, string] => [
+    ...pipe.steps.map(([step, ms]): [string, number, string] => [
       `    ${step}`,
       ms,
       "inside the transactions",
@@ -541,7 +620,8 @@ try {
     );
   }
   console.info(
-    `\npeak RSS: VmHWM ${hwm === null ? "n/a" : (hwm / MB).toFixed(0)} MB; sampled every 100 ms per phase (MB): ${rss}`,
+    `\npeak RSS of the pipeline's process (VmHWM): ${peak.toFixed(0)} MB; sampled every 100 ms per phase (MB): ${pipe.rss}` +
+      `\nthis process (generator, raw baseline, reference run): ${parentPeak.toFixed(0)} MB; per phase: ${rss}`,
   );
   console.info(
     `upload counters: read ${u.rowsRead}, imported ${u.rowsImported}, unchanged ${u.rowsUnchanged}, rejected ${u.rowsRejected}`,

@@ -3,5 +3,8 @@
  * process.exit so stdout is flushed and the embedded database is closed first.
  */
 import { runCli } from "@/lib/cli/program";
+import { boundHeapGrowth } from "@/lib/heap";
+
+boundHeapGrowth();
 
 process.exitCode = await runCli(process.argv.slice(2));

