@@ -1,9 +1,8 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { env } from "@/lib/env";
@@ -66,11 +65,39 @@ export function connectPostgres(url: string | { path: string }, options: { max?:
   };
 }
 
+type EmbeddedModules = {
+  PGlite: typeof import("@electric-sql/pglite").PGlite;
+  PGLiteSocketServer: typeof import("@electric-sql/pglite-socket").PGLiteSocketServer;
+  drizzle: typeof import("drizzle-orm/pglite").drizzle;
+  migrate: typeof import("drizzle-orm/pglite/migrator").migrate;
+};
+let embedded: EmbeddedModules | undefined;
+
+/**
+ * PGlite, its socket server and drizzle's PGlite driver, loaded on first use (synchronously, as
+ * openPglite is): a process on a Postgres server never loads the embedded engine, ~40 MB of RSS (which
+ * counts in an import's memory, `npm run bench:import`). Resolved from the project root, where every
+ * Meridian process runs (`npm start`, the CLI, the tests).
+ */
+export function embeddedModules(): EmbeddedModules {
+  if (!embedded) {
+    const load = createRequire(path.join(process.cwd(), "package.json"));
+    embedded = {
+      PGlite: load("@electric-sql/pglite").PGlite,
+      PGLiteSocketServer: load("@electric-sql/pglite-socket").PGLiteSocketServer,
+      drizzle: load("drizzle-orm/pglite").drizzle,
+      migrate: load("drizzle-orm/pglite/migrator").migrate,
+    };
+  }
+  return embedded;
+}
+
 /** A PGlite database in `dataDir` (or in memory when `dataDir` is undefined), owned by this process. */
 export function openPglite(dataDir?: string): DbHandle & { client: PGlite } {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const { PGlite, drizzle } = embeddedModules();
   const client = new PGlite(dataDir);
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const db = drizzle(client, { schema }) as unknown as Db;
   return { db, client, kind: "pglite", close: () => client.close() };
 }
 
@@ -146,7 +173,11 @@ function readLock(file: string): Lock | undefined {
 function ownEmbedded(pgdata: string, lockFile: string, socketPath: string): DbHandle {
   const handle = openPglite(pgdata);
   rmSync(socketPath, { force: true });
-  const server = new PGLiteSocketServer({ db: handle.client, path: socketPath, maxConnections: 16 });
+  const server = new (embeddedModules().PGLiteSocketServer)({
+    db: handle.client,
+    path: socketPath,
+    maxConnections: 16,
+  });
   const listening = server.start().catch((error: unknown) => {
     console.error(`[db] could not serve the embedded database on ${socketPath}:`, error);
   });

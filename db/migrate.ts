@@ -1,7 +1,6 @@
 import path from "node:path";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
-import type { DbHandle } from "./client";
+import { type DbHandle, embeddedModules } from "./client";
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
 
@@ -9,7 +8,7 @@ export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
 export async function migrateDb(handle: DbHandle, migrationsFolder = MIGRATIONS_FOLDER): Promise<void> {
   // Both migrators run `db.dialect.migrate` on their own session type; the handle's kind picks one.
   if (handle.kind === "pglite") {
-    await migratePglite(handle.db as never, { migrationsFolder });
+    await embeddedModules().migrate(handle.db as never, { migrationsFolder });
   } else {
     await migratePostgres(handle.db as never, { migrationsFolder });
   }

@@ -3,10 +3,21 @@ import { DrizzleQueryError } from "drizzle-orm";
 import type { DbHandle } from "@/db/client";
 import type { CliContext } from "./context";
 
+/**
+ * drizzle's failed-query error. PGlite's driver is loaded as CommonJS (db/client.ts, embeddedModules), so
+ * its errors are instances of the CommonJS copy of the class: recognised by the class's name too.
+ */
+function isDrizzleQueryError(error: unknown): error is DrizzleQueryError {
+  return (
+    error instanceof DrizzleQueryError ||
+    (error instanceof Error && error.constructor.name === "DrizzleQueryError" && "params" in error)
+  );
+}
+
 /** Every failure is one line: an EnvError lists variables on several, a driver error may have none. */
 export function errorLine(error: unknown): string {
   // Its message is the SQL and its parameters (password hashes, ...); the cause says what went wrong.
-  if (error instanceof DrizzleQueryError) {
+  if (isDrizzleQueryError(error)) {
     if (!error.cause) return "database query failed";
     const undefinedTable = (error.cause as { code?: string }).code === "42P01";
     return `database error: ${errorLine(error.cause)}${undefinedTable ? " (run `meridian db migrate` first)" : ""}`;
