@@ -37,7 +37,7 @@ export const ZEnv = z
      * V8 heap growth past the live data after a full collection, in percent (lib/heap.ts); 0 keeps V8's
      * default (up to 300%).
      */
-    MERIDIAN_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1000).default(50),
+    MERIDIAN_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1000).default(30),
     /** POST /api/v1/events: requests per second per API key (token bucket, burst 2×), per process. */
     EVENTS_RATE_LIMIT_PER_S: z.coerce.number().positive().max(1_000_000).default(20),
     /** Base URL of the Stripe API (tests point it at a local fake); unset: api.stripe.com. */

@@ -35,14 +35,14 @@ describe("boundHeapGrowth", () => {
     else process.env.MERIDIAN_HEAP_GROWTH_PERCENT = saved;
   });
 
-  it("reads MERIDIAN_HEAP_GROWTH_PERCENT: 50 by default, 0 keeps V8's own factor", async () => {
+  it("reads MERIDIAN_HEAP_GROWTH_PERCENT: 30 by default, 0 keeps V8's own factor", async () => {
     const { boundHeapGrowth } = await import("./heap");
     delete process.env.MERIDIAN_HEAP_GROWTH_PERCENT;
-    expect(boundHeapGrowth()).toBe(50);
+    expect(boundHeapGrowth()).toBe(30);
     process.env.MERIDIAN_HEAP_GROWTH_PERCENT = "0";
     expect(boundHeapGrowth()).toBe(0);
     process.env.MERIDIAN_HEAP_GROWTH_PERCENT = "many";
-    expect(boundHeapGrowth()).toBe(50); // env() names the bad value at start; the flag keeps the default
+    expect(boundHeapGrowth()).toBe(30); // env() names the bad value at start; the flag keeps the default
     boundHeapGrowth(0); // V8's default again for this test process
   });
 
