@@ -75,9 +75,10 @@ let embedded: EmbeddedModules | undefined;
 
 /**
  * PGlite, its socket server and drizzle's PGlite driver, loaded on first use (synchronously, as
- * openPglite is): a process on a Postgres server never loads the embedded engine, ~40 MB of RSS (which
+ * openPglite is): a process on a Postgres server never loads the embedded engine, 37 MB of RSS (which
  * counts in an import's memory, `npm run bench:import`). Resolved from the project root, where every
- * Meridian process runs (`npm start`, the CLI, the tests).
+ * Meridian process runs (`npm start`, the CLI, the tests). These are the packages' CommonJS builds, so
+ * drizzle's errors from PGlite are instances of the CommonJS classes (lib/cli/output.ts minds that).
  */
 export function embeddedModules(): EmbeddedModules {
   if (!embedded) {
