@@ -8,7 +8,7 @@ import { ZEnv } from "@/lib/env";
  * live, so its heap settled at 4–5× that. Measured with `npm run bench:import -- --rows 1000000` (the
  * README's import table): peak RSS 511 MB with V8's default, 338 MB at 50%, 287 MB at 30% (the default,
  * MERIDIAN_HEAP_GROWTH_PERCENT), at the same rows/s; the price is Node CPU for collections (88 s → 127 s
- * over that import), which ran beside the database on the other core.
+ * over that import, before the staging got cheaper), which ran beside the database on the other core.
  */
 
 /** MERIDIAN_HEAP_GROWTH_PERCENT, or its default when unset or invalid (env() reports an invalid value). */
