@@ -477,6 +477,8 @@ async function runChild(target: BenchDb, csv: string): Promise<ChildResult> {
 }
 
 if (flags.child) {
+  phase = "start"; // modules loaded, nothing done yet (this process generates nothing)
+  peaks.clear();
   // The pipeline's process stands in for the server or the CLI, which bound their heap growth so.
   const growth = boundHeapGrowth();
   log(
