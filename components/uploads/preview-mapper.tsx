@@ -249,7 +249,10 @@ export function PreviewMapper({
 
       <section aria-labelledby="problems" className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
         <h2 id="problems" className="text-base font-semibold text-slate-900">
-          Problems {p.problems.length ? `(${errors.length} errors, ${warnings.length} warnings)` : ""}
+          Problems{" "}
+          {p.problems.length
+            ? `(${errors.length} ${errors.length === 1 ? "error" : "errors"}, ${warnings.length} ${warnings.length === 1 ? "warning" : "warnings"})`
+            : ""}
         </h2>
         {p.problems.length === 0 ? (
           <p className="mt-1 text-sm text-emerald-700">None in the rows checked.</p>
