@@ -3,9 +3,10 @@ import { describe, expect, it } from "vitest";
 import { listRejections } from "@/db/queries/uploads";
 import { customers, subscriptionItemPeriods, subscriptionItems } from "@/db/schema";
 import { setFxRate } from "@/lib/revenue/fx";
+import { previewUpload } from "@/lib/uploads/plan";
 import { counts, setupUploads } from "./helpers/uploads";
 
-const { db, newOrg, importText } = setupUploads();
+const { db, newOrg, importText, store } = setupUploads();
 
 const items = (orgId: string) =>
   db()
@@ -88,6 +89,50 @@ describe("importing subscriptions", () => {
         message: expect.stringMatching(/^has no exchange rate from GBP to USD/),
       },
     ]);
+  });
+
+  it("the preview flags the rows the import would reject for a missing exchange rate", async () => {
+    const orgId = await newOrg("fx-preview");
+    await setFxRate(db(), { orgId, currency: "EUR", date: "2024-01-01", rate: "1.1" });
+    const csv = [
+      "id,customer_id,amount,currency,interval,start_date,status",
+      "e1,C1,100,EUR,month,2024-02-01,active",
+      "e2,C2,100,EUR,month,2023-12-01,active",
+      "u1,C3,50,USD,month,2024-02-01,canceled",
+    ].join("\n");
+    const { upload } = await store(orgId, csv, "fx-preview.csv");
+    const preview = await previewUpload(db(), { orgId, uploadId: upload.id });
+    if (!preview.ok) throw new Error(preview.error.message);
+    const rowProblems = preview.problems.filter((p) => p.line !== undefined);
+    expect(rowProblems).toEqual([
+      {
+        code: "invalid_row",
+        severity: "error",
+        line: 3,
+        column: "currency",
+        value: "EUR",
+        message: expect.stringMatching(
+          /^row 3, column 'currency': has no exchange rate from EUR to USD on or before 2023-12-01: add a EUR rate/,
+        ),
+      },
+      {
+        code: "invalid_row",
+        severity: "error",
+        line: 4,
+        column: "status",
+        value: "canceled",
+        message: expect.stringMatching(/^row 4, column 'status': is canceled but the row has no end date/),
+      },
+    ]);
+    expect(preview.rowsWithErrors).toBe(2);
+    expect(preview.sample.map((r) => r.errors.map((e) => e.field))).toEqual([[], ["currency"], ["status"]]);
+    expect(preview.canImport).toBe(true);
+
+    // A rate dated early enough answers it: the preview no longer flags the row.
+    await setFxRate(db(), { orgId, currency: "EUR", date: "2023-11-01", rate: "1.05" });
+    const again = await previewUpload(db(), { orgId, uploadId: upload.id });
+    if (!again.ok) throw new Error(again.error.message);
+    expect(again.problems.filter((p) => p.line !== undefined).map((p) => p.line)).toEqual([4]);
   });
 
   it("rejects rows with their line, column, value and a message; rows without ids get deterministic keys", async () => {

@@ -3,7 +3,13 @@ import { decodeBytes, detectEncoding, ENCODING_SAMPLE_BYTES, type TEncoding } fr
 import { KINDS, type TKind, type TValueType } from "./fields";
 import { decideFormats, type TColumnFormat } from "./formats";
 import { applyOverrides, detectKind, suggestMapping, type TColumnSuggestion } from "./mapping";
-import { profileRecords, type TColumnStats, type TProblem, type TSampleRow } from "./profile";
+import {
+  profileRecords,
+  type TColumnStats,
+  type TImportCheck,
+  type TProblem,
+  type TSampleRow,
+} from "./profile";
 import type { TDateOrder, TDecimalMark } from "./values";
 
 /*
@@ -32,6 +38,8 @@ export type TPreviewOptions = {
   maxRows?: number;
   /** False when `bytes` is only the start of the file: the last, possibly cut, line is left out. */
   complete?: boolean;
+  /** The import's own rules beyond the file (lib/uploads/plan.ts passes the org's exchange rates). */
+  check?: TImportCheck;
 };
 
 export type TPreviewColumn = TColumnSuggestion & { format?: TColumnFormat };
@@ -120,6 +128,7 @@ export function previewCsv(bytes: Uint8Array, options: TPreviewOptions = {}): TP
     records: data,
     options: { defaultCurrency: options.defaultCurrency ?? null },
     warnings,
+    check: options.check,
   });
   const problems = [
     ...structureProblems(data, headerRecord?.fields.length ?? width, scanned.openQuoteLine),

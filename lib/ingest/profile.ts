@@ -21,6 +21,16 @@ import { isBlank } from "./values";
 
 export type TRecord = { fields: readonly string[]; line: number };
 
+/**
+ * Rules the import applies after normalising that need more than the file (the org's exchange rates,
+ * say): run on every sampled row that normalised, so the preview flags what the import would reject.
+ */
+export type TImportCheck = (
+  row: TCanonicalRow,
+  line: number,
+  context: { kind: TKind; headerOf: (field: string) => string | null },
+) => TRowError[];
+
 export type TSampleRow = {
   line: number;
   raw: readonly string[];
@@ -83,6 +93,7 @@ export function profileRecords({
   records,
   options = {},
   warnings = [],
+  check,
 }: {
   kind: TKind;
   headers: readonly string[];
@@ -90,17 +101,20 @@ export function profileRecords({
   records: readonly TRecord[];
   options?: TNormaliseOptions;
   warnings?: readonly TFormatWarning[];
+  check?: TImportCheck;
 }): TProfile {
   const problems: TProblem[] = mappingProblems(kind, mapping);
   for (const w of warnings)
     problems.push({ code: w.code, severity: "warning", message: w.message, column: w.column });
   const normalise = createRowNormaliser(kind, mapping, options);
+  const headerOfField = new Map(mapping.flatMap((m) => (m.field ? [[m.field, m.header] as const] : [])));
+  const context = { kind, headerOf: (field: string) => headerOfField.get(field) ?? null };
   const sample: TSampleRow[] = [];
   const rowProblems: TProblem[] = [];
   let rowsWithErrors = 0;
   for (const record of records) {
     const result = normalise(record.fields, record.line);
-    const errors = result.ok ? [] : result.errors;
+    const errors = result.ok ? (check?.(result.row, record.line, context) ?? []) : result.errors;
     if (sample.length < SAMPLE_ROWS) {
       sample.push({ line: record.line, raw: record.fields, row: result.ok ? result.row : null, errors });
     }

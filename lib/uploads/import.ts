@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { type CsvError, parse } from "csv-parse";
-import { and, asc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { fxRates, organizations, type Upload, uploads, uploadTouchedCustomers } from "@/db/schema";
+import { organizations, type Upload, uploads, uploadTouchedCustomers } from "@/db/schema";
 import { AppError, notFound } from "@/lib/errors";
 import type { TEvent } from "@/lib/events/event";
 import { createDecodeStream, type TEncoding } from "@/lib/ingest/encoding";
@@ -13,7 +13,6 @@ import { createRowNormaliser, describeRowError } from "@/lib/ingest/normalise";
 import { rebuildRevenue, updateRevenueForCustomers } from "@/lib/metrics/derive";
 import { stageEvent, writeEventBatch } from "./import-events";
 import {
-  type RateTable,
   type Rejection,
   type StageContext,
   type StagedCustomer,
@@ -21,7 +20,7 @@ import {
   stageRow,
 } from "./import-rows";
 import { ALL_CUSTOMERS, detectEngine, ImportSuperseded, writeBatch } from "./import-write";
-import { queueImport } from "./plan";
+import { loadRates, queueImport } from "./plan";
 import { uploadByteStream } from "./store";
 
 /*
@@ -88,17 +87,6 @@ async function setStatus(db: Db, upload: Upload, set: Partial<Upload>): Promise<
     .where(and(eq(uploads.orgId, upload.orgId), eq(uploads.id, upload.id)))
     .returning();
   return row ?? upload;
-}
-
-async function loadRates(db: Db, orgId: string): Promise<RateTable> {
-  const rows = await db
-    .select({ currency: fxRates.currency, date: fxRates.date, rate: fxRates.rate })
-    .from(fxRates)
-    .where(eq(fxRates.orgId, orgId))
-    .orderBy(asc(fxRates.currency), asc(fxRates.date));
-  const table = new Map<string, { date: string; rate: string }[]>();
-  for (const r of rows) table.set(r.currency, [...(table.get(r.currency) ?? []), r]);
-  return table;
 }
 
 function csvErrorMessage(error: CsvError): string {

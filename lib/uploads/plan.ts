@@ -1,12 +1,14 @@
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { organizations, type Upload, type UploadOptions, uploads } from "@/db/schema";
+import { fxRates, organizations, type Upload, type UploadOptions, uploads } from "@/db/schema";
 import { AppError, conflict, notFound } from "@/lib/errors";
 import type { TDelimiter } from "@/lib/ingest/dialect";
 import { decodeBytes, detectEncoding, ENCODING_SAMPLE_BYTES } from "@/lib/ingest/encoding";
 import type { TKind } from "@/lib/ingest/fields";
 import { previewCsv, type TPreview } from "@/lib/ingest/preview";
+import type { TImportCheck } from "@/lib/ingest/profile";
 import type { TDateOrder, TDecimalMark } from "@/lib/ingest/values";
+import { type RateTable, stageRow } from "./import-rows";
 import { readUploadBytes } from "./store";
 
 /*
@@ -52,6 +54,37 @@ async function orgCurrency(db: Db, orgId: string): Promise<string> {
   return org.currency;
 }
 
+/** The org's exchange rates per currency, oldest first (what stageRow converts amounts with). */
+export async function loadRates(db: Db, orgId: string): Promise<RateTable> {
+  const rows = await db
+    .select({ currency: fxRates.currency, date: fxRates.date, rate: fxRates.rate })
+    .from(fxRates)
+    .where(eq(fxRates.orgId, orgId))
+    .orderBy(asc(fxRates.currency), asc(fxRates.date));
+  const table = new Map<string, { date: string; rate: string }[]>();
+  for (const r of rows) table.set(r.currency, [...(table.get(r.currency) ?? []), r]);
+  return table;
+}
+
+/**
+ * The import's staging rules (import-rows.ts) as a preview check, with the org's currency and rates: so
+ * a row the import would reject (no exchange rate for its currency on its start date, a canceled row
+ * without an end date, ...) is a problem in the preview too.
+ */
+async function importCheck(db: Db, orgId: string, reportingCurrency: string): Promise<TImportCheck> {
+  const ctx = {
+    reportingCurrency,
+    rates: await loadRates(db, orgId),
+    today: new Date().toISOString().slice(0, 10),
+  };
+  return (row, line, { kind, headerOf }) => {
+    if (kind === "events") return [];
+    const staged = stageRow(kind, row as Record<string, unknown>, line, headerOf, ctx);
+    if (staged.ok) return [];
+    return staged.rejections.map((r) => ({ ...r, field: r.field ?? "", code: "rule" as const }));
+  };
+}
+
 /** Roughly how many columns the widest of the first lines has, by its most frequent delimiter. */
 function widestLine(head: Uint8Array): number {
   const text = decodeBytes(head, detectEncoding(head.subarray(0, ENCODING_SAMPLE_BYTES)).encoding);
@@ -62,13 +95,18 @@ function widestLine(head: Uint8Array): number {
   return widest;
 }
 
-/** previewCsv on the upload's head; the org's currency is the default for amounts without one. */
+/**
+ * previewCsv on the upload's head; the org's currency is the default for amounts without one, and the
+ * sample is checked against the import's staging rules too.
+ */
 export async function previewUpload(
   db: Db,
   { orgId, uploadId, ...options }: { orgId: string; uploadId: string } & TUploadPreviewOptions,
 ): Promise<TUploadPreview> {
   const upload = await findUpload(db, orgId, uploadId);
-  const defaultCurrency = options.defaultCurrency ?? (await orgCurrency(db, orgId));
+  const reportingCurrency = await orgCurrency(db, orgId);
+  const defaultCurrency = options.defaultCurrency ?? reportingCurrency;
+  const check = await importCheck(db, orgId, reportingCurrency);
   for (const head of HEADS) {
     const bytes = await readUploadBytes(db, orgId, uploadId, { maxBytes: head });
     const complete = bytes.length >= upload.sizeBytes;
@@ -82,7 +120,7 @@ export async function previewUpload(
         },
       };
     }
-    const preview = previewCsv(bytes, { ...options, defaultCurrency, complete });
+    const preview = previewCsv(bytes, { ...options, defaultCurrency, complete, check });
     if (preview.ok || complete || preview.error.code !== "no_rows") return preview;
   }
   return {
