@@ -31,7 +31,22 @@ export function progressPercent(u: { status: UploadStatus; bytesProcessed: numbe
   return Math.min(99, Math.floor((100 * u.bytesProcessed) / u.sizeBytes));
 }
 
-export function ProgressBar({ percent, label }: { percent: number; label: string }) {
+/** What a running import is doing: reading rows, or (every row written) updating the metrics. */
+export function progressStep(u: { status: UploadStatus; readComplete: boolean }): string | null {
+  if (u.status === "queued") return "waiting to start";
+  if (u.status !== "importing") return null;
+  return u.readComplete ? "rows written, updating the metrics" : "reading rows";
+}
+
+export function ProgressBar({
+  percent,
+  label,
+  step,
+}: {
+  percent: number;
+  label: string;
+  step?: string | null;
+}) {
   return (
     <div>
       <div
@@ -44,7 +59,9 @@ export function ProgressBar({ percent, label }: { percent: number; label: string
       >
         <div className="h-full rounded-full bg-indigo-600 transition-all" style={{ width: `${percent}%` }} />
       </div>
-      <p className="mt-1 text-xs tabular-nums text-slate-600">{percent}%</p>
+      <p className="mt-1 text-xs tabular-nums text-slate-600">
+        {percent}%{step ? ` · ${step}` : ""}
+      </p>
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { Table } from "@/components/ui/table";
 import { AutoRefresh } from "@/components/uploads/auto-refresh";
 import { PreviewMapper } from "@/components/uploads/preview-mapper";
-import { ProgressBar, progressPercent, UploadStatusBadge } from "@/components/uploads/status";
+import { ProgressBar, progressPercent, progressStep, UploadStatusBadge } from "@/components/uploads/status";
 import { getDb } from "@/db/client";
 import { getUpload, listRejections } from "@/db/queries/uploads";
 import { deleteUploadAction } from "@/lib/actions/delete-upload";
@@ -92,7 +92,11 @@ export default async function UploadPage({
         <Card title={running ? "Importing" : upload.status === "complete" ? "Imported" : "Import failed"}>
           {running && (
             <div className="mb-4 max-w-md">
-              <ProgressBar percent={progressPercent(upload)} label={`Import of ${upload.filename}`} />
+              <ProgressBar
+                percent={progressPercent(upload)}
+                label={`Import of ${upload.filename}`}
+                step={progressStep(upload)}
+              />
             </div>
           )}
           {upload.status === "failed" && upload.error && (
