@@ -201,7 +201,7 @@ function stageItem(
   if (rate === null) {
     return {
       field: "currency",
-      message: `has no exchange rate from ${currency} to ${ctx.reportingCurrency} on or before ${start}: add a ${currency} rate dated on or before ${start} under Settings → Exchange rates, then import the file again`,
+      message: `has no exchange rate from ${currency} to ${ctx.reportingCurrency} on or before ${start}: add a ${currency} rate dated on or before ${start} under Settings → Exchange rates so this row can be imported`,
       value: currency,
     };
   }
