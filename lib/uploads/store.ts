@@ -4,6 +4,7 @@ import type { Db } from "@/db/client";
 import { type Upload, uploadChunks, uploads } from "@/db/schema";
 import { env } from "@/lib/env";
 import { AppError, notFound } from "@/lib/errors";
+import { detectEngine } from "./import-load";
 
 /*
  * Uploaded files live in Postgres, in chunks of CHUNK_BYTES, so every app instance and job can read them.
@@ -91,11 +92,23 @@ export async function storeUpload(
   let seq = 0;
   let buffer = new Uint8Array(CHUNK_BYTES);
   let filled = 0;
+  // PGlite turns a Uint8Array parameter into bytea ~15× slower than it decodes the same bytes sent as hex
+  // text (measured: 579 vs 38 ms per MB); a Postgres server takes the bytes faster as they are (40–56 vs
+  // 59–63 ms per MB).
+  const asHex = (await detectEngine(db)) === "json";
   const flush = async () => {
     if (filled === 0) return;
-    await db
-      .insert(uploadChunks)
-      .values({ uploadId: created.id, seq, orgId: input.orgId, data: buffer.slice(0, filled) });
+    const data = buffer.subarray(0, filled);
+    if (asHex) {
+      const hex = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("hex");
+      await db.execute(sql`
+        INSERT INTO upload_chunks (upload_id, seq, org_id, data)
+        VALUES (${created.id}, ${seq}, ${input.orgId}, decode(${hex}, 'hex'))`);
+    } else {
+      await db
+        .insert(uploadChunks)
+        .values({ uploadId: created.id, seq, orgId: input.orgId, data: data.slice() });
+    }
     seq++;
     filled = 0;
   };
