@@ -94,7 +94,7 @@ export async function storeUpload(
   let filled = 0;
   // PGlite turns a Uint8Array parameter into bytea ~15× slower than it decodes the same bytes sent as hex
   // text (measured: 579 vs 38 ms per MB); a Postgres server takes the bytes faster as they are (40–56 vs
-  // 59–63 ms per MB).
+  // 59–63 ms per MB). uploadByteStream reads them back the same way.
   const asHex = (await detectEngine(db)) === "json";
   const flush = async () => {
     if (filled === 0) return;
@@ -200,16 +200,27 @@ export async function* uploadByteStream(
   { fromByte = 0 }: { fromByte?: number } = {},
 ): AsyncGenerator<Uint8Array> {
   const upload = await stored(db, orgId, uploadId);
+  // PGlite hands a bytea back ~7× slower than the same bytes as base64 text (measured: 90 vs 12 ms per MB).
+  const asText = (await detectEngine(db)) === "json";
   const first = Math.floor(fromByte / CHUNK_BYTES);
   for (let seq = first; seq < upload.chunkCount; seq++) {
-    const [row] = await db
-      .select({ data: uploadChunks.data })
-      .from(uploadChunks)
-      .where(
-        and(eq(uploadChunks.uploadId, uploadId), eq(uploadChunks.orgId, orgId), eq(uploadChunks.seq, seq)),
-      );
-    if (!row) throw new Error(`chunk ${seq} of upload ${uploadId} is missing`);
-    const data = new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength);
+    const where = and(
+      eq(uploadChunks.uploadId, uploadId),
+      eq(uploadChunks.orgId, orgId),
+      eq(uploadChunks.seq, seq),
+    );
+    let data: Uint8Array | undefined;
+    if (asText) {
+      const [row] = await db
+        .select({ base64: sql<string>`encode(${uploadChunks.data}, 'base64')` })
+        .from(uploadChunks)
+        .where(where);
+      if (row) data = Buffer.from(row.base64, "base64");
+    } else {
+      const [row] = await db.select({ data: uploadChunks.data }).from(uploadChunks).where(where);
+      if (row) data = new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength);
+    }
+    if (!data) throw new Error(`chunk ${seq} of upload ${uploadId} is missing`);
     yield seq === first ? data.subarray(fromByte - first * CHUNK_BYTES) : data;
   }
 }
