@@ -1,12 +1,10 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getMovements } from "@/db/queries/revenue";
 import { getUpload, listRejections } from "@/db/queries/uploads";
-import { queryRows } from "@/db/rows";
 import { customers, subscriptionItems, uploadTouchedCustomers } from "@/db/schema";
 import { rebuildRevenue } from "@/lib/metrics/derive";
 import { importUpload } from "@/lib/uploads/import";
-import { upsertCustomers } from "@/lib/uploads/import-sql";
 import { ALL_CUSTOMERS } from "@/lib/uploads/import-write";
 import { queueImport } from "@/lib/uploads/plan";
 import { AS_OF, counts, setupUploads } from "./helpers/uploads";
@@ -142,33 +140,5 @@ describe("batches", () => {
     expect(left).toEqual([]);
     const derived = await expectMetricsRebuilt(orgId);
     expect(derived.at(-1)?.endMrr).toBe(500 + 45_000); // $5 + $10 + … + $90 a month
-  });
-});
-
-describe("the customers upsert's planner settings", () => {
-  it("turns hash and merge joins off for its lookups only: the batch's later statements plan as before", async () => {
-    const orgId = await newOrg("planner");
-    const { upload } = await store(orgId, file(["s1,c1,Ann,Pro,10,USD,month,2024-01-01"]), "planner.csv");
-    const settings = () =>
-      queryRows<{ hash: string; merge: string }>(
-        db(),
-        sql`SELECT current_setting('enable_hashjoin') AS hash, current_setting('enable_mergejoin') AS merge`,
-      );
-    const during = await db().transaction(async (tx) => {
-      await tx.execute(sql`SET LOCAL enable_mergejoin = off`); // a setting of the caller's own is kept too
-      await tx.execute(
-        sql.raw(`CREATE TEMP TABLE planner_stage (key text, name text, fallback_name text, email text,
-          company text, country text, industry text, segment text) ON COMMIT DROP`),
-      );
-      await tx.execute(sql`INSERT INTO planner_stage (key, name, fallback_name) VALUES ('c1', 'Ann', 'Ann')`);
-      const written = await upsertCustomers(tx, { orgId, uploadId: upload.id }, "planner_stage");
-      const [after] = await queryRows<{ hash: string; merge: string }>(
-        tx,
-        sql`SELECT current_setting('enable_hashjoin') AS hash, current_setting('enable_mergejoin') AS merge`,
-      );
-      return { written, after };
-    });
-    expect(during).toEqual({ written: 1, after: { hash: "on", merge: "off" } });
-    expect(await settings()).toEqual([{ hash: "on", merge: "on" }]);
   });
 });

@@ -41,36 +41,13 @@ export async function customersWrittenByThisUpload(
   return new Set(rows.map((r) => r.k));
 }
 
-/**
- * `fn` with hash and merge joins off in this transaction, then the planner's settings as they were: its
- * joins become index lookups driven by the (small) staging table.
- */
-async function withIndexLookups<T>(tx: Db, fn: () => Promise<T>): Promise<T> {
-  const [was] = await queryRows<{ hash: string; merge: string }>(
-    tx,
-    sql`SELECT current_setting('enable_hashjoin') AS hash, current_setting('enable_mergejoin') AS merge`,
-  );
-  const set = (hash: string, merge: string) =>
-    tx.execute(
-      sql`SELECT set_config('enable_hashjoin', ${hash}, true), set_config('enable_mergejoin', ${merge}, true)`,
-    );
-  await set("off", "off");
-  const result = await fn();
-  await set(was?.hash ?? "on", was?.merge ?? "on");
-  return result;
-}
-
 /** New customers inserted, existing ones updated where a given attribute differs; returns how many. */
 export async function upsertCustomers(tx: Db, input: BatchTarget, stage: string): Promise<number> {
   const { orgId, uploadId } = input;
   const s = sql.raw(stage);
-  // One index lookup per staged customer (customers_org_external_idx), never a hash of every customer of
-  // the org: that costs each batch more as the org grows (~60 ms at 50,000 customers), and the planner
-  // picks it whenever the org's statistics are stale.
-  const updated = await withIndexLookups(tx, () =>
-    count(
-      tx,
-      sql`WITH upd AS (
+  const updated = await count(
+    tx,
+    sql`WITH upd AS (
       UPDATE customers c SET
         name = coalesce(s.name, c.name), email = coalesce(s.email, c.email),
         company = coalesce(s.company, c.company), country = coalesce(s.country, c.country),
@@ -83,7 +60,6 @@ export async function upsertCustomers(tx: Db, input: BatchTarget, stage: string)
           IS DISTINCT FROM (c.name, c.email, c.company, c.country, c.industry, c.segment)
       RETURNING 1)
     SELECT count(*) AS n FROM upd`,
-    ),
   );
   const inserted = await count(
     tx,
@@ -147,9 +123,9 @@ export async function upsertItems(
     : sql``;
   const [row] = await queryRows<{ changed: number | string; repeats: string[] | string | null }>(
     tx,
-    // The customer is a scalar subquery: one index lookup per row, never a hash of every customer of the
-    // org (see upsertCustomers); a customer missing here makes the insert fail (customer_id is NOT NULL)
-    // instead of silently dropping the row.
+    // The customer is a scalar subquery: one unique-index lookup per row whatever the statistics say, never
+    // a hash of every customer of the org (which grows with the org); a customer missing here makes the
+    // insert fail (customer_id is NOT NULL) instead of silently dropping the row.
     sql`WITH up AS (
       INSERT INTO subscription_items (org_id, source, external_id, source_upload_id, ${ITEM_VALUES})
       SELECT ${orgId}::uuid, 'csv', s.key, ${uploadId}::uuid,
