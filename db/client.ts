@@ -45,17 +45,18 @@ type SocketTarget = { host: string[]; port: number[]; path?: string; connect_tim
  * TCP connections to the server with Nagle's algorithm off (TCP_NODELAY), as libpq and most drivers set
  * it. postgres.js writes a COPY's data and its end, and the parts of a query over 1 KB, as separate small
  * writes; with Nagle on, the second waits for the server's delayed ACK: ~40 ms each time on Linux,
- * measured on every COPY of an import batch and on the query after it. A Unix socket (`?host=/dir`) has
- * no Nagle; several hosts keep postgres.js's own socket (and its failover).
+ * measured on every COPY of an import batch and on the query after it. A Unix socket path has no Nagle;
+ * a URL with several hosts keeps postgres.js's own socket (and its failover).
  */
 export function noDelaySocket(target: SocketTarget): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket = target.path
       ? net.connect({ path: target.path })
       : net.connect({ host: target.host[0], port: target.port[0] ?? 5432 });
+    const seconds = target.connect_timeout ?? 30;
     const timeout = setTimeout(
-      () => socket.destroy(new Error(`could not connect to the database within ${target.connect_timeout}s`)),
-      1000 * (target.connect_timeout ?? 30),
+      () => socket.destroy(new Error(`could not connect to the database within ${seconds} s`)),
+      1000 * seconds,
     );
     socket.once("connect", () => {
       clearTimeout(timeout);
