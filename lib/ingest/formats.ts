@@ -27,6 +27,12 @@ export type TColumnFormat = {
 /** A column and the field it feeds; the shape the import job receives. */
 export type TMappedColumn = { index: number; header: string; field: string | null; format?: TColumnFormat };
 
+/** The header of the column mapped to each field: what rejected rows and problems name as the column. */
+export function columnOfField(mapping: readonly TMappedColumn[]): (field: string) => string | null {
+  const headers = new Map(mapping.flatMap((m) => (m.field ? [[m.field, m.header] as const] : [])));
+  return (field) => headers.get(field) ?? null;
+}
+
 export type TFormatWarning = {
   code: "ambiguous_date_order" | "mixed_date_order" | "ambiguous_decimal";
   column: string;

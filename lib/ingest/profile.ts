@@ -1,6 +1,6 @@
 import { compareDecimal } from "./amounts";
 import { fieldDef, kindDef, type TKind, type TValueType } from "./fields";
-import type { TFormatWarning, TMappedColumn } from "./formats";
+import { columnOfField, type TFormatWarning, type TMappedColumn } from "./formats";
 import { validateMapping } from "./mapping";
 import {
   columnParser,
@@ -107,8 +107,7 @@ export function profileRecords({
   for (const w of warnings)
     problems.push({ code: w.code, severity: "warning", message: w.message, column: w.column });
   const normalise = createRowNormaliser(kind, mapping, options);
-  const headerOfField = new Map(mapping.flatMap((m) => (m.field ? [[m.field, m.header] as const] : [])));
-  const context = { kind, headerOf: (field: string) => headerOfField.get(field) ?? null };
+  const context = { kind, headerOf: columnOfField(mapping) };
   const sample: TSampleRow[] = [];
   const rowProblems: TProblem[] = [];
   let rowsWithErrors = 0;

@@ -8,7 +8,7 @@ import { organizations, type Upload, uploads, uploadTouchedCustomers } from "@/d
 import { AppError, notFound } from "@/lib/errors";
 import type { TEvent } from "@/lib/events/event";
 import { createDecodeStream, type TEncoding } from "@/lib/ingest/encoding";
-import type { TMappedColumn } from "@/lib/ingest/formats";
+import { columnOfField, type TMappedColumn } from "@/lib/ingest/formats";
 import { createRowNormaliser, describeRowError } from "@/lib/ingest/normalise";
 import { rebuildRevenue, updateRevenueForCustomers } from "@/lib/metrics/derive";
 import { stageEvent, writeEventBatch } from "./import-events";
@@ -214,8 +214,7 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
   const options = upload.options;
   const mapping = (upload.mapping ?? []) as TMappedColumn[];
   const normalise = createRowNormaliser(kind, mapping, { defaultCurrency: options.defaultCurrency ?? null });
-  const headers = new Map(mapping.flatMap((m) => (m.field ? [[m.field, m.header] as const] : [])));
-  const headerOf = (field: string) => headers.get(field) ?? null;
+  const headerOf = columnOfField(mapping);
   const [org] = await db
     .select({
       currency: organizations.currency,
