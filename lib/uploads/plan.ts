@@ -62,7 +62,11 @@ export async function loadRates(db: Db, orgId: string): Promise<RateTable> {
     .where(eq(fxRates.orgId, orgId))
     .orderBy(asc(fxRates.currency), asc(fxRates.date));
   const table = new Map<string, { date: string; rate: string }[]>();
-  for (const r of rows) table.set(r.currency, [...(table.get(r.currency) ?? []), r]);
+  for (const r of rows) {
+    const rates = table.get(r.currency);
+    if (rates) rates.push(r);
+    else table.set(r.currency, [r]);
+  }
   return table;
 }
 
