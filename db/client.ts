@@ -58,15 +58,16 @@ export function noDelaySocket(target: SocketTarget): Promise<net.Socket> {
       () => socket.destroy(new Error(`could not connect to the database within ${seconds} s`)),
       1000 * seconds,
     );
-    socket.once("connect", () => {
-      clearTimeout(timeout);
-      if (!target.path) socket.setNoDelay(true);
-      socket.removeListener("error", reject);
-      resolve(socket);
-    });
-    socket.once("error", (error) => {
+    const failed = (error: Error) => {
       clearTimeout(timeout);
       reject(error);
+    };
+    socket.once("error", failed);
+    socket.once("connect", () => {
+      clearTimeout(timeout);
+      socket.removeListener("error", failed); // postgres.js handles errors from here on
+      if (!target.path) socket.setNoDelay(true);
+      resolve(socket);
     });
   });
 }
