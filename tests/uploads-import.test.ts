@@ -188,4 +188,46 @@ describe("importing subscriptions", () => {
       { id: "A-2", name: "Company Two", industry: "FinTech" },
     ]);
   });
+
+  it("a later file fills and changes a customer's attributes but never blanks or renames it with a fallback", async () => {
+    const orgId = await newOrg("merge");
+    await importText(
+      orgId,
+      "id,customer_id,customer_name,customer_email,amount,interval,start_date\n" +
+        "s1,A-1,Ana Lopez,ana@x.com,10,month,2024-01-01\ns2,A-2,,bo@x.com,10,month,2024-01-01\n",
+    );
+    const stored = () =>
+      db()
+        .select({
+          id: customers.externalId,
+          name: customers.name,
+          email: customers.email,
+          industry: customers.industry,
+        })
+        .from(customers)
+        .where(eq(customers.orgId, orgId))
+        .orderBy(asc(customers.externalId));
+    // A-2 gave no name: its email stands in for one until a file names it.
+    expect(await stored()).toEqual([
+      { id: "A-1", name: "Ana Lopez", email: "ana@x.com", industry: null },
+      { id: "A-2", name: "bo@x.com", email: "bo@x.com", industry: null },
+    ]);
+    // No name column: A-1 keeps its name and email and gains an industry; A-2 is named now.
+    const second = await importText(
+      orgId,
+      "account_id,account_name,industry\nA-1,,EdTech\nA-2,Bo Ltd,FinTech\n",
+      { kind: "customers" },
+    );
+    expect(counts(second)).toEqual({ status: "complete", read: 2, imported: 2, unchanged: 0, rejected: 0 });
+    expect(await stored()).toEqual([
+      { id: "A-1", name: "Ana Lopez", email: "ana@x.com", industry: "EdTech" },
+      { id: "A-2", name: "Bo Ltd", email: "bo@x.com", industry: "FinTech" },
+    ]);
+    // The same facts in another file change nothing and count as unchanged.
+    const third = await importText(orgId, "industry,account_id\nEdTech,A-1\nFinTech,A-2\n", {
+      kind: "customers",
+    });
+    expect(counts(third)).toEqual({ status: "complete", read: 2, imported: 0, unchanged: 2, rejected: 0 });
+    expect((await stored())[0]?.name).toBe("Ana Lopez");
+  });
 });

@@ -41,38 +41,38 @@ export async function customersWrittenByThisUpload(
   return new Set(rows.map((r) => r.k));
 }
 
-/** New customers inserted, existing ones updated where a given attribute differs; returns how many. */
+const KEPT = ["email", "company", "country", "industry", "segment"] as const;
+
+/**
+ * New customers inserted, existing ones updated where a given attribute differs (an attribute the row
+ * leaves empty keeps its stored value); returns how many. ON CONFLICT finds each existing customer by the
+ * (org, external id) index, one lookup per staged row, so a batch costs the same in an org of any size
+ * (an UPDATE … FROM joined them, and with stale statistics the planner hashed every customer of the org
+ * for each batch). Rows that give a name and rows that don't are two statements: the `excluded` row of
+ * the latter carries the fallback name, which must not replace a stored one.
+ */
 export async function upsertCustomers(tx: Db, input: BatchTarget, stage: string): Promise<number> {
-  const { orgId, uploadId } = input;
-  const s = sql.raw(stage);
-  const updated = await count(
-    tx,
-    sql`WITH upd AS (
-      UPDATE customers c SET
-        name = coalesce(s.name, c.name), email = coalesce(s.email, c.email),
-        company = coalesce(s.company, c.company), country = coalesce(s.country, c.country),
-        industry = coalesce(s.industry, c.industry), segment = coalesce(s.segment, c.segment),
-        updated_at = now()
-      FROM ${s} s
-      WHERE c.org_id = ${orgId} AND c.external_id = s.key
-        AND (coalesce(s.name, c.name), coalesce(s.email, c.email), coalesce(s.company, c.company),
-             coalesce(s.country, c.country), coalesce(s.industry, c.industry), coalesce(s.segment, c.segment))
-          IS DISTINCT FROM (c.name, c.email, c.company, c.country, c.industry, c.segment)
-      RETURNING 1)
-    SELECT count(*) AS n FROM upd`,
-  );
-  const inserted = await count(
-    tx,
-    sql`WITH ins AS (
-      INSERT INTO customers (org_id, external_id, name, email, company, country, industry, segment, source_upload_id)
-      SELECT ${orgId}, s.key, coalesce(s.name, s.fallback_name), s.email, s.company, s.country, s.industry,
-        s.segment, ${uploadId}::uuid
-      FROM ${s} s
-      ON CONFLICT (org_id, external_id) DO NOTHING
-      RETURNING 1)
-    SELECT count(*) AS n FROM ins`,
-  );
-  return updated + inserted;
+  let written = 0;
+  for (const named of [true, false]) {
+    const name = named ? sql.raw("excluded.name") : sql.raw("c.name");
+    const kept = sql.raw(KEPT.map((k) => `${k} = coalesce(excluded.${k}, c.${k})`).join(", "));
+    const given = sql.raw(KEPT.map((k) => `coalesce(excluded.${k}, c.${k})`).join(", "));
+    const stored = sql.raw(KEPT.map((k) => `c.${k}`).join(", "));
+    written += await count(
+      tx,
+      sql`WITH up AS (
+        INSERT INTO customers AS c
+          (org_id, external_id, name, email, company, country, industry, segment, source_upload_id)
+        SELECT ${input.orgId}::uuid, s.key, coalesce(s.name, s.fallback_name), s.email, s.company, s.country,
+          s.industry, s.segment, ${input.uploadId}::uuid
+        FROM ${sql.raw(stage)} s WHERE ${sql.raw(named ? "s.name IS NOT NULL" : "s.name IS NULL")}
+        ON CONFLICT (org_id, external_id) DO UPDATE SET name = ${name}, ${kept}, updated_at = now()
+        WHERE (${name}, ${given}) IS DISTINCT FROM (c.name, ${stored})
+        RETURNING 1)
+      SELECT count(*) AS n FROM up`,
+    );
+  }
+  return written;
 }
 
 const ITEM_FIELDS = [
