@@ -9,6 +9,9 @@
  * temp directory. Both, and the CSV, are removed at the end unless --keep.
  * --autoanalyze: ANALYZE the import's tables between batches once a minute, as the autovacuum launcher
  * (naptime 1 min) would; for servers running with autovacuum off, and for PGlite, which has none.
+ * --floor-detail: also measure the schema floor's INSERT with the table stripped step by step (without
+ * its foreign keys; without its secondary indexes too; a bare heap), each rolled back: what the table's
+ * own storage costs, whatever the import does.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -45,6 +48,7 @@ const { values: flags } = parseArgs({
     pglite: { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
     autoanalyze: { type: "boolean", default: false },
+    "floor-detail": { type: "boolean", default: false },
     batch: { type: "string" },
     child: { type: "string" },
   },
@@ -451,33 +455,77 @@ type BenchDb = { url: string } | { dir: string };
 const openBenchDb = (t: BenchDb): DbHandle =>
   "dir" in t ? openPglite(t.dir) : connectPostgres(t.url, { max: 4 });
 
+/** The schema floor's INSERT, on subscription_items as it is or stripped of parts (floorVariants). */
+type FloorVariant = { name: string; strip: (tx: Db) => Promise<void> };
+
+const dropConstraints = async (tx: Db, types: string) => {
+  const found = await queryRows<{ name: string }>(
+    tx,
+    sql`SELECT conname AS name FROM pg_constraint
+        WHERE conrelid = 'subscription_items'::regclass AND contype = ANY(${`{${types}}`}::"char"[])`,
+  );
+  for (const { name } of found)
+    await tx.execute(sql.raw(`ALTER TABLE subscription_items DROP CONSTRAINT "${name}" CASCADE`));
+};
+const dropSecondaryIndexes = async (tx: Db) => {
+  const found = await queryRows<{ name: string }>(
+    tx,
+    sql`SELECT i.relname AS name FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+        WHERE x.indrelid = 'subscription_items'::regclass AND NOT x.indisprimary`,
+  );
+  for (const { name } of found) await tx.execute(sql.raw(`DROP INDEX "${name}"`));
+};
+
+const floorVariants: FloorVariant[] = [
+  { name: "the items alone into subscription_items", strip: async () => {} },
+  { name: "  the same, without the 3 foreign keys", strip: (tx) => dropConstraints(tx, "f") },
+  {
+    name: "  the same, without foreign keys or secondary indexes",
+    strip: async (tx) => {
+      await dropConstraints(tx, "f");
+      await dropSecondaryIndexes(tx);
+    },
+  },
+  {
+    name: "  the same into a bare heap (no key, index or check)",
+    strip: async (tx) => {
+      await dropConstraints(tx, "f,c,p");
+      await dropSecondaryIndexes(tx);
+    },
+  },
+];
+
 /**
  * For reference, the floor the schema sets: the rows (b) wrote, written again into subscription_items as
  * new items by one INSERT … SELECT from a temporary copy (no parsing, no staging, no ON CONFLICT; the
  * table's indexes and foreign keys as they are), rolled back. No import of these rows can write them
- * faster than this; the derived metrics come on top.
+ * faster than this; the derived metrics come on top. With --floor-detail, the same INSERT again with the
+ * table stripped of parts (rolled back with the INSERT).
  */
-async function schemaFloor(target: BenchDb): Promise<number> {
+async function schemaFloor(target: BenchDb): Promise<{ name: string; ms: number }[]> {
   const h = openBenchDb(target);
+  const results: { name: string; ms: number }[] = [];
   try {
-    let ms = 0;
-    await h.db
-      .transaction(async (tx) => {
-        await tx.execute(sql`
-          CREATE TEMP TABLE floor_items ON COMMIT DROP AS
-          SELECT * FROM subscription_items WHERE source = 'csv'`);
-        await tx.execute(
-          sql`UPDATE floor_items SET id = gen_random_uuid(), external_id = external_id || '~floor'`,
-        );
-        const t = performance.now();
-        await tx.execute(sql`INSERT INTO subscription_items SELECT * FROM floor_items`);
-        ms = performance.now() - t;
-        throw new RolledBack();
-      })
-      .catch((error) => {
-        if (!(error instanceof RolledBack)) throw error;
-      });
-    return ms;
+    for (const variant of flags["floor-detail"] ? floorVariants : floorVariants.slice(0, 1)) {
+      await h.db
+        .transaction(async (tx) => {
+          await tx.execute(sql`
+            CREATE TEMP TABLE floor_items ON COMMIT DROP AS
+            SELECT * FROM subscription_items WHERE source = 'csv'`);
+          await tx.execute(
+            sql`UPDATE floor_items SET id = gen_random_uuid(), external_id = external_id || '~floor'`,
+          );
+          await variant.strip(tx);
+          const t = performance.now();
+          await tx.execute(sql`INSERT INTO subscription_items SELECT * FROM floor_items`);
+          results.push({ name: variant.name, ms: performance.now() - t });
+          throw new RolledBack();
+        })
+        .catch((error) => {
+          if (!(error instanceof RolledBack)) throw error;
+        });
+    }
+    return results;
   } finally {
     await h.close();
   }
@@ -572,7 +620,7 @@ try {
   log(
     `wrote ${rows} rows (${bad} with a bad date), ${sizeMb.toFixed(1)} MB in ${seconds(performance.now() - start)} s`,
   );
-  const { raw, pipe, normaliseMs, floorMs } = await withDatabase(async (target, rawTarget, h) => {
+  const { raw, pipe, normaliseMs, floor } = await withDatabase(async (target, rawTarget, h) => {
     let raw: Awaited<ReturnType<typeof rawBaseline>>;
     try {
       await migrateDb(h);
@@ -595,10 +643,11 @@ try {
     enter("normalise-only");
     const normaliseMs = await normaliseOnly(file, pipe);
     enter("schema floor");
-    const floorMs = await schemaFloor(target);
+    const floor = await schemaFloor(target);
     enter("end");
-    return { raw, pipe, normaliseMs, floorMs };
+    return { raw, pipe, normaliseMs, floor };
   });
+  const floorMs = floor[0]?.ms ?? 0;
   const rawRate = raw.rows / (raw.ms / 1000);
   const pipeRate = rows / (pipe.ms / 1000);
   const peak = pipe.peakRss / MB; // the pipeline's own process
@@ -641,13 +690,13 @@ try {
     ],
     ["pipeline total (b)", pipe.ms, ""],
     ["for reference: csv-parse + normalise + stage, no DB", normaliseMs, "same mapping, run after (b)"],
+    ...floor.map(({ name, ms }, i): [string, number, string] => [
+      `for reference: ${name}`,
+      ms,
+      i === 0 ? "INSERT … SELECT of (b)'s rows as new items, indexes + FKs, rolled back" : "rolled back",
+    ]),
     [
-      "for reference: the items alone into subscription_items",
-      floorMs,
-      "INSERT … SELECT of (b)'s rows as new items, indexes + FKs, rolled back",
-    ],
-    [
-      "for reference: that + derived metrics (schema floor)",
+      "for reference: the items alone + derived metrics (schema floor)",
       floorMs + pipe.derive,
       `best ratio the schema allows: ${(raw.ms / (floorMs + pipe.derive)).toFixed(3)}`,
     ],

@@ -25,6 +25,8 @@ export const customers = pgTable(
   },
   (t) => [
     uniqueIndex("customers_org_external_idx").on(t.orgId, t.externalId),
+    /** What subscription items' (org, customer) foreign key references: an item's customer is its org's. */
+    uniqueIndex("customers_org_id_idx").on(t.orgId, t.id),
     index("customers_org_name_idx").on(t.orgId, t.name),
     index("customers_upload_idx").on(t.sourceUploadId),
   ],

@@ -3,6 +3,7 @@ import {
   bigint,
   check,
   date,
+  foreignKey,
   index,
   integer,
   numeric,
@@ -37,12 +38,9 @@ export const subscriptionItems = pgTable(
   "subscription_items",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade" }),
-    customerId: uuid("customer_id")
-      .notNull()
-      .references(() => customers.id, { onDelete: "cascade" }),
+    /** With customer_id, a foreign key to the customer of the same org (below); the org's cascades to it. */
+    orgId: uuid("org_id").notNull(),
+    customerId: uuid("customer_id").notNull(),
     planId: uuid("plan_id").references(() => plans.id, { onDelete: "set null" }),
     source: itemSourceEnum("source").notNull(),
     /** Unique per org and source: the key that makes re-imports and re-syncs idempotent. */
@@ -69,6 +67,13 @@ export const subscriptionItems = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    // One check per written row instead of two (org, then customer), and an item can never name another
+    // org's customer. Deleting the org deletes its customers, and they their items.
+    foreignKey({
+      name: "subscription_items_org_customer_fk",
+      columns: [t.orgId, t.customerId],
+      foreignColumns: [customers.orgId, customers.id],
+    }).onDelete("cascade"),
     uniqueIndex("subscription_items_org_source_external_idx").on(t.orgId, t.source, t.externalId),
     index("subscription_items_customer_idx").on(t.orgId, t.customerId),
     index("subscription_items_upload_idx").on(t.sourceUploadId),
