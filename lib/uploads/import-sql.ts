@@ -41,7 +41,11 @@ export async function customersWrittenByThisUpload(
   return new Set(rows.map((r) => r.k));
 }
 
+/** Attributes a row may leave empty: the stored value stays (`name` has its own rule). */
 const KEPT = ["email", "company", "country", "industry", "segment"] as const;
+const KEPT_SET = sql.raw(KEPT.map((k) => `${k} = coalesce(excluded.${k}, c.${k})`).join(", "));
+const KEPT_GIVEN = sql.raw(KEPT.map((k) => `coalesce(excluded.${k}, c.${k})`).join(", "));
+const KEPT_STORED = sql.raw(KEPT.map((k) => `c.${k}`).join(", "));
 
 /**
  * New customers inserted, existing ones updated where a given attribute differs (an attribute the row
@@ -54,10 +58,7 @@ const KEPT = ["email", "company", "country", "industry", "segment"] as const;
 export async function upsertCustomers(tx: Db, input: BatchTarget, stage: string): Promise<number> {
   let written = 0;
   for (const named of [true, false]) {
-    const name = named ? sql.raw("excluded.name") : sql.raw("c.name");
-    const kept = sql.raw(KEPT.map((k) => `${k} = coalesce(excluded.${k}, c.${k})`).join(", "));
-    const given = sql.raw(KEPT.map((k) => `coalesce(excluded.${k}, c.${k})`).join(", "));
-    const stored = sql.raw(KEPT.map((k) => `c.${k}`).join(", "));
+    const name = sql.raw(named ? "excluded.name" : "c.name");
     written += await count(
       tx,
       sql`WITH up AS (
@@ -66,8 +67,8 @@ export async function upsertCustomers(tx: Db, input: BatchTarget, stage: string)
         SELECT ${input.orgId}::uuid, s.key, coalesce(s.name, s.fallback_name), s.email, s.company, s.country,
           s.industry, s.segment, ${input.uploadId}::uuid
         FROM ${sql.raw(stage)} s WHERE ${sql.raw(named ? "s.name IS NOT NULL" : "s.name IS NULL")}
-        ON CONFLICT (org_id, external_id) DO UPDATE SET name = ${name}, ${kept}, updated_at = now()
-        WHERE (${name}, ${given}) IS DISTINCT FROM (c.name, ${stored})
+        ON CONFLICT (org_id, external_id) DO UPDATE SET name = ${name}, ${KEPT_SET}, updated_at = now()
+        WHERE (${name}, ${KEPT_GIVEN}) IS DISTINCT FROM (c.name, ${KEPT_STORED})
         RETURNING 1)
       SELECT count(*) AS n FROM up`,
     );
