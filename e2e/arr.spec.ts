@@ -104,7 +104,9 @@ test("ARR dashboard: KPIs, filter, drill-down and CSV exports match the hand-com
     await page.getByLabel("Field for column Kunde").selectOption("customer_id");
     await page.getByLabel("Field for column Land").selectOption("country");
     await page.getByRole("button", { name: "Import subscriptions" }).click();
-    await expect(page.getByRole("heading", { name: "Imported" })).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByRole("heading", { name: "Imported", exact: true })).toBeVisible({
+      timeout: 60_000,
+    });
     await expect(page.getByTestId("count-Imported")).toHaveText("4");
   });
 

@@ -45,7 +45,9 @@ test("executive metrics: snapshot of imported revenue, events and finance inputs
     await expect(page).toHaveURL(new RegExp(`/${owner.orgSlug}/uploads/[0-9a-f-]{36}$`));
     await page.getByLabel("Field for column Kunde").selectOption("customer_id");
     await page.getByRole("button", { name: "Import subscriptions" }).click();
-    await expect(page.getByRole("heading", { name: "Imported" })).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByRole("heading", { name: "Imported", exact: true })).toBeVisible({
+      timeout: 60_000,
+    });
   });
 
   await test.step("send product events with an API key", async () => {

@@ -83,7 +83,9 @@ test("upload a messy CSV, fix the mapping, import it, download the rejected rows
 
   await test.step("the import runs to 100% and the metrics show the file", async () => {
     await page.getByRole("button", { name: "Import subscriptions" }).click();
-    await expect(page.getByRole("heading", { name: "Imported" })).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByRole("heading", { name: "Imported", exact: true })).toBeVisible({
+      timeout: 60_000,
+    });
     await expect(page.getByTestId("count-Rows read")).toHaveText("5");
     await expect(page.getByTestId("count-Imported")).toHaveText("4");
     await expect(page.getByTestId("count-Rejected")).toHaveText("1");
