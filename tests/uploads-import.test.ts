@@ -169,6 +169,35 @@ describe("importing subscriptions", () => {
     expect(item?.externalId).toMatch(/^row:[0-9a-f]{32}$/);
   });
 
+  it("gives the line a row starts on after quoted fields that span lines, CRLF or LF", async () => {
+    for (const eol of ["\r\n", "\n"]) {
+      const orgId = await newOrg(`span${eol.length}`);
+      const csv = [
+        "Customer Name,Plan,Amount,Interval,Start Date",
+        `"Ana${eol}Lopez${eol}GmbH",Pro,10,month,2024-01-01`,
+        "Bob,Pro,ten,month,2024-01-01",
+        `"Cid${eol}Co",Pro,10,month,2024-02-30`,
+        "",
+        "Dee,Pro,10,sometimes,2024-01-01",
+      ].join(eol);
+      // Lines as an editor numbers them: Ana's row is lines 2-4, Bob's 5, Cid's 6-7, an empty line 8.
+      const expected = [
+        [5, "Amount"],
+        [6, "Start Date"],
+        [9, "Interval"],
+      ];
+      const { upload } = await store(orgId, csv, `span${eol.length}.csv`);
+      const preview = await previewUpload(db(), { orgId, uploadId: upload.id });
+      if (!preview.ok) throw new Error(preview.error.message);
+      const problems = preview.problems.filter((p) => p.line !== undefined);
+      expect(problems.map((p) => [p.line, p.column])).toEqual(expected); // the preview agrees
+      const u = await importText(orgId, csv);
+      expect(counts(u)).toMatchObject({ read: 4, imported: 1, rejected: 3 });
+      const rejected = await listRejections(db(), orgId, u.id);
+      expect(rejected.map((r) => [r.line, r.column])).toEqual(expected);
+    }
+  });
+
   it("imports customers files, merging into customers that subscriptions created", async () => {
     const orgId = await newOrg("cust");
     await importText(orgId, "id,customer_id,amount,interval,start_date\ns1,A-1,10,month,2024-01-01\n");

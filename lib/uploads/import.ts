@@ -357,6 +357,8 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
     piping.catch(() => {}); // its error reaches the loop below through the parser
     let prevEnd = 0;
     let prevEmpty = 0;
+    let prevCounted = 0;
+    let overcounted = 0;
     let index = 0;
     let consumed = 0;
     const isBroken = () => broken !== null && consumed >= (broken as { after: number }).after;
@@ -370,9 +372,14 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
       // The parser hands over buffered records without leaving the microtask queue: let the write's
       // database round trips through now and then, or the overlap is lost.
       if (writing && consumed % YIELD_EVERY === 0) await new Promise<void>((r) => setImmediate(r));
-      // csv-parse reports the line a record ends on; the line it starts on is what people look for.
-      const line = prevEnd + 1 + (info.empty_lines - prevEmpty);
-      prevEnd = info.lines;
+      // csv-parse reports the line a record ends on; the line it starts on is what people look for. It
+      // counts a CRLF inside a quoted field as two lines: a record spanning more lines than its preceding
+      // empty lines explain has each of its CRLFs counted once (single-line records skip the search).
+      const empties = info.empty_lines - prevEmpty;
+      if (info.lines - prevCounted > 1 + empties) overcounted += crlfCount(record);
+      const line = prevEnd + 1 + empties;
+      prevCounted = info.lines;
+      prevEnd = info.lines - overcounted;
       prevEmpty = info.empty_lines;
       if (line <= headerLine) continue;
       if (index++ < resumeFrom) continue;
@@ -438,6 +445,12 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
     // Whatever ends the read, no write is left running behind the caller's back.
     if (writing) await (writing as Promise<void>).catch(() => {});
   }
+}
+
+function crlfCount(record: readonly string[]): number {
+  let n = 0;
+  for (const f of record) for (let at = f.indexOf("\r\n"); at !== -1; at = f.indexOf("\r\n", at + 2)) n++;
+  return n;
 }
 
 function isEmptyRecord(record: readonly string[]): boolean {
