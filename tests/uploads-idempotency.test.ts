@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getMovements } from "@/db/queries/revenue";
-import { getUpload, listUploads } from "@/db/queries/uploads";
+import { getUpload, listRejections, listUploads } from "@/db/queries/uploads";
 import { auditLogs, customers, plans, subscriptionItems, uploads } from "@/db/schema";
 import { rebuildRevenue } from "@/lib/metrics/derive";
 import { saveSubscriptionItem, upsertCustomer } from "@/lib/revenue/items";
@@ -127,6 +127,95 @@ describe("kill and re-run", () => {
     await rebuildRevenue(db(), orgId, { asOf: AS_OF });
     expect(await movements(orgId)).toEqual(incremental);
     expect(incremental.at(-1)?.endMrr).toBeGreaterThan(0);
+  });
+});
+
+describe("importing in steps", () => {
+  // A Windows-style file with a BOM, multi-byte characters, quoted names spanning two lines and empty
+  // lines: each step must start exactly where the last one stopped, in bytes and in line numbers.
+  const messy = () => {
+    const out = ["id,customer_id,customer_name,amount,interval,start_date"];
+    const badLines: number[] = [];
+    let line = 2;
+    for (let i = 1; i <= 20; i++) {
+      const name = i % 4 === 0 ? `"Café ${i}\r\nBüro ☕"` : `Kunde ${i} €`;
+      const amount = i % 7 === 3 ? "ten" : `${10 + i}`; // rows 3, 10, 17: none starts a step
+      if (i % 7 === 3) badLines.push(line);
+      out.push(`s${i},c${i % 6},${name},${amount},month,2024-01-01`);
+      line += i % 4 === 0 ? 2 : 1;
+      if (i % 5 === 0) {
+        out.push("");
+        line++;
+      }
+    }
+    return { text: `\uFEFF${out.join("\r\n")}\r\n`, badLines };
+  };
+
+  const stepByStep = async (orgId: string, text: string, forgetOffset: boolean) => {
+    const { upload } = await store(orgId, text, "steps.csv", 7); // 7-byte pieces: characters cut in two
+    await queueImport(db(), { orgId, uploadId: upload.id });
+    const positions: { done: number; offset: number | null; line: number | null }[] = [];
+    for (let step = 0; step < 20; step++) {
+      if (forgetOffset) {
+        // An import begun before the offset was stored: it re-parses and skips records_done records.
+        await db()
+          .update(uploads)
+          .set({ resumeOffset: null, resumeLine: null })
+          .where(eq(uploads.id, upload.id));
+      }
+      const { upload: now, done } = await importUpload(
+        db(),
+        { orgId, uploadId: upload.id },
+        { batchSize: 3, maxBatches: 2, asOf: AS_OF },
+      );
+      positions.push({ done: now.recordsDone, offset: now.resumeOffset, line: now.resumeLine });
+      if (done) return { upload: now, positions };
+    }
+    throw new Error("the import did not finish in 20 steps");
+  };
+
+  it("each step starts where the last stopped: the same rows, counts and rejected lines as one pass", async () => {
+    const { text, badLines } = messy();
+    const oneOrg = await newOrg("steps-one");
+    const one = await importText(oneOrg, text);
+    expect(counts(one)).toEqual({ status: "complete", read: 20, imported: 17, unchanged: 0, rejected: 3 });
+    const lines = async (orgId: string, uploadId: string) =>
+      (await listRejections(db(), orgId, uploadId)).map((r) => [r.line, r.column, r.value]);
+    expect(await lines(oneOrg, one.id)).toEqual(badLines.map((l) => [l, "amount", "ten"]));
+    const itemIds = async (orgId: string) =>
+      (
+        await db()
+          .select({ id: subscriptionItems.externalId, mrr: subscriptionItems.mrr })
+          .from(subscriptionItems)
+          .where(eq(subscriptionItems.orgId, orgId))
+      ).sort((a, b) => a.id.localeCompare(b.id));
+    expect(await itemIds(oneOrg)).toHaveLength(17);
+    const names = async (orgId: string) =>
+      (await db().select({ name: customers.name }).from(customers).where(eq(customers.orgId, orgId)))
+        .map((c) => c.name)
+        .sort();
+
+    for (const forgetOffset of [false, true]) {
+      const orgId = await newOrg(`steps-${forgetOffset}`);
+      const { upload, positions } = await stepByStep(orgId, text, forgetOffset);
+      expect(counts(upload)).toEqual(counts(one));
+      expect(await lines(orgId, upload.id)).toEqual(await lines(oneOrg, one.id));
+      expect(await itemIds(orgId)).toEqual(await itemIds(oneOrg));
+      expect(await names(orgId)).toEqual(await names(oneOrg));
+      if (forgetOffset) continue;
+      // After the first step (6 records): the offset is where record 7 starts in the text (BOM left
+      // out, as the decoder does), and the line before it is the one record 6 ends on.
+      const first = positions[0];
+      expect(first?.done).toBe(6);
+      const body = Buffer.from(text.slice(1));
+      expect(
+        body
+          .subarray(first?.offset ?? 0)
+          .toString()
+          .startsWith("s7,c1,Kunde 7 €"),
+      ).toBe(true);
+      expect(first?.line).toBe(9); // header 1, s1-s3 2-4, s4 5-6, s5 7, empty 8, s6 9
+    }
   });
 });
 

@@ -84,6 +84,13 @@ export const uploads = pgTable(
     bytesProcessed: bigint("bytes_processed", { mode: "number" }).notNull().default(0),
     /** Data records consumed by committed batches (rejected and blank ones included): where a re-run resumes. */
     recordsDone: integer("records_done").notNull().default(0),
+    /**
+     * Where the record after records_done starts, in bytes of the decoded (UTF-8) text, and the line it
+     * starts after: a re-run or the job's next step starts reading there instead of parsing the file from
+     * the start. Null (an import begun before these existed): re-parse and skip records_done records.
+     */
+    resumeOffset: bigint("resume_offset", { mode: "number" }),
+    resumeLine: integer("resume_line"),
     /** Every record has been read and committed; only the metrics update is left. */
     readComplete: boolean("read_complete").notNull().default(false),
     error: text("error"),

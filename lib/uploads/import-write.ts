@@ -37,6 +37,9 @@ export type BatchInput = {
   expectedDone: number;
   /** records_done after this batch. */
   newDone: number;
+  /** After this batch: where the next record starts (decoded bytes) and the line before it. */
+  resumeOffset: number;
+  resumeLine: number;
   rows: StagedRow[];
   rejections: Rejection[];
   /** Rows rejected before the batch (parse errors): counted in rows_read and rows_rejected. */
@@ -57,7 +60,16 @@ export type BatchInput = {
 /** What every kind's batch transaction shares: the resume position it claims and the counters it moves. */
 export type BatchProgress = Pick<
   BatchInput,
-  "orgId" | "uploadId" | "engine" | "expectedDone" | "newDone" | "bytesProcessed" | "readComplete" | "timings"
+  | "orgId"
+  | "uploadId"
+  | "engine"
+  | "expectedDone"
+  | "newDone"
+  | "resumeOffset"
+  | "resumeLine"
+  | "bytesProcessed"
+  | "readComplete"
+  | "timings"
 >;
 
 /** `fn`, its duration added to `timings` under `step`. */
@@ -275,7 +287,8 @@ export async function recordBatch(
     UPDATE uploads SET
       rows_read = rows_read + ${counts.read}, rows_imported = rows_imported + ${counts.imported},
       rows_unchanged = rows_unchanged + ${counts.unchanged}, rows_rejected = rows_rejected + ${counts.rejected},
-      records_done = ${input.newDone}, read_complete = ${input.readComplete},
+      records_done = ${input.newDone}, resume_offset = ${input.resumeOffset}, resume_line = ${input.resumeLine},
+      read_complete = ${input.readComplete},
       bytes_processed = greatest(bytes_processed, ${input.bytesProcessed}), updated_at = now()
     WHERE id = ${input.uploadId} AND org_id = ${input.orgId}`);
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { type CsvError, parse } from "csv-parse";
 import { and, eq } from "drizzle-orm";
@@ -30,9 +30,11 @@ import { uploadByteStream } from "./store";
  * every customer the import changed (one rebuild of the org when that is more than REBUILD_ABOVE).
  *
  * Guarantee: resumable per batch. A batch's rows, rejections, counters, touched customers and the resume
- * position (records_done: data records consumed) commit together. A killed import, run again, parses the
- * file from the start, skips the records already committed, and ends with the counts an uninterrupted
- * run would have had. A CSV structure error (a quote never closed, a record over 32 MB) is reported as
+ * position (records_done: data records consumed; resume_offset/resume_line: where the next record starts
+ * in the decoded text, and the line before it) commit together. A killed import, run again, or the job's
+ * next step, starts reading at that offset (an import begun before the offset existed parses the file
+ * from the start and skips records_done records), and ends with the counts an uninterrupted run would
+ * have had. A CSV structure error (a quote never closed, a record over 32 MB) is reported as
  * one rejected row at the line it starts on; the rows before it are imported and the rest is not read.
  */
 
@@ -193,17 +195,39 @@ type Batch = {
   rejectedRows: number;
   /** Data records the batch consumes: what records_done moves by. */
   records: number;
+  /** Where the batch ends: decoded bytes read through its last record, and the line that record ends on. */
   bytes: number;
+  line: number;
 };
 
-const emptyBatch = (): Batch => ({
+const emptyBatch = (at: { bytes: number; line: number }): Batch => ({
   rows: [],
   events: [],
   rejections: [],
   rejectedRows: 0,
   records: 0,
-  bytes: 0,
+  bytes: at.bytes,
+  line: at.line,
 });
+
+/** Drops the first `bytes` bytes (UTF-8) of a decoded text stream: a record boundary, so a character's. */
+function skipDecoded(bytes: number): Transform {
+  let left = bytes;
+  return new Transform({
+    objectMode: true,
+    transform(text: string, _encoding, callback) {
+      if (left === 0) return callback(null, text);
+      const size = Buffer.byteLength(text);
+      if (size <= left) {
+        left -= size;
+        return callback();
+      }
+      const rest = Buffer.from(text).subarray(left).toString();
+      left = 0;
+      callback(null, rest);
+    },
+  });
+}
 
 /** Records parsed between two turns of the event loop while a batch is being written. */
 const YIELD_EVERY = 64;
@@ -238,7 +262,13 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
   const engine = await detectEngine(db);
   const batchSize = hooks.batchSize ?? BATCH_ROWS;
   const headerLine = options.headerLine ?? 0;
-  const resumeFrom = upload.recordsDone;
+  // Where reading starts: after the last committed batch; without a stored offset, at the start of the
+  // file, skipping the committed records.
+  const resumeAt =
+    upload.recordsDone > 0 && upload.resumeOffset !== null && upload.resumeLine !== null
+      ? { bytes: upload.resumeOffset, line: upload.resumeLine }
+      : null;
+  const resumeFrom = resumeAt ? 0 : upload.recordsDone;
 
   let done = upload.recordsDone;
   let batches = 0;
@@ -262,6 +292,8 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
       engine,
       expectedDone: done,
       newDone: done + batch.records,
+      resumeOffset: batch.bytes,
+      resumeLine: batch.line,
       bytesProcessed: Math.min(batch.bytes, upload.sizeBytes),
       readComplete,
       timings: hooks.timings,
@@ -328,7 +360,8 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
     });
   };
 
-  let batch = emptyBatch();
+  const start = resumeAt ?? { bytes: 0, line: 0 };
+  let batch = emptyBatch(start);
   try {
     // A structure error (a quote never closed, …) is skipped rather than thrown, so the records parsed
     // before it are not lost with a failed stream; reading stops at the first one (what follows it cannot
@@ -353,9 +386,13 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
       },
     });
     const source = Readable.from(uploadByteStream(db, orgId, uploadId));
-    const piping = pipeline(source, createDecodeStream((options.encoding ?? "utf-8") as TEncoding), parser);
+    const decode = createDecodeStream((options.encoding ?? "utf-8") as TEncoding);
+    const piping = resumeAt
+      ? pipeline(source, decode, skipDecoded(resumeAt.bytes), parser)
+      : pipeline(source, decode, parser);
     piping.catch(() => {}); // its error reaches the loop below through the parser
-    let prevEnd = 0;
+    // csv-parse's lines and bytes count from where it starts reading.
+    let prevEnd = start.line;
     let prevEmpty = 0;
     let prevCounted = 0;
     let overcounted = 0;
@@ -379,12 +416,13 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
       if (info.lines - prevCounted > 1 + empties) overcounted += crlfCount(record);
       const line = prevEnd + 1 + empties;
       prevCounted = info.lines;
-      prevEnd = info.lines - overcounted;
+      prevEnd = start.line + info.lines - overcounted;
       prevEmpty = info.empty_lines;
       if (line <= headerLine) continue;
       if (index++ < resumeFrom) continue;
       batch.records++;
-      batch.bytes = info.bytes;
+      batch.bytes = start.bytes + info.bytes;
+      batch.line = prevEnd;
       if (!isEmptyRecord(record)) {
         const n = normalise(record, line);
         if (!n.ok) {
@@ -416,7 +454,7 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
       }
       if (batch.records >= batchSize) {
         const full = batch;
-        batch = emptyBatch();
+        batch = emptyBatch(full);
         await submit(full, false);
         if (hooks.maxBatches !== undefined && submitted >= hooks.maxBatches) {
           await writing;
