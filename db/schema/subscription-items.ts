@@ -37,7 +37,12 @@ export const itemSourceEnum = pgEnum("item_source", ITEM_SOURCES);
 export const subscriptionItems = pgTable(
   "subscription_items",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    /**
+     * Time-ordered (UUID version 7, from meridian_uuidv7() of migration 0015): new items' ids follow the
+     * primary key's right edge instead of landing on random pages of it, which made bulk imports ~15%
+     * slower at a million items (README, "Import speed and memory").
+     */
+    id: uuid("id").primaryKey().default(sql`meridian_uuidv7()`),
     /** With customer_id, a foreign key to the customer of the same org (below); the org's cascades to it. */
     orgId: uuid("org_id").notNull(),
     customerId: uuid("customer_id").notNull(),
