@@ -12,6 +12,9 @@
  * --floor-detail: also measure the schema floor's INSERT with the table stripped step by step (without
  * its foreign keys; without its secondary indexes too; a bare heap), each rolled back: what the table's
  * own storage costs, whatever the import does.
+ * --steps: import as the import job does (inngest/functions/import-upload.ts): BATCHES_PER_STEP batches
+ * per importUpload call, each call resuming at the offset the last committed batch stored. Without it,
+ * one call imports the whole file, as the CLI does.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -31,6 +34,7 @@ import { connectPostgres, type Db, type DbHandle, openPglite } from "@/db/client
 import { migrateDb } from "@/db/migrate";
 import { queryRows } from "@/db/rows";
 import { organizations, subscriptionItems } from "@/db/schema";
+import { BATCHES_PER_STEP } from "@/inngest/functions/import-upload";
 import { boundHeapGrowth } from "@/lib/heap";
 import type { TMappedColumn } from "@/lib/ingest/formats";
 import { createRowNormaliser } from "@/lib/ingest/normalise";
@@ -49,6 +53,7 @@ const { values: flags } = parseArgs({
     keep: { type: "boolean", default: false },
     autoanalyze: { type: "boolean", default: false },
     "floor-detail": { type: "boolean", default: false },
+    steps: { type: "boolean", default: false },
     batch: { type: "string" },
     child: { type: "string" },
   },
@@ -316,6 +321,8 @@ type PipelineResult = {
   batchMs: number[];
   analyzeMs: number;
   batches: number;
+  /** importUpload calls: 1, or one per job step with --steps. */
+  calls: number;
   derive: number;
   steps: Map<string, number>;
   cpu: number;
@@ -360,12 +367,15 @@ async function importPipeline(h: DbHandle, file: string): Promise<PipelineResult
   let cpuRead = 0;
   /** Transactions up to the last batch's progress report; those after it update the metrics. */
   let batchSpans: number | null = null;
+  let calls = 0;
   for (;;) {
+    calls++;
     const result = await importUpload(
       db,
       { orgId, uploadId: upload.id },
       {
         timings: steps,
+        ...(flags.steps ? { maxBatches: BATCHES_PER_STEP } : {}),
         ...(flags.batch ? { batchSize: Number(flags.batch) } : {}),
         onProgress: async (p) => {
           if (flags.autoanalyze && performance.now() - lastAnalyze >= 60_000) {
@@ -405,6 +415,7 @@ async function importPipeline(h: DbHandle, file: string): Promise<PipelineResult
         batchMs: spans,
         analyzeMs,
         batches: spans.length,
+        calls,
         derive,
         steps,
         cpu: cpuRead,
@@ -558,6 +569,7 @@ async function runChild(target: BenchDb, csv: string): Promise<ChildResult> {
   const args = [...process.execArgv, script, "--child", JSON.stringify({ target, csv })];
   if (flags.batch) args.push("--batch", flags.batch);
   if (flags.autoanalyze) args.push("--autoanalyze");
+  if (flags.steps) args.push("--steps");
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => {
@@ -679,7 +691,11 @@ try {
     ["raw baseline (a)", raw.ms, raw.how],
     ["store (storeUpload)", pipe.store, `${sizeMb.toFixed(1)} MB in 1 MB chunks`],
     ["preview + queueImport", pipe.plan, "reads the 2 MB head twice"],
-    ["import: read + write", pipe.read, `${pipe.batches} batches; node CPU ${seconds(pipe.cpu)} s`],
+    [
+      "import: read + write",
+      pipe.read,
+      `${pipe.batches} batches in ${pipe.calls} importUpload call${pipe.calls === 1 ? "" : "s"}; node CPU ${seconds(pipe.cpu)} s`,
+    ],
     ["  of which writeBatch transactions", pipe.writeBatches, `per batch ms: ${batchSpread(pipe.batchMs)}`],
     ...pipe.steps.map(([step, ms]): [string, number, string] => [
       `    ${step}`,

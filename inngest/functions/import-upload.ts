@@ -6,7 +6,7 @@ import { defineJob } from "../define-job";
 import { snapshotBackfillRequested, uploadImportRequested } from "../events";
 
 /** Batches per step: each step is a few minutes at most, and a retried step resumes after the last batch. */
-const BATCHES_PER_STEP = 40;
+export const BATCHES_PER_STEP = 40;
 /** Steps per run; then the run hands over to a fresh one (Inngest caps the steps of a run). */
 const STEPS_PER_RUN = 100;
 

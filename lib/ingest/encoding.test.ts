@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createDecodeStream, decodeBytes, detectEncoding } from "./encoding";
+import { createDecodeStream, DECODE_PIECE_BYTES, decodeBytes, detectEncoding } from "./encoding";
 
 const bytes = (...parts: (string | number[])[]) =>
   Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "utf8") : Buffer.from(p))));
@@ -50,5 +50,27 @@ describe("createDecodeStream", () => {
     const input = Readable.from([bytes("x\n", [0x80, 0xe9]), bytes([0x9c, 0x93, 0x94])]);
     for await (const chunk of input.pipe(createDecodeStream("windows-1252"))) text += chunk;
     expect(text).toBe("x\n€éœ\u201c\u201d");
+  });
+
+  it("hands a stored 1 MB chunk on in pieces of at most 64 KB, characters cut at piece edges joined", async () => {
+    // 3-byte € and 4-byte 😀 land across piece edges; one UTF-8 chunk of 1.5 MB and one Windows-1252.
+    const line = "id,name,amount\r\n7,Renée 😀,€12\r\n";
+    const utf8 = Buffer.from(line.repeat(Math.ceil((1.5 * 2 ** 20) / Buffer.byteLength(line))), "utf8");
+    const cp1252 = Buffer.alloc(2 ** 20 + 5, 0x80);
+    for (const [encoding, input, expected] of [
+      ["utf-8", utf8, utf8.toString("utf8")],
+      ["windows-1252", cp1252, "€".repeat(cp1252.length)],
+    ] as const) {
+      const out: string[] = [];
+      for await (const piece of Readable.from([input]).pipe(createDecodeStream(encoding))) out.push(piece);
+      expect(out.join("")).toBe(expected);
+      expect(out.length).toBeGreaterThan(16);
+      // Each piece comes from at most DECODE_PIECE_BYTES bytes (plus the ≤ 3 bytes of a character cut
+      // at the previous edge).
+      for (const piece of out)
+        expect(Buffer.byteLength(piece, encoding === "utf-8" ? "utf8" : "latin1")).toBeLessThanOrEqual(
+          DECODE_PIECE_BYTES + 3,
+        );
+    }
   });
 });
