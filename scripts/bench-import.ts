@@ -506,13 +506,7 @@ const floorVariants: FloorVariant[] = [
   },
 ];
 
-/**
- * For reference, the floor the schema sets: the rows (b) wrote, written again into subscription_items as
- * new items by one INSERT … SELECT from a temporary copy (no parsing, no staging, no ON CONFLICT; the
- * table's indexes and foreign keys as they are), rolled back. No import of these rows can write them
- * faster than this; the derived metrics come on top. With --floor-detail, the same INSERT again with the
- * table stripped of parts (rolled back with the INSERT).
- */
+/** subscription_items' columns but its id, which the floor's INSERT leaves to the table's default. */
 const FLOOR_COLUMNS = sql.raw(
   Object.values(getTableColumns(subscriptionItems))
     .map((c) => `"${c.name}"`)
@@ -520,6 +514,13 @@ const FLOOR_COLUMNS = sql.raw(
     .join(", "),
 );
 
+/**
+ * For reference, the floor the schema sets: the rows (b) wrote, written again into subscription_items as
+ * new items by one INSERT … SELECT from a temporary copy (no parsing, no staging, no ON CONFLICT; the
+ * table's indexes and foreign keys as they are), rolled back. No import of these rows can write them
+ * faster than this; the derived metrics come on top. With --floor-detail, the same INSERT again with the
+ * table stripped of parts (rolled back with the INSERT).
+ */
 async function schemaFloor(target: BenchDb): Promise<{ name: string; ms: number }[]> {
   const h = openBenchDb(target);
   const results: { name: string; ms: number }[] = [];

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { queryRows } from "@/db/rows";
 import { customers, organizations, subscriptionItems } from "@/db/schema";
-import { createTestDb } from "./helpers/db";
+import { createTestDb, manualItemRow } from "./helpers/db";
 
 // Items get time-ordered ids (UUID version 7, migration 0015), so bulk inserts extend the primary key at
 // its right edge; the layout is RFC 9562's, so any UUIDv7 reader decodes the time.
@@ -25,17 +25,7 @@ const V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}
 const millisOf = (id: string) => Number.parseInt(id.replaceAll("-", "").slice(0, 12), 16);
 
 const items = (prefix: string, n: number) =>
-  Array.from({ length: n }, (_, i) => ({
-    orgId,
-    customerId,
-    source: "manual" as const,
-    externalId: `${prefix}-${i}`,
-    unitAmount: 1000,
-    currency: "USD",
-    intervalUnit: "month" as const,
-    startDate: "2024-01-01",
-    mrr: 1000,
-  }));
+  Array.from({ length: n }, (_, i) => manualItemRow(orgId, customerId, `${prefix}-${i}`));
 
 describe("subscription item ids", () => {
   it("are UUIDv7 with the insert's time, and a later insert's ids sort after an earlier one's", async () => {
@@ -62,13 +52,9 @@ describe("subscription item ids", () => {
   });
 
   it("made within one millisecond still differ (74 random bits)", async () => {
-    const [row] = await queryRows<{
-      n: number | string;
-      distinct: number | string;
-      prefixes: number | string;
-    }>(
+    const [row] = await queryRows<{ distinct: number | string; prefixes: number | string }>(
       h.db,
-      sql`SELECT count(*) AS n, count(DISTINCT id) AS distinct,
+      sql`SELECT count(DISTINCT id) AS distinct,
             count(DISTINCT substring(id::text FROM 1 FOR 13)) AS prefixes
           FROM (SELECT meridian_uuidv7() AS id FROM generate_series(1, 20000)) g`,
     );

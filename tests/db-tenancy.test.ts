@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { customers, organizations, subscriptionItems } from "@/db/schema";
-import { createTestDb } from "./helpers/db";
+import { createTestDb, manualItemRow } from "./helpers/db";
 
 // The database itself keeps an item with a customer of its own org (migration 0013), whatever the code
 // that writes it; the app's own checks (saveSubscriptionItem, imports) come before this one.
@@ -24,17 +24,8 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-const item = (orgSlug: string, customerSlug: string, externalId: string) => ({
-  orgId: org[orgSlug]!,
-  customerId: customer[customerSlug]!,
-  source: "manual" as const,
-  externalId,
-  unitAmount: 1000,
-  currency: "USD",
-  intervalUnit: "month" as const,
-  startDate: "2024-01-01",
-  mrr: 1000,
-});
+const item = (orgSlug: string, customerSlug: string, externalId: string) =>
+  manualItemRow(org[orgSlug]!, customer[customerSlug]!, externalId);
 
 describe("subscription items and their customer's org", () => {
   it("refuses an item that names another org's customer", async () => {

@@ -39,8 +39,8 @@ export const subscriptionItems = pgTable(
   {
     /**
      * Time-ordered (UUID version 7, from meridian_uuidv7() of migration 0015): new items' ids follow the
-     * primary key's right edge instead of landing on random pages of it, which made bulk imports ~15%
-     * slower at a million items (README, "Import speed and memory").
+     * primary key's right edge instead of landing on random pages of it: a 1 M-row import ran 11–14%
+     * faster than with random ids (README, "Import speed and memory").
      */
     id: uuid("id").primaryKey().default(sql`meridian_uuidv7()`),
     /** With customer_id, a foreign key to the customer of the same org (below); the org's cascades to it. */

@@ -85,8 +85,8 @@ function* pieces(chunk: Uint8Array): Generator<Uint8Array> {
 
 /**
  * A Node stream that decodes bytes in `encoding` into string chunks (object mode on the readable side,
- * which csv-parse accepts) of at most DECODE_PIECE_BYTES bytes each, BOM removed, characters split
- * across chunks reassembled.
+ * which csv-parse accepts), each decoded from at most DECODE_PIECE_BYTES bytes, BOM removed, characters
+ * split across chunks reassembled.
  */
 export function createDecodeStream(encoding: TEncoding): Transform {
   if (encoding === "windows-1252") {

@@ -5,6 +5,19 @@ import { connectPostgres, type DbHandle, openPglite } from "@/db/client";
 import { migrateDb } from "@/db/migrate";
 import { withDatabase } from "../global-setup";
 
+/** A minimal manual subscription item row ($10.00 a month from 2024-01-01) for database-level tests. */
+export const manualItemRow = (orgId: string, customerId: string, externalId: string) => ({
+  orgId,
+  customerId,
+  source: "manual" as const,
+  externalId,
+  unitAmount: 1000,
+  currency: "USD",
+  intervalUnit: "month" as const,
+  startDate: "2024-01-01",
+  mrr: 1000,
+});
+
 /**
  * A fresh, migrated database for one test file: in-memory PGlite by default, or a copy of the run's
  * template database on the Postgres server named by TEST_DATABASE_URL. Call `close()` in afterAll.
