@@ -217,6 +217,41 @@ describe("importing in steps", () => {
       expect(first?.line).toBe(9); // header 1, s1-s3 2-4, s4 5-6, s5 7, empty 8, s6 9
     }
   });
+
+  it("a step remembers the customers the steps before it wrote: a rename between steps stands, as within one", async () => {
+    // c0 is on rows s0 (batch 1) and s7 (batch 3), the same both times; batches of 3 rows. The rename
+    // comes after batch 1: inside one importUpload call (its progress hook), or between one-batch steps.
+    const importRenaming = async (orgId: string, oneBatchSteps: boolean) => {
+      const { upload } = await store(orgId, file(rows(0, 12)), "renamed.csv");
+      await queueImport(db(), { orgId, uploadId: upload.id });
+      const c0 = and(eq(customers.orgId, orgId), eq(customers.externalId, "c0"));
+      const rename = () => db().update(customers).set({ name: "Renamed in the app" }).where(c0);
+      for (let step = 0; step < 10; step++) {
+        const { upload: now, done } = await importUpload(
+          db(),
+          { orgId, uploadId: upload.id },
+          oneBatchSteps
+            ? { batchSize: 3, maxBatches: 1, asOf: AS_OF }
+            : {
+                batchSize: 3,
+                asOf: AS_OF,
+                onProgress: async (p) => {
+                  if (p.batches === 1) await rename();
+                },
+              },
+        );
+        if (oneBatchSteps && step === 0) await rename();
+        if (done) return { upload: now, name: (await db().select().from(customers).where(c0))[0]?.name };
+      }
+      throw new Error("the import did not finish in 10 steps");
+    };
+    for (const oneBatchSteps of [false, true]) {
+      const { upload, name } = await importRenaming(await newOrg(`carry-${oneBatchSteps}`), oneBatchSteps);
+      expect(counts(upload)).toEqual({ status: "complete", read: 12, imported: 12, unchanged: 0, rejected: 0 });
+      // Row s7 repeats what this import already wrote for c0: it does not undo the newer rename.
+      expect(name, oneBatchSteps ? "between steps" : "within one step").toBe("Renamed in the app");
+    }
+  });
 });
 
 describe("undo", () => {

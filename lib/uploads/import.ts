@@ -43,6 +43,27 @@ export const BATCH_ROWS = 10_000;
 const WRITTEN_CUSTOMERS_CAP = 200_000;
 const MAX_RECORD_CHARS = 32 * 1024 * 1024;
 
+/**
+ * The customers-written memory of imports that stopped after `maxBatches` (a step of the import job),
+ * for the call that continues them in this process: without it each step wrote every customer once more
+ * (a no-op update, still one index lookup each). Keyed by upload, it holds for the position it was kept
+ * at: a call starting anywhere else (another process committed batches meanwhile, or a batch failed)
+ * starts empty. Imports of several orgs run at once; the oldest kept beyond CARRIED_IMPORTS is dropped.
+ */
+const carried = new Map<string, { recordsDone: number; written: Map<string, string> }>();
+const CARRIED_IMPORTS = 4;
+
+function takeCarried(upload: Upload): Map<string, string> {
+  const kept = carried.get(upload.id);
+  carried.delete(upload.id);
+  return kept?.recordsDone === upload.recordsDone ? kept.written : new Map();
+}
+
+function keepCarried(uploadId: string, recordsDone: number, written: Map<string, string>): void {
+  carried.set(uploadId, { recordsDone, written });
+  for (const id of carried.keys()) if (carried.size > CARRIED_IMPORTS) carried.delete(id);
+}
+
 export type ImportProgress = {
   uploadId: string;
   rowsRead: number;
@@ -274,8 +295,9 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
   let batches = 0;
   // Subscriptions name each customer on many rows: a customer this run wrote with the same attributes
   // need not be written again (writing it again would change nothing). Only committed writes count.
-  // Held as digests (key → attributes), a third of the memory of the strings across 100,000 customers.
-  const written = new Map<string, string>();
+  // Held as digests (key → attributes), a third of the memory of the strings across 100,000 customers;
+  // carried over to the next step of the same import (takeCarried).
+  const written = takeCarried(upload);
   const digest = (text: string) => createHash("md5").update(text).digest("base64");
   const signature = (c: StagedCustomer) =>
     digest(
@@ -459,6 +481,7 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
         if (hooks.maxBatches !== undefined && submitted >= hooks.maxBatches) {
           await writing;
           parser.destroy();
+          keepCarried(uploadId, done, written);
           return { complete: false };
         }
       }
