@@ -247,10 +247,54 @@ describe("importing in steps", () => {
     };
     for (const oneBatchSteps of [false, true]) {
       const { upload, name } = await importRenaming(await newOrg(`carry-${oneBatchSteps}`), oneBatchSteps);
-      expect(counts(upload)).toEqual({ status: "complete", read: 12, imported: 12, unchanged: 0, rejected: 0 });
+      expect(counts(upload)).toEqual({
+        status: "complete",
+        read: 12,
+        imported: 12,
+        unchanged: 0,
+        rejected: 0,
+      });
       // Row s7 repeats what this import already wrote for c0: it does not undo the newer rename.
       expect(name, oneBatchSteps ? "between steps" : "within one step").toBe("Renamed in the app");
     }
+  });
+
+  it("items name their customer by the id the run remembers; a customer deleted meanwhile stops the import, and a rerun finishes it", async () => {
+    const orgId = await newOrg("carry-deleted");
+    const { upload } = await store(orgId, file(rows(0, 12)), "deleted.csv");
+    await queueImport(db(), { orgId, uploadId: upload.id });
+    const c0 = and(eq(customers.orgId, orgId), eq(customers.externalId, "c0"));
+    // After batch 1 (s0-s2) the app deletes c0, and its item s0 with it; s7 (batch 3) names c0 again.
+    const stopped = importUpload(
+      db(),
+      { orgId, uploadId: upload.id },
+      {
+        batchSize: 3,
+        asOf: AS_OF,
+        onProgress: async (p) => {
+          if (p.batches === 1) await db().delete(customers).where(c0);
+        },
+      },
+    );
+    const error = (await stopped.catch((e: unknown) => e)) as Error & { cause?: Error };
+    expect(error.cause?.message).toMatch(/foreign key constraint "subscription_items_org_customer_fk"/);
+    const failed = await getUpload(db(), orgId, upload.id);
+    expect(failed?.status).toBe("failed");
+    expect(failed?.rowsRead).toBe(6); // batches 1 and 2 committed; nothing of batch 3
+    // The rerun starts with no memory: it writes c0 again, then its items.
+    const { upload: rerun } = await importUpload(
+      db(),
+      { orgId, uploadId: upload.id },
+      { batchSize: 3, asOf: AS_OF },
+    );
+    expect(counts(rerun)).toEqual({ status: "complete", read: 12, imported: 12, unchanged: 0, rejected: 0 });
+    const [again] = await db().select().from(customers).where(c0);
+    const items = await db()
+      .select({ key: subscriptionItems.externalId, customerId: subscriptionItems.customerId })
+      .from(subscriptionItems)
+      .where(eq(subscriptionItems.orgId, orgId));
+    expect(items.filter((i) => i.customerId === again?.id).map((i) => i.key)).toEqual(["s7"]);
+    expect(items).toHaveLength(11); // s0 went with the deleted customer
   });
 });
 

@@ -4,7 +4,13 @@ import type { Db } from "@/db/client";
 import { queryRows } from "@/db/rows";
 import { type Engine, type Loader, loaderFor } from "./import-load";
 import type { Rejection, StagedCustomer, StagedItem, StagedRow } from "./import-rows";
-import { customersWrittenByThisUpload, trackTouched, upsertCustomers, upsertItems } from "./import-sql";
+import {
+  customerIdsByKey,
+  customersWrittenByThisUpload,
+  trackTouched,
+  upsertCustomers,
+  upsertItems,
+} from "./import-sql";
 
 export { detectEngine, type Engine } from "./import-load";
 export { ALL_CUSTOMERS, REBUILD_ABOVE } from "./import-sql";
@@ -51,6 +57,11 @@ export type BatchInput = {
    * (writing them again changes nothing) may be left out. Called with each merged customer.
    */
   alreadyWritten?: (c: StagedCustomer) => boolean;
+  /**
+   * Subscriptions: the id of a customer (by key) that an earlier batch of this run resolved; the batch
+   * looks up only the others. A customer's id never changes while it exists.
+   */
+  knownCustomerId?: (key: string) => string | undefined;
   /** Default REBUILD_ABOVE (tests lower it). */
   rebuildAbove?: number;
   /** Milliseconds per step are added here (bench:import's breakdown). */
@@ -84,7 +95,11 @@ async function timed<T>(input: Pick<BatchInput, "timings">, step: string, fn: ()
 }
 
 export type BatchCounts = { read: number; imported: number; unchanged: number; rejected: number };
-export type BatchResult = BatchCounts & { customersWritten: StagedCustomer[] };
+export type BatchResult = BatchCounts & {
+  customersWritten: StagedCustomer[];
+  /** Subscriptions: the customer ids (by key) this batch wrote or looked up. */
+  customerIds: Map<string, string>;
+};
 
 /** Another run of the same import committed first: this one stops without touching anything. */
 export class ImportSuperseded extends Error {}
@@ -137,7 +152,7 @@ function mergeCustomers(rows: StagedRow[]): StagedCustomer[] {
 const CUSTOMER_COLS = ["key", "name", "fallback_name", "email", "company", "country", "industry", "segment"];
 const ITEM_COLS = [
   "key",
-  "customer_key",
+  "customer_id",
   "plan",
   "quantity",
   "unit_amount",
@@ -165,9 +180,9 @@ const customerRow = (c: StagedCustomer) => [
   c.industry,
   c.segment,
 ];
-const itemRow = (i: StagedItem) => [
+const itemRow = (i: StagedItem, customerId: string) => [
   i.key,
-  i.customerKey,
+  customerId,
   i.plan,
   i.quantity,
   i.unitAmount,
@@ -199,6 +214,41 @@ function repeatRejection(kind: BatchInput["kind"], key: string, row: StagedRow, 
 
 type Attempt = { imported: number; keep: StagedRow[]; dups: ReturnType<typeof splitDuplicates>["dups"] };
 
+/**
+ * The id of every customer the batch's items name, once the batch's customers are upserted (so every one
+ * exists): those the upsert wrote (`upserted`), known ones from the run's memory, the rest by one lookup
+ * each (a customer the upsert left as it was). Adds the ones it learnt to `found`.
+ */
+async function resolveCustomerIds(
+  tx: Db,
+  input: BatchInput,
+  keep: readonly StagedRow[],
+  upserted: ReadonlyMap<string, string>,
+  found: Map<string, string>,
+): Promise<(key: string) => string> {
+  const ids = new Map<string, string>();
+  const unknown = new Set<string>();
+  for (const r of keep) {
+    const key = r.item?.customerKey;
+    if (key === undefined || ids.has(key) || unknown.has(key)) continue;
+    const id = upserted.get(key) ?? input.knownCustomerId?.(key);
+    if (id === undefined) unknown.add(key);
+    else ids.set(key, id);
+  }
+  for (const [key, id] of upserted) found.set(key, id);
+  for (const [key, id] of await customerIdsByKey(tx, input, [...unknown])) {
+    ids.set(key, id);
+    found.set(key, id);
+  }
+  return (key) => {
+    const id = ids.get(key);
+    // Only when a customer this run wrote was deleted meanwhile: the batch fails, and its retry starts
+    // with no memory and writes the customer again.
+    if (id === undefined) throw new Error(`customer '${key}' is no longer there`);
+    return id;
+  };
+}
+
 /** The batch's rows without `excluded` keys: customers, then items (subscriptions). */
 async function writeRows(
   tx: Db,
@@ -206,6 +256,7 @@ async function writeRows(
   load: Loader,
   excluded: ReadonlySet<string>,
   written: StagedCustomer[],
+  found: Map<string, string>,
 ): Promise<Attempt> {
   const keyOf = keyOfRow(input.kind);
   const subscriptions = input.kind === "subscriptions";
@@ -224,20 +275,21 @@ async function writeRows(
   );
   await timed(input, "stage customers", () => load(stageC, CUSTOMER_COLS, customers.map(customerRow)));
   const upserted = await timed(input, "upsert customers", () => upsertCustomers(tx, input, stageC));
-  if (!subscriptions) return { imported: upserted, keep, dups };
+  if (!subscriptions) return { imported: upserted.size, keep, dups };
   const track = await trackTouched(tx, input, merged.length);
   const stageI = `import_items_${suffix}`;
   await tx.execute(
-    sql.raw(`CREATE TEMP TABLE ${stageI} (key text, customer_key text, plan text, quantity integer,
+    sql.raw(`CREATE TEMP TABLE ${stageI} (key text, customer_id uuid, plan text, quantity integer,
       unit_amount bigint, currency text, interval_unit text, interval_count integer,
       discount_percent numeric(7, 4), discount_amount bigint, start_date date, end_date date, status text,
       mrr bigint, fx_rate numeric(20, 10)) ON COMMIT DROP`),
   );
+  const idOf = await timed(input, "customer ids", () => resolveCustomerIds(tx, input, keep, upserted, found));
   await timed(input, "stage items", () =>
     load(
       stageI,
       ITEM_COLS,
-      keep.flatMap((r) => (r.item ? [itemRow(r.item)] : [])),
+      keep.flatMap((r) => (r.item ? [itemRow(r.item, idOf(r.item.customerKey))] : [])),
     ),
   );
   const { changed, repeats } = await timed(input, "upsert items", () =>
@@ -300,15 +352,17 @@ export async function writeBatch(db: Db, input: BatchInput): Promise<BatchResult
     const load = loaderFor(tx, input.engine);
     const excluded = new Set<string>();
     const written: StagedCustomer[] = [];
+    const found = new Map<string, string>();
     let attempt: Attempt | null = null;
     // Twice at most: the second attempt leaves out the repeats the first one found.
     for (let tries = 0; attempt === null; tries++) {
       try {
-        attempt = await tx.transaction((sp) => writeRows(sp, input, load, excluded, written));
+        attempt = await tx.transaction((sp) => writeRows(sp, input, load, excluded, written, found));
       } catch (error) {
         if (!(error instanceof RepeatsFound) || tries > 0) throw error;
         for (const k of error.keys) excluded.add(k);
         written.length = 0;
+        found.clear(); // customers the first attempt inserted were rolled back with it
       }
     }
     const { imported, keep, dups } = attempt;
@@ -324,6 +378,6 @@ export async function writeBatch(db: Db, input: BatchInput): Promise<BatchResult
       rejected: input.rejectedRows + dups.length,
     };
     await recordBatch(tx, input, rejections, counts);
-    return { ...counts, customersWritten: written };
+    return { ...counts, customersWritten: written, customerIds: found };
   });
 }
