@@ -347,8 +347,7 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
         rejections: batch.rejections,
         rejectedRows: batch.rejectedRows,
         rebuildAbove: hooks.rebuildAbove,
-        alreadyWritten:
-          kind === "subscriptions" ? (c) => written.get(c.key) === signature(c) : undefined,
+        alreadyWritten: kind === "subscriptions" ? (c) => written.get(c.key) === signature(c) : undefined,
         knownCustomerId: kind === "subscriptions" ? (key) => ids.get(key) : undefined,
       });
       if (kind === "subscriptions") {
