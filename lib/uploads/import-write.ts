@@ -99,10 +99,28 @@ export type BatchResult = BatchCounts & {
   customersWritten: StagedCustomer[];
   /** Subscriptions: the customer ids (by key) this batch wrote or looked up. */
   customerIds: Map<string, string>;
+  /** The run's memory named a customer that is gone (deleted meanwhile): forget it all. */
+  memoryStale: boolean;
 };
 
 /** Another run of the same import committed first: this one stops without touching anything. */
 export class ImportSuperseded extends Error {}
+
+/**
+ * Thrown inside the savepoint when the run's memory of a customer is stale (the customer was deleted
+ * meanwhile): the batch is written again without the memory, which writes the customer again.
+ */
+class CustomerGone extends Error {}
+
+/** A stale memory shows as the items' (org, customer) foreign key failing, or as an id no lookup finds. */
+function isCustomerGone(error: unknown): boolean {
+  if (error instanceof CustomerGone) return true;
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (code === "23503" && e.message.includes("subscription_items_org_customer_fk")) return true;
+  }
+  return false;
+}
 
 /** Thrown inside the savepoint to roll a batch back when it holds repeats of earlier batches' items. */
 class RepeatsFound extends Error {
@@ -225,13 +243,14 @@ async function resolveCustomerIds(
   keep: readonly StagedRow[],
   upserted: ReadonlyMap<string, string>,
   found: Map<string, string>,
+  remembered: boolean,
 ): Promise<(key: string) => string> {
   const ids = new Map<string, string>();
   const unknown = new Set<string>();
   for (const r of keep) {
     const key = r.item?.customerKey;
     if (key === undefined || ids.has(key) || unknown.has(key)) continue;
-    const id = upserted.get(key) ?? input.knownCustomerId?.(key);
+    const id = upserted.get(key) ?? (remembered ? input.knownCustomerId?.(key) : undefined);
     if (id === undefined) unknown.add(key);
     else ids.set(key, id);
   }
@@ -242,14 +261,16 @@ async function resolveCustomerIds(
   }
   return (key) => {
     const id = ids.get(key);
-    // Only when a customer this run wrote was deleted meanwhile: the batch fails, and its retry starts
-    // with no memory and writes the customer again.
-    if (id === undefined) throw new Error(`customer '${key}' is no longer there`);
+    // Only when a customer the run's memory left out of the upsert was deleted meanwhile.
+    if (id === undefined) throw new CustomerGone(`customer '${key}' is no longer there`);
     return id;
   };
 }
 
-/** The batch's rows without `excluded` keys: customers, then items (subscriptions). */
+/**
+ * The batch's rows without `excluded` keys: customers, then items (subscriptions). `remembered`: whether
+ * the run's memory of customers (alreadyWritten, knownCustomerId) may be used.
+ */
 async function writeRows(
   tx: Db,
   input: BatchInput,
@@ -257,6 +278,7 @@ async function writeRows(
   excluded: ReadonlySet<string>,
   written: StagedCustomer[],
   found: Map<string, string>,
+  remembered: boolean,
 ): Promise<Attempt> {
   const keyOf = keyOfRow(input.kind);
   const subscriptions = input.kind === "subscriptions";
@@ -266,7 +288,9 @@ async function writeRows(
   const { keep, dups } = splitDuplicates(input.rows, keyOf, earlier);
   const merged = mergeCustomers(keep);
   const customers =
-    subscriptions && input.alreadyWritten ? merged.filter((c) => !input.alreadyWritten?.(c)) : merged;
+    subscriptions && remembered && input.alreadyWritten
+      ? merged.filter((c) => !input.alreadyWritten?.(c))
+      : merged;
   const suffix = randomBytes(4).toString("hex");
   const stageC = `import_customers_${suffix}`;
   await tx.execute(
@@ -284,7 +308,9 @@ async function writeRows(
       discount_percent numeric(7, 4), discount_amount bigint, start_date date, end_date date, status text,
       mrr bigint, fx_rate numeric(20, 10)) ON COMMIT DROP`),
   );
-  const idOf = await timed(input, "customer ids", () => resolveCustomerIds(tx, input, keep, upserted, found));
+  const idOf = await timed(input, "customer ids", () =>
+    resolveCustomerIds(tx, input, keep, upserted, found, remembered),
+  );
   await timed(input, "stage items", () =>
     load(
       stageI,
@@ -354,15 +380,23 @@ export async function writeBatch(db: Db, input: BatchInput): Promise<BatchResult
     const written: StagedCustomer[] = [];
     const found = new Map<string, string>();
     let attempt: Attempt | null = null;
-    // Twice at most: the second attempt leaves out the repeats the first one found.
-    for (let tries = 0; attempt === null; tries++) {
+    let repeatsLeftOut = false;
+    let remembered = true;
+    // Three times at most: an attempt leaves out the repeats an earlier one found, or the run's memory
+    // of customers when it named one that is gone (a customer deleted in the app while its import runs).
+    while (attempt === null) {
       try {
-        attempt = await tx.transaction((sp) => writeRows(sp, input, load, excluded, written, found));
+        attempt = await tx.transaction((sp) =>
+          writeRows(sp, input, load, excluded, written, found, remembered),
+        );
       } catch (error) {
-        if (!(error instanceof RepeatsFound) || tries > 0) throw error;
-        for (const k of error.keys) excluded.add(k);
+        if (error instanceof RepeatsFound && !repeatsLeftOut) {
+          repeatsLeftOut = true;
+          for (const k of error.keys) excluded.add(k);
+        } else if (remembered && isCustomerGone(error)) remembered = false;
+        else throw error;
         written.length = 0;
-        found.clear(); // customers the first attempt inserted were rolled back with it
+        found.clear(); // customers the attempt inserted were rolled back with it
       }
     }
     const { imported, keep, dups } = attempt;
@@ -378,6 +412,6 @@ export async function writeBatch(db: Db, input: BatchInput): Promise<BatchResult
       rejected: input.rejectedRows + dups.length,
     };
     await recordBatch(tx, input, rejections, counts);
-    return { ...counts, customersWritten: written, customerIds: found };
+    return { ...counts, customersWritten: written, customerIds: found, memoryStale: !remembered };
   });
 }

@@ -79,6 +79,11 @@ class CustomerMemory {
     return this.byKey.get(key)?.slice(SIGNATURE_CHARS) || undefined;
   }
 
+  /** Everything: a batch found a customer it remembered gone (deleted meanwhile). */
+  forget(): void {
+    this.byKey.clear();
+  }
+
   /** After a committed batch: the customers it wrote, and the ids (by key) it learnt. */
   remember(written: readonly StagedCustomer[], ids: ReadonlyMap<string, string>): void {
     if (this.byKey.size + written.length > WRITTEN_CUSTOMERS_CAP) this.byKey.clear();
@@ -378,6 +383,7 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
         alreadyWritten: kind === "subscriptions" ? (c) => memory.wrote(c) : undefined,
         knownCustomerId: kind === "subscriptions" ? (key) => memory.idOf(key) : undefined,
       });
+      if (counts.memoryStale) memory.forget();
       if (kind === "subscriptions") memory.remember(counts.customersWritten, counts.customerIds);
     }
     done += batch.records;
