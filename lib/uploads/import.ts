@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { type CsvError, parse } from "csv-parse";
+import type { CsvError } from "csv-parse";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { organizations, type Upload, uploads, uploadTouchedCustomers } from "@/db/schema";
@@ -10,6 +10,7 @@ import type { TEvent } from "@/lib/events/event";
 import { createDecodeStream, type TEncoding } from "@/lib/ingest/encoding";
 import { columnOfField, type TMappedColumn } from "@/lib/ingest/formats";
 import { createRowNormaliser, describeRowError } from "@/lib/ingest/normalise";
+import { PositionedParser, type PositionedRecord } from "@/lib/ingest/positioned-parser";
 import { rebuildRevenue, updateRevenueForCustomers } from "@/lib/metrics/derive";
 import { stageEvent, writeEventBatch } from "./import-events";
 import {
@@ -430,22 +431,16 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
     // A structure error (a quote never closed, …) is skipped rather than thrown, so the records parsed
     // before it are not lost with a failed stream; reading stops at the first one (what follows it cannot
     // be trusted) and it becomes one rejected row.
-    let emitted = 0;
     let broken: { error: CsvError; after: number } | null = null;
-    const parser = parse({
+    const parser: PositionedParser = new PositionedParser({
       delimiter: options.delimiter ?? ",",
       relax_column_count: true,
       relax_quotes: true,
       skip_empty_lines: true,
-      info: true,
       max_record_size: MAX_RECORD_CHARS,
       skip_records_with_error: true,
-      on_record: (record) => {
-        emitted++;
-        return record;
-      },
       on_skip: (error) => {
-        if (error && !broken) broken = { error, after: emitted };
+        if (error && !broken) broken = { error, after: parser.emitted };
         return undefined;
       },
     });
@@ -463,10 +458,7 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
     let index = 0;
     let consumed = 0;
     const isBroken = () => broken !== null && consumed >= (broken as { after: number }).after;
-    for await (const { record, info } of parser as AsyncIterable<{
-      record: string[];
-      info: { lines: number; empty_lines: number; bytes: number };
-    }>) {
+    for await (const { record, lines, emptyLines, bytes } of parser as AsyncIterable<PositionedRecord>) {
       if (writeFailed) break;
       if (isBroken()) break;
       consumed++;
@@ -476,16 +468,16 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
       // csv-parse reports the line a record ends on; the line it starts on is what people look for. It
       // counts a CRLF inside a quoted field as two lines: a record spanning more lines than its preceding
       // empty lines explain has each of its CRLFs counted once (single-line records skip the search).
-      const empties = info.empty_lines - prevEmpty;
-      if (info.lines - prevCounted > 1 + empties) overcounted += crlfCount(record);
+      const empties = emptyLines - prevEmpty;
+      if (lines - prevCounted > 1 + empties) overcounted += crlfCount(record);
       const line = prevEnd + 1 + empties;
-      prevCounted = info.lines;
-      prevEnd = start.line + info.lines - overcounted;
-      prevEmpty = info.empty_lines;
+      prevCounted = lines;
+      prevEnd = start.line + lines - overcounted;
+      prevEmpty = emptyLines;
       if (line <= headerLine) continue;
       if (index++ < resumeFrom) continue;
       batch.records++;
-      batch.bytes = start.bytes + info.bytes;
+      batch.bytes = start.bytes + bytes;
       batch.line = prevEnd;
       if (!isEmptyRecord(record)) {
         const n = normalise(record, line);
