@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Db } from "@/db/client";
 import { type eventSchema, type TEvent, ZEvent } from "@/lib/events/event";
 import { type EventsTarget, writeEvents } from "@/lib/events/write";
@@ -28,9 +28,11 @@ export function eventIdOf(e: {
   timestamp: string;
   properties: unknown;
 }): string {
-  const digest = createHash("sha256")
-    .update(JSON.stringify([e.user_id, e.name, e.timestamp, e.properties ?? null]))
-    .digest("hex");
+  const digest = hash(
+    "sha256",
+    JSON.stringify([e.user_id, e.name, e.timestamp, e.properties ?? null]),
+    "hex",
+  );
   return `csv:${digest}`;
 }
 

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { IntervalUnit, ItemStatus } from "@/db/schema";
 import type { TCanonicalRow } from "@/lib/ingest/normalise";
 import type { TInterval } from "@/lib/ingest/values";
@@ -92,9 +92,7 @@ export function itemKeyOf(row: AnyRow, customerKey: string): string {
       ? `${row.amount} ${row.currency ?? ""} ${interval.count} ${interval.unit}`
       : `mrr ${row.mrr ?? ""} ${row.currency ?? ""}`;
   const plan = str(row.plan)?.toLowerCase() ?? "";
-  const digest = createHash("sha256")
-    .update(JSON.stringify([customerKey, plan, row.start_date, amount]))
-    .digest("hex");
+  const digest = hash("sha256", JSON.stringify([customerKey, plan, row.start_date, amount]), "hex");
   return `row:${digest.slice(0, 32)}`;
 }
 
