@@ -36,34 +36,50 @@ export type Loader = (table: string, columns: readonly string[], rows: readonly 
 /** Rows per COPY write: the CSV text of a whole batch is never built at once. */
 const COPY_PIECE = 5_000;
 
+/** One row as a line of COPY's CSV (without its newline). */
+export const csvLine = (values: readonly unknown[]): string => values.map(csvCell).join(",");
+
+/**
+ * One COPY … FROM STDIN (CSV) of `count` lines into `table`; `lineAt(i)` gives line i (without its
+ * newline). The text is built and sent COPY_PIECE lines at a time.
+ */
+export async function copyLines(
+  tx: Db,
+  table: string,
+  columns: readonly string[],
+  count: number,
+  lineAt: (i: number) => string,
+): Promise<void> {
+  if (count === 0) return;
+  const raw = (tx as unknown as { session?: { client?: unknown } }).session?.client;
+  if (typeof raw !== "function") throw new Error("COPY needs postgres.js's transaction client");
+  const cols = columns.map((c) => `"${c}"`).join(", ");
+  const stream = await (raw as unknown as RawCopyClient)
+    .unsafe(`COPY ${table} (${cols}) FROM STDIN WITH (FORMAT csv)`)
+    .writable();
+  await new Promise<void>((resolve, reject) => {
+    stream.on("error", reject);
+    stream.on("finish", () => resolve());
+    let at = 0;
+    const more = () => {
+      while (at < count) {
+        const piece: string[] = [];
+        for (const end = Math.min(at + COPY_PIECE, count); at < end; at++) piece.push(lineAt(at));
+        if (!stream.write(`${piece.join("\n")}\n`)) {
+          stream.once("drain", more);
+          return;
+        }
+      }
+      stream.end();
+    };
+    more();
+  });
+}
+
 export function loaderFor(tx: Db, engine: Engine): Loader {
   if (engine === "copy") {
-    const raw = (tx as unknown as { session?: { client?: unknown } }).session?.client;
-    if (typeof raw !== "function") throw new Error("COPY needs postgres.js's transaction client");
-    const copy = raw as unknown as RawCopyClient;
-    return async (table, columns, rows) => {
-      if (rows.length === 0) return;
-      const cols = columns.map((c) => `"${c}"`).join(", ");
-      const stream = await copy.unsafe(`COPY ${table} (${cols}) FROM STDIN WITH (FORMAT csv)`).writable();
-      await new Promise<void>((resolve, reject) => {
-        stream.on("error", reject);
-        stream.on("finish", () => resolve());
-        let at = 0;
-        const more = () => {
-          while (at < rows.length) {
-            const piece = rows.slice(at, at + COPY_PIECE);
-            at += piece.length;
-            const text = `${piece.map((r) => r.map(csvCell).join(",")).join("\n")}\n`;
-            if (!stream.write(text)) {
-              stream.once("drain", more);
-              return;
-            }
-          }
-          stream.end();
-        };
-        more();
-      });
-    };
+    return (table, columns, rows) =>
+      copyLines(tx, table, columns, rows.length, (i) => csvLine(rows[i] ?? []));
   }
   return async (table, columns, rows) => {
     if (rows.length === 0) return;

@@ -55,6 +55,11 @@ export type StagedItem = {
   status: ItemStatus;
   mrr: number;
   fxRate: string;
+  /**
+   * COPY engine: the item's staging columns but its customer's id, as CSV, prepared while the batch
+   * before is written (prepareBatch, import-write.ts); the id is known only inside the transaction.
+   */
+  copyLine: string | null;
 };
 
 export type StagedRow = { line: number; customer: StagedCustomer; item: StagedItem | null };
@@ -240,6 +245,7 @@ function stageItem(
       exponentShift,
     }),
     fxRate: rate,
+    copyLine: null,
   });
   if (row.amount != null && row.interval) {
     const unit = toMinorUnits(row.amount, currency);

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { queryRows } from "@/db/rows";
-import { type Engine, type Loader, loaderFor } from "./import-load";
+import { copyLines, csvLine, type Engine, type Loader, loaderFor } from "./import-load";
 import type { Rejection, StagedCustomer, StagedItem, StagedRow } from "./import-rows";
 import {
   customerIdsByKey,
@@ -168,9 +168,9 @@ function mergeCustomers(rows: StagedRow[]): StagedCustomer[] {
 }
 
 const CUSTOMER_COLS = ["key", "name", "fallback_name", "email", "company", "country", "industry", "segment"];
+/** The items' staging columns: customer_id last, so a prepared line (prepareBatch) only needs it appended. */
 const ITEM_COLS = [
   "key",
-  "customer_id",
   "plan",
   "quantity",
   "unit_amount",
@@ -184,6 +184,7 @@ const ITEM_COLS = [
   "status",
   "mrr",
   "fx_rate",
+  "customer_id",
 ];
 const REJECTION_COLS = ["upload_id", "org_id", "line", "column", "field", "value", "message"];
 const MAX_VALUE = 1000;
@@ -198,9 +199,9 @@ const customerRow = (c: StagedCustomer) => [
   c.industry,
   c.segment,
 ];
-const itemRow = (i: StagedItem, customerId: string) => [
+/** An item's staging values but customer_id (ITEM_COLS's order). */
+const itemValues = (i: StagedItem): unknown[] => [
   i.key,
-  customerId,
   i.plan,
   i.quantity,
   i.unitAmount,
@@ -215,6 +216,17 @@ const itemRow = (i: StagedItem, customerId: string) => [
   i.mrr,
   i.fxRate,
 ];
+
+/**
+ * Called with a batch's rows before its transaction, while the batch before it is being written: on the
+ * COPY engine each item's staging line is built then (all but its customer's id), so the transaction
+ * only appends the id. Building the lines inside took ~2 s per million rows of the transaction's time,
+ * measured in isolation.
+ */
+export function prepareBatch(engine: Engine, rows: readonly StagedRow[]): void {
+  if (engine !== "copy") return;
+  for (const r of rows) if (r.item) r.item.copyLine = csvLine(itemValues(r.item));
+}
 
 function repeatRejection(kind: BatchInput["kind"], key: string, row: StagedRow, firstLine: number | null) {
   const what = kind === "subscriptions" ? "subscription" : "customer";
@@ -303,20 +315,26 @@ async function writeRows(
   const track = await trackTouched(tx, input, merged.length);
   const stageI = `import_items_${suffix}`;
   await tx.execute(
-    sql.raw(`CREATE TEMP TABLE ${stageI} (key text, customer_id uuid, plan text, quantity integer,
-      unit_amount bigint, currency text, interval_unit text, interval_count integer,
-      discount_percent numeric(7, 4), discount_amount bigint, start_date date, end_date date, status text,
-      mrr bigint, fx_rate numeric(20, 10)) ON COMMIT DROP`),
+    sql.raw(`CREATE TEMP TABLE ${stageI} (key text, plan text, quantity integer, unit_amount bigint,
+      currency text, interval_unit text, interval_count integer, discount_percent numeric(7, 4),
+      discount_amount bigint, start_date date, end_date date, status text, mrr bigint,
+      fx_rate numeric(20, 10), customer_id uuid) ON COMMIT DROP`),
   );
   const idOf = await timed(input, "customer ids", () =>
     resolveCustomerIds(tx, input, keep, upserted, found, remembered),
   );
+  const items = keep.flatMap((r) => (r.item ? [r.item] : []));
   await timed(input, "stage items", () =>
-    load(
-      stageI,
-      ITEM_COLS,
-      keep.flatMap((r) => (r.item ? [itemRow(r.item, idOf(r.item.customerKey))] : [])),
-    ),
+    items.every((i) => i.copyLine !== null)
+      ? copyLines(tx, stageI, ITEM_COLS, items.length, (n) => {
+          const i = items[n] as StagedItem;
+          return `${i.copyLine},${idOf(i.customerKey)}`;
+        })
+      : load(
+          stageI,
+          ITEM_COLS,
+          items.map((i) => [...itemValues(i), idOf(i.customerKey)]),
+        ),
   );
   const { changed, repeats } = await timed(input, "upsert items", () =>
     upsertItems(tx, input, stageI, track),

@@ -20,7 +20,7 @@ import {
   type StagedRow,
   stageRow,
 } from "./import-rows";
-import { ALL_CUSTOMERS, detectEngine, ImportSuperseded, writeBatch } from "./import-write";
+import { ALL_CUSTOMERS, detectEngine, ImportSuperseded, prepareBatch, writeBatch } from "./import-write";
 import { loadRates, queueImport } from "./plan";
 import { uploadByteStream } from "./store";
 
@@ -510,6 +510,7 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
       if (batch.records >= batchSize) {
         const full = batch;
         batch = emptyBatch(full);
+        prepareBatch(engine, full.rows);
         await submit(full, false);
         if (hooks.maxBatches !== undefined && submitted >= hooks.maxBatches) {
           await writing;
@@ -532,6 +533,7 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
         message: csvErrorMessage(error),
       });
     }
+    prepareBatch(engine, batch.rows);
     await submit(batch, true);
     await writing;
     return { complete: true };
