@@ -1,7 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { listRejections } from "@/db/queries/uploads";
-import { customers, subscriptionItemPeriods, subscriptionItems } from "@/db/schema";
+import { customers, plans, subscriptionItemPeriods, subscriptionItems } from "@/db/schema";
 import { setFxRate } from "@/lib/revenue/fx";
 import { previewUpload } from "@/lib/uploads/plan";
 import { counts, setupUploads } from "./helpers/uploads";
@@ -56,6 +56,52 @@ describe("importing subscriptions", () => {
     expect(await items(ready)).toEqual([
       { externalId: "S-1", mrr: 83_334, unitAmount: 83_334, status: "active" },
     ]);
+  });
+
+  it("keeps ids and plan names with commas, quotes, line breaks and non-ASCII exactly as written", async () => {
+    // On a Postgres server these reach the staging table as COPY CSV lines (prepareBatch); on PGlite as JSON.
+    const orgId = await newOrg("quoting");
+    const u = await importText(
+      orgId,
+      [
+        "Subscription ID,Customer,Plan,Amount,Currency,Billing Period,Start Date",
+        '"s,1",Acme,"Pro, ""annual""",$120.00,USD,yearly,2024-01-05',
+        '"s""2",Bolt,"Basic\nTwo lines",90,USD,monthly,2024-02-01',
+        "s3 Ünïcødé,Cyan,Größe,10,USD,monthly,2024-02-01",
+        "s4,Dune,,10,USD,monthly,2024-02-01",
+      ].join("\n"),
+    );
+    expect(counts(u)).toEqual({ status: "complete", read: 4, imported: 4, unchanged: 0, rejected: 0 });
+    const rows = await db()
+      .select({ key: subscriptionItems.externalId, plan: plans.externalId, customer: customers.name })
+      .from(subscriptionItems)
+      .innerJoin(customers, eq(customers.id, subscriptionItems.customerId))
+      .leftJoin(plans, eq(plans.id, subscriptionItems.planId))
+      .where(eq(subscriptionItems.orgId, orgId))
+      .orderBy(asc(customers.name));
+    expect(rows).toEqual([
+      { key: "s,1", plan: 'Pro, "annual"', customer: "Acme" },
+      { key: 's"2', plan: "Basic\nTwo lines", customer: "Bolt" },
+      { key: "s3 Ünïcødé", plan: "Größe", customer: "Cyan" },
+      { key: "s4", plan: null, customer: "Dune" },
+    ]);
+  });
+
+  it("rejects a quantity larger than the database holds as a row, and imports the rest", async () => {
+    // It once reached the staging COPY on a Postgres server, whose refusal postgres.js lost: the import hung.
+    const orgId = await newOrg("huge-quantity");
+    const u = await importText(
+      orgId,
+      [
+        "Subscription ID,Customer,Plan,Qty,Amount,Currency,Billing Period,Start Date",
+        "s1,Acme,Pro,5000000000,$10.00,USD,monthly,2024-01-05",
+        "s2,Bolt,Pro,2147483647,$10.00,USD,monthly,2024-01-05",
+      ].join("\n"),
+    );
+    expect(counts(u)).toEqual({ status: "complete", read: 2, imported: 1, unchanged: 0, rejected: 1 });
+    const [rejected] = await listRejections(db(), orgId, u.id);
+    expect(rejected).toMatchObject({ line: 2, column: "Qty", value: "5000000000" });
+    expect(rejected?.message).toMatch(/more than 2,147,483,647/);
   });
 
   it("converts other currencies at the rate on the start date, and rejects rows without a rate", async () => {

@@ -85,7 +85,8 @@ const ZValue: Record<TValueType, z.ZodType> = {
     unit: z.enum(["day", "week", "month", "year"]),
     count: z.number().int().min(1).max(120),
   }),
-  integer: z.number().int().min(0, "cannot be negative"),
+  // Quantities and interval counts are stored as 4-byte integers.
+  integer: z.number().int().min(0, "cannot be negative").max(2_147_483_647, "is more than 2,147,483,647"),
   percent: z
     .string()
     .regex(NON_NEGATIVE, "cannot be negative")

@@ -36,6 +36,16 @@ export type Loader = (table: string, columns: readonly string[], rows: readonly 
 /** Rows per COPY write: the CSV text of a whole batch is never built at once. */
 const COPY_PIECE = 5_000;
 
+/** How long a COPY may run before a query behind it checks that it has not failed. */
+const COPY_PROBE_MS = 1_000;
+
+function isAbortedTransaction(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if ((e as { code?: unknown }).code === "25P02") return true;
+  }
+  return false;
+}
+
 /** One row as a line of COPY's CSV (without its newline). */
 export const csvLine = (values: readonly unknown[]): string => values.map(csvCell).join(",");
 
@@ -58,8 +68,37 @@ export async function copyLines(
     .unsafe(`COPY ${table} (${cols}) FROM STDIN WITH (FORMAT csv)`)
     .writable();
   await new Promise<void>((resolve, reject) => {
-    stream.on("error", reject);
-    stream.on("finish", () => resolve());
+    let settled = false;
+    const settle = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearInterval(probing);
+      error ? reject(error) : resolve();
+    };
+    stream.on("error", settle);
+    stream.on("finish", () => settle());
+    // postgres.js loses the error of a COPY the server refuses (a value its column's type rejects): the
+    // stream neither finishes nor errors, and the import would wait for ever. While it waits, a query
+    // queued behind the COPY tells: it fails as "current transaction is aborted" once the COPY has
+    // failed. (Issued before the stream has sent its end, it is refused as COPY_IN_PROGRESS: tried again.)
+    let probe: Promise<unknown> | null = null;
+    const probing = setInterval(() => {
+      if (settled || probe) return;
+      probe = Promise.resolve(tx.execute(sql`SELECT 1`)).then(
+        () => {
+          probe = null;
+        },
+        (error: unknown) => {
+          probe = null;
+          if (!isAbortedTransaction(error)) return;
+          settle(
+            new Error(
+              `the database refused the rows staged into ${table} (a value its column's type does not accept); the client library does not pass on its message`,
+            ),
+          );
+        },
+      );
+    }, COPY_PROBE_MS);
     let at = 0;
     const more = () => {
       while (at < count) {
