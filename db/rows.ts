@@ -26,3 +26,20 @@ export function toNumber(value: unknown): number | null {
   if (!Number.isFinite(n)) throw new Error(`not a number: ${String(value)}`);
   return n;
 }
+
+/**
+ * The database error with one of these SQLSTATE codes in `error`'s cause chain (drizzle wraps what
+ * postgres.js or PGlite throws), or undefined.
+ */
+export function dbErrorWith(
+  error: unknown,
+  ...codes: string[]
+): { code: string; message: string } | undefined {
+  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | null | undefined; e; ) {
+    if (typeof e.code === "string" && codes.includes(e.code)) {
+      return { code: e.code, message: typeof e.message === "string" ? e.message : "" };
+    }
+    e = typeof e.cause === "object" ? (e.cause as typeof e) : undefined;
+  }
+  return undefined;
+}

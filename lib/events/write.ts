@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { queryRows, toNumber } from "@/db/rows";
+import { dbErrorWith, queryRows, toNumber } from "@/db/rows";
 import type { TEvent } from "./event";
 
 /*
@@ -139,9 +139,4 @@ export async function rebuildEventRollups(db: Db, { orgId, timezone, activationE
 const rollupLockKey = (orgId: string) => sql`hashtextextended(${`meridian:event-rollups:${orgId}`}, 0)`;
 
 /** Deadlock or serialization failure, on postgres.js or PGlite, possibly wrapped by drizzle. */
-function isRetryable(error: unknown): boolean {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.code === "40P01" || e.code === "40001") return true;
-  }
-  return false;
-}
+const isRetryable = (error: unknown) => dbErrorWith(error, "40P01", "40001") !== undefined;

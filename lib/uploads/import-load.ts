@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { queryRows } from "@/db/rows";
+import { dbErrorWith, queryRows } from "@/db/rows";
 
 /*
  * How an import's rows reach the database: never row by row. On a Postgres server a staging table is
@@ -38,13 +38,6 @@ const COPY_PIECE = 5_000;
 
 /** How long a COPY may run before a query behind it checks that it has not failed. */
 const COPY_PROBE_MS = 1_000;
-
-function isAbortedTransaction(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if ((e as { code?: unknown }).code === "25P02") return true;
-  }
-  return false;
-}
 
 /** One row as a line of COPY's CSV (without its newline). */
 export const csvLine = (values: readonly unknown[]): string => values.map(csvCell).join(",");
@@ -90,7 +83,7 @@ export async function copyLines(
         },
         (error: unknown) => {
           probe = null;
-          if (!isAbortedTransaction(error)) return;
+          if (!dbErrorWith(error, "25P02")) return; // current transaction is aborted
           settle(
             new Error(
               `the database refused the rows staged into ${table} (a value its column's type does not accept); the client library does not pass on its message`,

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { queryRows } from "@/db/rows";
+import { dbErrorWith, queryRows } from "@/db/rows";
 import { copyLines, csvLine, type Engine, type Loader, loaderFor } from "./import-load";
 import type { Rejection, StagedCustomer, StagedItem, StagedRow } from "./import-rows";
 import {
@@ -115,11 +115,7 @@ class CustomerGone extends Error {}
 /** A stale memory shows as the items' (org, customer) foreign key failing, or as an id no lookup finds. */
 function isCustomerGone(error: unknown): boolean {
   if (error instanceof CustomerGone) return true;
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    const code = (e as { code?: unknown }).code;
-    if (code === "23503" && e.message.includes("subscription_items_org_customer_fk")) return true;
-  }
-  return false;
+  return dbErrorWith(error, "23503")?.message.includes("subscription_items_org_customer_fk") ?? false;
 }
 
 /** Thrown inside the savepoint to roll a batch back when it holds repeats of earlier batches' items. */
