@@ -141,12 +141,28 @@ describe("cron", () => {
       },
     );
     const runner = runnerWith([job]);
-    // A clock 80 ms before a minute boundary, so the real timer is short.
-    const base = Date.now();
-    const boundary = Math.ceil((base + 1) / 60_000) * 60_000 + 60_000;
-    const offset = boundary - 80 - base;
-    const stop = runner.startCronScheduler({ now: () => new Date(Date.now() + offset) });
-    await firedOnce;
+    // A clock that reads 80 ms before a minute boundary when the scheduler first asks it, so the real
+    // timer is short. Fixed at that first call, not before: a loaded machine can pause the process for
+    // longer than 80 ms between two lines, and a clock set earlier would then have passed the boundary
+    // and the next tick would be a minute away (seen once in CI as this test timing out).
+    let boundary = 0;
+    let offset: number | undefined;
+    const clock = () => {
+      const real = Date.now();
+      if (offset === undefined) {
+        boundary = Math.ceil((real + 1) / 60_000) * 60_000 + 60_000;
+        offset = boundary - 80 - real;
+      }
+      return new Date(real + offset);
+    };
+    const stop = runner.startCronScheduler({ now: clock });
+    const timedOut = new Promise<never>((_, reject) =>
+      setTimeout(
+        () => reject(new Error("the cron job did not fire within 10 s of its due time")),
+        10_000,
+      ).unref(),
+    );
+    await Promise.race([firedOnce, timedOut]);
     stop();
     await runner.waitForIdle();
 
