@@ -145,4 +145,13 @@ test("the demo org starts with the sample data, imported through the same pipeli
   await screenshots(page, "uploads-list");
   const customers = await page.request.get(`/api/v1/metrics/summary?org=${DEMO.slug}&month=2024-12`);
   expect(await customers.json()).toMatchObject({ active_customers: 500 });
+  // The home page's first step says the data is in (counts: other specs may add to the demo org) and
+  // leads to the dashboard.
+  await page.goto(`/${DEMO.slug}`);
+  await expect(page.getByText("Your customers and subscriptions are in")).toBeVisible();
+  await expect(
+    page.getByText(/[\d,]+ customers and [\d,]+ subscription items, [\d,]+ imported uploads?\./),
+  ).toBeVisible();
+  await page.getByRole("link", { name: "Open the ARR dashboard" }).click();
+  await expect(page).toHaveURL(new RegExp(`/${DEMO.slug}/arr`));
 });

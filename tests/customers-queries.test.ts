@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import {
+  countOrgData,
   getCustomer,
   getCustomerMrrHistory,
   listCustomerItems,
   listCustomers,
   monthOf,
 } from "@/db/queries/customers";
-import { customers, organizations } from "@/db/schema";
+import { customers, organizations, uploads } from "@/db/schema";
 import { updateRevenueForCustomers } from "@/lib/metrics/derive";
 import { setFxRate } from "@/lib/revenue/fx";
 import { saveSubscriptionItem, type TItemInput, upsertCustomer } from "@/lib/revenue/items";
@@ -239,5 +240,17 @@ describe("customer detail reads", () => {
       { planName: "Pro", discountPercent: "10.0000", mrr: 900, status: "active" },
     ]);
     expect(await listCustomerItems(h.db, { orgId: otherOrgId, customerId: ids.alpha! })).toEqual([]);
+  });
+});
+
+describe("countOrgData", () => {
+  it("counts the org's customers, items and completed uploads, never another org's", async () => {
+    await h.db.insert(uploads).values([
+      { orgId, filename: "done.csv", status: "complete" },
+      { orgId, filename: "broken.csv", status: "failed" },
+      { orgId: otherOrgId, filename: "theirs.csv", status: "complete" },
+    ]);
+    expect(await countOrgData(h.db, orgId)).toEqual({ customers: 60, items: 4, uploads: 1 });
+    expect(await countOrgData(h.db, otherOrgId)).toEqual({ customers: 1, items: 0, uploads: 1 });
   });
 });

@@ -1,7 +1,14 @@
 import { and, asc, desc, eq, ilike, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { queryRows, toNumber } from "@/db/rows";
-import { customerMovements, customers, type MovementKind, plans, subscriptionItems } from "@/db/schema";
+import {
+  customerMovements,
+  customers,
+  type MovementKind,
+  plans,
+  subscriptionItems,
+  uploads,
+} from "@/db/schema";
 
 /*
  * Reads for the customer pages. Current MRR is the derived month-end value of the current month
@@ -183,4 +190,27 @@ export async function listCustomerMovements(
     .where(and(eq(customerMovements.orgId, orgId), eq(customerMovements.customerId, customerId)))
     .orderBy(desc(customerMovements.month));
   return rows.map((r) => ({ ...r, month: String(r.month).slice(0, 7) }));
+}
+
+/** How much data the org holds: its customers, subscription items and completed uploads (the home page). */
+export async function countOrgData(
+  db: Db,
+  orgId: string,
+): Promise<{ customers: number; items: number; uploads: number }> {
+  const [row] = await queryRows<{
+    customers: number | string;
+    items: number | string;
+    uploads: number | string;
+  }>(
+    db,
+    sql`SELECT
+      (SELECT count(*) FROM ${customers} WHERE ${customers.orgId} = ${orgId}) AS customers,
+      (SELECT count(*) FROM ${subscriptionItems} WHERE ${subscriptionItems.orgId} = ${orgId}) AS items,
+      (SELECT count(*) FROM ${uploads} WHERE ${uploads.orgId} = ${orgId} AND ${uploads.status} = 'complete') AS uploads`,
+  );
+  return {
+    customers: Number(row?.customers ?? 0),
+    items: Number(row?.items ?? 0),
+    uploads: Number(row?.uploads ?? 0),
+  };
 }
