@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatDate, formatDateTime } from "./format";
+import { formatBytes, formatDate, formatDateTime, groupThousands } from "./format";
 
 describe("format", () => {
   it("formats in UTC", () => {
@@ -14,5 +14,13 @@ describe("format", () => {
     expect(formatBytes(3_400)).toBe("3.4 kB");
     expect(formatBytes(200_000_000)).toBe("200.0 MB");
     expect(formatBytes(1_500_000_000)).toBe("1.5 GB");
+  });
+
+  it("groups an exact decimal's whole part by thousands, keeping its fraction as written", () => {
+    expect(groupThousands("2786")).toBe("2,786");
+    expect(groupThousands("1234567.50")).toBe("1,234,567.50");
+    expect(groupThousands("-1234.5")).toBe("-1,234.5");
+    expect(groupThousands("999")).toBe("999");
+    expect(groupThousands("0.0001")).toBe("0.0001");
   });
 });

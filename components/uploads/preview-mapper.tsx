@@ -1,6 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import { groupThousands } from "@/lib/format";
 import type { TPreview } from "@/lib/ingest/preview";
 import type { TUploadPreview } from "@/lib/uploads/plan";
 
@@ -20,7 +21,7 @@ function show(value: unknown): string {
   if (typeof value === "object") {
     const v = value as Record<string, unknown>;
     if ("unit" in v && "count" in v) return `${v.count} ${v.unit}${v.count === 1 ? "" : "s"}`;
-    if ("decimal" in v) return `${v.currency ?? ""} ${v.decimal}`.trim();
+    if ("decimal" in v) return `${v.currency ?? ""} ${groupThousands(String(v.decimal))}`.trim();
     return JSON.stringify(value);
   }
   return String(value);
