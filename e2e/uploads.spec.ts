@@ -69,7 +69,7 @@ test("upload a messy CSV, fix the mapping, import it, download the rejected rows
     // Day-first dates and decimal commas, normalised in the sample.
     const sample = page.getByRole("region", { name: /as they will be imported/ });
     await expect(sample.getByRole("row").nth(2)).toContainText("2024-02-03");
-    await expect(sample.getByRole("row").nth(2)).toContainText("1200.00");
+    await expect(sample.getByRole("row").nth(2)).toContainText("1,200.00");
   });
 
   await test.step("the user maps the unknown id column to the customer id", async () => {
