@@ -16,8 +16,9 @@ const KIND_LABELS: Record<string, string> = {
 const DELIMITERS: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe" };
 
 /** Turns a canonical value (a date string, an interval object, …) into short text for the sample table. */
-function show(value: unknown): string {
+function show(value: unknown, type: string): string {
   if (value === null || value === undefined) return "";
+  if (type === "money" && typeof value === "string") return groupThousands(value);
   if (typeof value === "object") {
     const v = value as Record<string, unknown>;
     if ("unit" in v && "count" in v) return `${v.count} ${v.unit}${v.count === 1 ? "" : "s"}`;
@@ -312,7 +313,9 @@ export function PreviewMapper({
                           title={error?.message}
                           className={`max-w-[14rem] truncate whitespace-nowrap py-1.5 pr-3 ${error ? "font-medium text-red-800" : ""}`}
                         >
-                          {r.row ? show((r.row as Record<string, unknown>)[f.key]) : (r.raw[index] ?? "")}
+                          {r.row
+                            ? show((r.row as Record<string, unknown>)[f.key], f.type)
+                            : (r.raw[index] ?? "")}
                         </td>
                       );
                     })}
