@@ -15,6 +15,10 @@ const KIND_LABELS: Record<string, string> = {
 };
 const DELIMITERS: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe" };
 
+/** A column's smallest or largest value: numbers grouped by thousands, dates and text as they are. */
+const showStat = (value: unknown) =>
+  /^-?\d+(\.\d+)?$/.test(String(value)) ? groupThousands(String(value)) : String(value);
+
 /** Turns a canonical value (a date string, an interval object, …) into short text for the sample table. */
 function show(value: unknown, type: string): string {
   if (value === null || value === undefined) return "";
@@ -236,7 +240,7 @@ export function PreviewMapper({
                       {stats ? `${Math.round(stats.filled * 100)}% · ${stats.distinct} distinct` : ""}
                     </td>
                     <td className="hidden py-2 pr-4 text-xs text-slate-600 md:table-cell">
-                      {stats?.min != null ? `${stats.min} … ${stats.max}` : ""}
+                      {stats?.min != null ? `${showStat(stats.min)} … ${showStat(stats.max)}` : ""}
                     </td>
                     <td className={`py-2 pr-4 tabular-nums ${stats?.parseFailures ? "text-red-700" : ""}`}>
                       {stats?.parseFailures ?? 0}
