@@ -59,7 +59,8 @@ describe("importing subscriptions", () => {
   });
 
   it("keeps ids and plan names with commas, quotes, line breaks and non-ASCII exactly as written", async () => {
-    // On a Postgres server these reach the staging table as COPY CSV lines (prepareBatch); on PGlite as JSON.
+    // These reach the staging table as COPY CSV lines (prepareBatch), FROM STDIN on a server and from a
+    // Blob on PGlite; through PGlite's socket as JSON (uploads-socket.test.ts).
     const orgId = await newOrg("quoting");
     const u = await importText(
       orgId,

@@ -190,7 +190,7 @@ describe("storage and isolation", () => {
     expect((await listRejections(db(), a, u.id)).length).toBe(1);
   });
 
-  it("uses COPY on a Postgres server and JSON inserts on PGlite", async () => {
-    expect(await detectEngine(db())).toBe(process.env.TEST_DATABASE_URL ? "copy" : "json");
+  it("uses COPY FROM STDIN on a Postgres server and COPY from a Blob on PGlite in process", async () => {
+    expect(await detectEngine(db())).toBe(process.env.TEST_DATABASE_URL ? "copy" : "blob");
   });
 });

@@ -3,20 +3,22 @@ import type { Db } from "@/db/client";
 import { dbErrorWith, queryRows } from "@/db/rows";
 
 /*
- * How an import's rows reach the database: never row by row. On a Postgres server a staging table is
- * filled with COPY … FROM STDIN (CSV); on PGlite (in process, or served on our Unix socket, where COPY
- * FROM STDIN is not available) with one INSERT … SELECT from json_populate_recordset per table and batch.
+ * How an import's rows reach the database: never row by row. A staging table is filled with COPY (CSV):
+ * on a Postgres server FROM STDIN ("copy"); on PGlite in this process FROM '/dev/blob', the text handed
+ * over as a Blob ("blob"). PGlite served on our Unix socket to another process (the CLI while the app
+ * runs) has neither, and gets one INSERT … SELECT from json_populate_recordset per table and batch ("json").
  */
 
-export type Engine = "copy" | "json";
+export type Engine = "copy" | "blob" | "json";
 
 type RawCopyClient = { unsafe: (q: string) => { writable(): Promise<NodeJS.WritableStream> } };
+type BlobCopyClient = { query: (q: string, params: unknown[], options: { blob: Blob }) => Promise<unknown> };
 
-/** COPY on a real Postgres server, JSON inserts on PGlite (whose version string names it). */
+/** COPY on a real Postgres server and on PGlite in process; JSON inserts through PGlite's socket. */
 export async function detectEngine(db: Db): Promise<Engine> {
   const client = (db as unknown as { $client?: unknown }).$client;
   const isPostgresJs = typeof client === "function" && "begin" in client;
-  if (!isPostgresJs) return "json";
+  if (!isPostgresJs) return "blob";
   const [row] = await queryRows<{ v: string }>(db, sql`SELECT version() AS v`);
   return row?.v.includes("PGlite") ? "json" : "copy";
 }
@@ -43,8 +45,9 @@ const COPY_PROBE_MS = 1_000;
 export const csvLine = (values: readonly unknown[]): string => values.map(csvCell).join(",");
 
 /**
- * One COPY … FROM STDIN (CSV) of `count` lines into `table`; `lineAt(i)` gives line i (without its
- * newline). The text is built and sent COPY_PIECE lines at a time.
+ * One COPY (CSV) of `count` lines into `table`; `lineAt(i)` gives line i (without its newline). On a
+ * server the text is built and sent COPY_PIECE lines at a time; on PGlite in process it is handed over
+ * as one Blob of those pieces (the batch's, a few MB at most).
  */
 export async function copyLines(
   tx: Db,
@@ -55,8 +58,21 @@ export async function copyLines(
 ): Promise<void> {
   if (count === 0) return;
   const raw = (tx as unknown as { session?: { client?: unknown } }).session?.client;
-  if (typeof raw !== "function") throw new Error("COPY needs postgres.js's transaction client");
   const cols = columns.map((c) => `"${c}"`).join(", ");
+  if (typeof raw !== "function") {
+    if (typeof (raw as Partial<BlobCopyClient> | undefined)?.query !== "function")
+      throw new Error("COPY needs postgres.js's or PGlite's transaction client");
+    const pieces: string[] = [];
+    for (let at = 0; at < count; ) {
+      const piece: string[] = [];
+      for (const end = Math.min(at + COPY_PIECE, count); at < end; at++) piece.push(lineAt(at));
+      pieces.push(`${piece.join("\n")}\n`);
+    }
+    await (raw as BlobCopyClient).query(`COPY ${table} (${cols}) FROM '/dev/blob' WITH (FORMAT csv)`, [], {
+      blob: new Blob(pieces),
+    });
+    return;
+  }
   const stream = await (raw as unknown as RawCopyClient)
     .unsafe(`COPY ${table} (${cols}) FROM STDIN WITH (FORMAT csv)`)
     .writable();
@@ -109,7 +125,7 @@ export async function copyLines(
 }
 
 export function loaderFor(tx: Db, engine: Engine): Loader {
-  if (engine === "copy") {
+  if (engine !== "json") {
     return (table, columns, rows) =>
       copyLines(tx, table, columns, rows.length, (i) => csvLine(rows[i] ?? []));
   }

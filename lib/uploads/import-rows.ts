@@ -56,7 +56,7 @@ export type StagedItem = {
   mrr: number;
   fxRate: string;
   /**
-   * COPY engine: the item's staging columns but its customer's id, as CSV, prepared while the batch
+   * COPY engines: the item's staging columns but its customer's id, as CSV, prepared while the batch
    * before is written (prepareBatch, import-write.ts); the id is known only inside the transaction.
    */
   copyLine: string | null;

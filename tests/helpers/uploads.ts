@@ -6,11 +6,14 @@ import { queueImport, type TQueueImport } from "@/lib/uploads/plan";
 import { storeUpload } from "@/lib/uploads/store";
 import { createTestDb } from "./db";
 
-/** A fresh database per file, orgs, and shortcuts to store and import CSV text. */
-export function setupUploads() {
+/**
+ * A fresh database per file (createTestDb's, or `open`'s), orgs, and shortcuts to store and import CSV
+ * text.
+ */
+export function setupUploads(open: () => Promise<DbHandle> = createTestDb) {
   let handle: DbHandle | undefined;
   beforeAll(async () => {
-    handle = await createTestDb();
+    handle = await open();
   });
   afterAll(() => handle?.close());
   const db = () => {
