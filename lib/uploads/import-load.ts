@@ -14,6 +14,9 @@ export type Engine = "copy" | "blob" | "json";
 type RawCopyClient = { unsafe: (q: string) => { writable(): Promise<NodeJS.WritableStream> } };
 type BlobCopyClient = { query: (q: string, params: unknown[], options: { blob: Blob }) => Promise<unknown> };
 
+/** Whether the engine is PGlite's (in process or through its socket), not a Postgres server's. */
+export const isPglite = (engine: Engine) => engine !== "copy";
+
 /** COPY on a real Postgres server and on PGlite in process; JSON inserts through PGlite's socket. */
 export async function detectEngine(db: Db): Promise<Engine> {
   const client = (db as unknown as { $client?: unknown }).$client;
@@ -44,6 +47,15 @@ const COPY_PROBE_MS = 1_000;
 /** One row as a line of COPY's CSV (without its newline). */
 export const csvLine = (values: readonly unknown[]): string => values.map(csvCell).join(",");
 
+/** COPY's text for lines 0 … count − 1, COPY_PIECE lines at a time. */
+function* copyText(count: number, lineAt: (i: number) => string): Generator<string> {
+  for (let at = 0; at < count; ) {
+    const piece: string[] = [];
+    for (const end = Math.min(at + COPY_PIECE, count); at < end; at++) piece.push(lineAt(at));
+    yield `${piece.join("\n")}\n`;
+  }
+}
+
 /**
  * One COPY (CSV) of `count` lines into `table`; `lineAt(i)` gives line i (without its newline). On a
  * server the text is built and sent COPY_PIECE lines at a time; on PGlite in process it is handed over
@@ -62,14 +74,8 @@ export async function copyLines(
   if (typeof raw !== "function") {
     if (typeof (raw as Partial<BlobCopyClient> | undefined)?.query !== "function")
       throw new Error("COPY needs postgres.js's or PGlite's transaction client");
-    const pieces: string[] = [];
-    for (let at = 0; at < count; ) {
-      const piece: string[] = [];
-      for (const end = Math.min(at + COPY_PIECE, count); at < end; at++) piece.push(lineAt(at));
-      pieces.push(`${piece.join("\n")}\n`);
-    }
     await (raw as BlobCopyClient).query(`COPY ${table} (${cols}) FROM '/dev/blob' WITH (FORMAT csv)`, [], {
-      blob: new Blob(pieces),
+      blob: new Blob([...copyText(count, lineAt)]),
     });
     return;
   }
@@ -108,12 +114,10 @@ export async function copyLines(
         },
       );
     }, COPY_PROBE_MS);
-    let at = 0;
+    const text = copyText(count, lineAt);
     const more = () => {
-      while (at < count) {
-        const piece: string[] = [];
-        for (const end = Math.min(at + COPY_PIECE, count); at < end; at++) piece.push(lineAt(at));
-        if (!stream.write(`${piece.join("\n")}\n`)) {
+      for (let piece = text.next(); !piece.done; piece = text.next()) {
+        if (!stream.write(piece.value)) {
           stream.once("drain", more);
           return;
         }

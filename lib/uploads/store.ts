@@ -4,7 +4,7 @@ import type { Db } from "@/db/client";
 import { type Upload, uploadChunks, uploads } from "@/db/schema";
 import { env } from "@/lib/env";
 import { AppError, notFound } from "@/lib/errors";
-import { detectEngine } from "./import-load";
+import { detectEngine, isPglite } from "./import-load";
 
 /*
  * Uploaded files live in Postgres, in chunks of CHUNK_BYTES, so every app instance and job can read them.
@@ -95,7 +95,7 @@ export async function storeUpload(
   // PGlite turns a Uint8Array parameter into bytea ~15× slower than it decodes the same bytes sent as hex
   // text (measured: 579 vs 38 ms per MB); a Postgres server takes the bytes faster as they are (40–56 vs
   // 59–63 ms per MB). uploadByteStream reads them back as base64 text on PGlite, for the same reason.
-  const asHex = (await detectEngine(db)) !== "copy"; // PGlite, in process or through its socket
+  const asHex = isPglite(await detectEngine(db));
   const flush = async () => {
     if (filled === 0) return;
     const data = buffer.subarray(0, filled);
@@ -202,7 +202,7 @@ export async function* uploadByteStream(
   const upload = await stored(db, orgId, uploadId);
   // PGlite hands a bytea back ~7× slower than the same bytes as base64 text (measured: 90 vs 12 ms per MB;
   // Postgres's base64 has a line break every 76 characters, which Buffer.from skips).
-  const asText = (await detectEngine(db)) !== "copy"; // PGlite, in process or through its socket
+  const asText = isPglite(await detectEngine(db));
   const first = Math.floor(fromByte / CHUNK_BYTES);
   for (let seq = first; seq < upload.chunkCount; seq++) {
     const where = and(
