@@ -1,10 +1,10 @@
 import { and, asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { listRejections } from "@/db/queries/uploads";
-import { customers, plans, subscriptionItemPeriods, subscriptionItems } from "@/db/schema";
+import { customers, subscriptionItemPeriods, subscriptionItems } from "@/db/schema";
 import { setFxRate } from "@/lib/revenue/fx";
 import { previewUpload } from "@/lib/uploads/plan";
-import { counts, setupUploads } from "./helpers/uploads";
+import { counts, itemsByCustomer, setupUploads } from "./helpers/uploads";
 
 const { db, newOrg, importText, store } = setupUploads();
 
@@ -73,18 +73,12 @@ describe("importing subscriptions", () => {
       ].join("\n"),
     );
     expect(counts(u)).toEqual({ status: "complete", read: 4, imported: 4, unchanged: 0, rejected: 0 });
-    const rows = await db()
-      .select({ key: subscriptionItems.externalId, plan: plans.externalId, customer: customers.name })
-      .from(subscriptionItems)
-      .innerJoin(customers, eq(customers.id, subscriptionItems.customerId))
-      .leftJoin(plans, eq(plans.id, subscriptionItems.planId))
-      .where(eq(subscriptionItems.orgId, orgId))
-      .orderBy(asc(customers.name));
+    const rows = await itemsByCustomer(db(), orgId);
     expect(rows).toEqual([
-      { key: "s,1", plan: 'Pro, "annual"', customer: "Acme" },
-      { key: 's"2', plan: "Basic\nTwo lines", customer: "Bolt" },
-      { key: "s3 Ünïcødé", plan: "Größe", customer: "Cyan" },
-      { key: "s4", plan: null, customer: "Dune" },
+      { key: "s,1", plan: 'Pro, "annual"', customer: "Acme", mrr: 1_000 },
+      { key: 's"2', plan: "Basic\nTwo lines", customer: "Bolt", mrr: 9_000 },
+      { key: "s3 Ünïcødé", plan: "Größe", customer: "Cyan", mrr: 1_000 },
+      { key: "s4", plan: null, customer: "Dune", mrr: 1_000 },
     ]);
   });
 

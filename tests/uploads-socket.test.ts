@@ -2,13 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
-import { asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { connectPostgres, type DbHandle, openPglite } from "@/db/client";
 import { migrateDb } from "@/db/migrate";
-import { customers, plans, subscriptionItems } from "@/db/schema";
 import { detectEngine } from "@/lib/uploads/import-load";
-import { counts, setupUploads } from "./helpers/uploads";
+import { counts, itemsByCustomer, setupUploads } from "./helpers/uploads";
 
 /*
  * The CLI importing while the app runs: the app owns the embedded database and serves it on a Unix
@@ -50,18 +48,7 @@ describe("an import through the embedded database's socket (the CLI while the ap
     ].join("\n");
     const first = await importText(orgId, text);
     expect(counts(first)).toEqual({ status: "complete", read: 4, imported: 3, unchanged: 0, rejected: 1 });
-    const rows = await db()
-      .select({
-        key: subscriptionItems.externalId,
-        plan: plans.externalId,
-        customer: customers.name,
-        mrr: subscriptionItems.mrr,
-      })
-      .from(subscriptionItems)
-      .innerJoin(customers, eq(customers.id, subscriptionItems.customerId))
-      .leftJoin(plans, eq(plans.id, subscriptionItems.planId))
-      .where(eq(subscriptionItems.orgId, orgId))
-      .orderBy(asc(customers.name));
+    const rows = await itemsByCustomer(db(), orgId);
     expect(rows).toEqual([
       { key: "s,1", plan: 'Pro, "annual"', customer: "Acme", mrr: 1_000 },
       { key: 's"2', plan: "Basic\nTwo lines", customer: "Bolt", mrr: 18_000 },

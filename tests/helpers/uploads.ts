@@ -1,6 +1,7 @@
+import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll } from "vitest";
-import type { DbHandle } from "@/db/client";
-import { organizations, type Upload } from "@/db/schema";
+import type { Db, DbHandle } from "@/db/client";
+import { customers, organizations, plans, subscriptionItems, type Upload } from "@/db/schema";
 import { type ImportHooks, importUpload } from "@/lib/uploads/import";
 import { queueImport, type TQueueImport } from "@/lib/uploads/plan";
 import { storeUpload } from "@/lib/uploads/store";
@@ -65,3 +66,18 @@ export const counts = (u: Upload) => ({
   unchanged: u.rowsUnchanged,
   rejected: u.rowsRejected,
 });
+
+/** The org's items with their key, plan, customer name and MRR-1, by customer name. */
+export const itemsByCustomer = (db: Db, orgId: string) =>
+  db
+    .select({
+      key: subscriptionItems.externalId,
+      plan: plans.externalId,
+      customer: customers.name,
+      mrr: subscriptionItems.mrr,
+    })
+    .from(subscriptionItems)
+    .innerJoin(customers, eq(customers.id, subscriptionItems.customerId))
+    .leftJoin(plans, eq(plans.id, subscriptionItems.planId))
+    .where(eq(subscriptionItems.orgId, orgId))
+    .orderBy(asc(customers.name));
