@@ -1,5 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { getMrrSeries } from "@/db/queries/revenue";
 import { listRejections } from "@/db/queries/uploads";
 import { customers, subscriptionItemPeriods, subscriptionItems } from "@/db/schema";
 import { setFxRate } from "@/lib/revenue/fx";
@@ -55,6 +56,66 @@ describe("importing subscriptions", () => {
     expect(counts(r)).toMatchObject({ status: "complete", imported: 1 });
     expect(await items(ready)).toEqual([
       { externalId: "S-1", mrr: 83_334, unitAmount: 83_334, status: "active" },
+    ]);
+  });
+
+  it("a trial flag column makes items trialing where the row has no status (MRR-1: they add 0)", async () => {
+    const orgId = await newOrg("trial-flag");
+    const header = "subscription_id,account_id,start_date,end_date,plan_tier,mrr_amount,is_trial";
+    const file = (s1Trial: string) =>
+      [
+        header,
+        `S-1,A-1,2024-03-01,,Pro,50,${s1Trial}`,
+        "S-2,A-2,2024-03-01,,Pro,70,FALSE",
+        "S-3,A-3,2024-03-01,2024-06-01,Pro,90,TRUE",
+        "S-4,A-4,2024-03-01,,Pro,30,yes",
+        "S-5,A-5,2024-03-01,,Pro,10,maybe",
+      ].join("\n");
+    const u = await importText(orgId, file("TRUE"));
+    expect(counts(u)).toEqual({ status: "complete", read: 5, imported: 4, unchanged: 0, rejected: 1 });
+    expect(await items(orgId)).toEqual([
+      { externalId: "S-1", mrr: 5_000, unitAmount: 5_000, status: "trialing" },
+      { externalId: "S-2", mrr: 7_000, unitAmount: 7_000, status: "active" },
+      // Ended before the import's day: canceled, whether or not it was a trial.
+      { externalId: "S-3", mrr: 9_000, unitAmount: 9_000, status: "canceled" },
+      { externalId: "S-4", mrr: 3_000, unitAmount: 3_000, status: "trialing" },
+    ]);
+    const [rejected] = await listRejections(db(), orgId, u.id);
+    expect(rejected).toMatchObject({ line: 6, column: "is_trial", value: "maybe" });
+    expect(rejected?.message).toMatch(/'maybe' is not yes or no/);
+    const mrrIn = async (month: string) =>
+      (await getMrrSeries(db(), { orgId, from: month, to: month }))[0]?.mrr;
+    // Only S-2 pays; S-3 paid nothing while it ran, as a trial that ended (its MRR is a trial's, 0).
+    expect(await mrrIn("2024-12")).toBe(7_000);
+
+    // The trial converts: the same rows again with S-1 no longer a trial.
+    const again = await importText(orgId, file("FALSE"));
+    expect(counts(again)).toEqual({ status: "complete", read: 5, imported: 1, unchanged: 3, rejected: 1 });
+    expect(await mrrIn("2024-12")).toBe(12_000);
+    const periods = await db()
+      .select({ item: subscriptionItems.externalId, kind: subscriptionItemPeriods.kind })
+      .from(subscriptionItemPeriods)
+      .innerJoin(subscriptionItems, eq(subscriptionItems.id, subscriptionItemPeriods.itemId))
+      .where(eq(subscriptionItemPeriods.orgId, orgId));
+    expect(periods).toEqual([{ item: "S-4", kind: "trialing" }]);
+  });
+
+  it("a status column wins over the trial flag; the flag fills rows whose status is blank", async () => {
+    const orgId = await newOrg("trial-and-status");
+    const u = await importText(
+      orgId,
+      [
+        "Subscription ID,Customer,Amount,Currency,Interval,Start Date,Status,Trial",
+        "s1,Acme,100,USD,monthly,2024-01-01,active,yes",
+        "s2,Bolt,100,USD,monthly,2024-01-01,,yes",
+        "s3,Cyan,100,USD,monthly,2024-01-01,past due,no",
+      ].join("\n"),
+    );
+    expect(counts(u)).toMatchObject({ status: "complete", imported: 3, rejected: 0 });
+    expect((await items(orgId)).map((i) => [i.externalId, i.status])).toEqual([
+      ["s1", "active"],
+      ["s2", "trialing"],
+      ["s3", "past_due"],
     ]);
   });
 

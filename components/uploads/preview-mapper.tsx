@@ -23,6 +23,7 @@ const showStat = (value: unknown) =>
 function show(value: unknown, type: string): string {
   if (value === null || value === undefined) return "";
   if (type === "money" && typeof value === "string") return groupThousands(value);
+  if (typeof value === "boolean") return value ? "yes" : "no";
   if (typeof value === "object") {
     const v = value as Record<string, unknown>;
     if ("unit" in v && "count" in v) return `${v.count} ${v.unit}${v.count === 1 ? "" : "s"}`;

@@ -7,6 +7,7 @@ import {
   parseCurrency,
   parseDate,
   parseEmail,
+  parseFlag,
   parseInteger,
   parseInterval,
   parseJsonObject,
@@ -65,6 +66,7 @@ export function profileContent(values: readonly string[]): TContentProfile {
       integer: rate((v) => parseInteger(v).ok),
       percent: rate((v) => parsePercent(v).ok),
       status: rate((v) => parseStatus(v).ok),
+      flag: rate((v) => parseFlag(v).ok),
       timestamp: rate((v) => parseTimestamp(v).ok),
       json: rate((v) => parseJsonObject(v).ok),
     },
@@ -85,6 +87,7 @@ const TYPE_WORDS: Record<TValueType, string> = {
   integer: "whole numbers",
   percent: "percentages",
   status: "statuses",
+  flag: "yes/no values",
   timestamp: "dates with a time",
   json: "JSON objects",
 };

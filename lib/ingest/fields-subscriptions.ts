@@ -374,6 +374,34 @@ const rest = [
     ],
     weakAliases: ["stage", "payment status"],
   },
+  {
+    // A trial flag beside (or instead of) a status column: RavenStack's `is_trial`, spreadsheets' "Trial?".
+    // Where a row has no status, a yes makes the item trialing (MRR-1: it contributes 0 until it ends).
+    key: "trial",
+    label: "Trial (yes/no)",
+    type: "flag",
+    aliases: [
+      "trial",
+      "is trial",
+      "trial flag",
+      "is trialing",
+      "trialing",
+      "trialling",
+      "in trial",
+      "on trial",
+      "is on trial",
+      "is in trial",
+      "free trial",
+      "is free trial",
+      "on free trial",
+      "trial subscription",
+      "is trial subscription",
+      "trial account",
+      "is trial account",
+      "currently trialing",
+    ],
+    weakAliases: ["trial user", "trial customer"],
+  },
 ] as const satisfies readonly TFieldDef[];
 
 export const SUBSCRIPTION_FIELDS = { subscription_id, rest };

@@ -19,6 +19,8 @@ export const VALUE_TYPES = [
   "integer",
   "percent",
   "status",
+  /** Yes or no: TRUE/FALSE, yes/no, Y/N, 1/0. */
+  "flag",
   /** A moment (events): ISO 8601 in UTC. */
   "timestamp",
   /** A JSON object, kept as its text (events' properties). */

@@ -75,7 +75,7 @@ describe("suggestMapping by header", () => {
       seats: "quantity",
       mrr_amount: "mrr",
       arr_amount: null,
-      is_trial: null,
+      is_trial: "trial",
       upgrade_flag: null,
       downgrade_flag: null,
       churn_flag: null,
@@ -189,6 +189,19 @@ describe("suggestMapping by header", () => {
   ])("header %s → %s", (header, field, reason) => {
     const [column] = suggestMapping("subscriptions", [header], []);
     expect(column).toMatchObject({ field, reason });
+  });
+
+  it("maps a trial flag by its header only when its values are yes or no", () => {
+    const flags = [["TRUE"], ["FALSE"], ["FALSE"]];
+    for (const header of ["is_trial", "Trial?", "On Free Trial", "Trialing"]) {
+      const [column] = suggestMapping("subscriptions", [header], flags);
+      expect(column, header).toMatchObject({ field: "trial" });
+    }
+    // A trial's end date is not the flag (nor the subscription's end), and a column of yes/no is not a
+    // trial flag by its values alone: churn and auto-renew flags look the same.
+    const dates = [["2024-01-01"], ["2024-02-01"], ["2024-03-01"]];
+    expect(suggestMapping("subscriptions", ["Free trial ends"], dates)[0]?.field).not.toBe("trial");
+    expect(suggestMapping("subscriptions", ["churn_flag"], flags)[0]?.field).toBeNull();
   });
 
   it("doubts a header whose values disagree: a 'Customer' column of names is a name, not an id", () => {

@@ -99,6 +99,8 @@ function checkAgainstContent(c: TCandidate, def: TFieldDef, content: TContentPro
     };
   }
   if (rate >= 0.5) return c;
+  // A flag is only ever yes or no: a "Free trial ends" column of dates is some other trial field.
+  if (def.type === "flag") return { ...c, confidence: 0 };
   return {
     ...c,
     confidence: c.confidence * 0.5,
@@ -157,9 +159,9 @@ export function suggestMapping(
   const candidates: TCandidate[] = [];
   headers.forEach((header, index) => {
     const content = profileContent(sampleRows.map((r) => r[index] ?? ""));
-    const byHeader = headerCandidates(kind, index, header).map((c) =>
-      checkAgainstContent(c, def.fields.find((f) => f.key === c.field) as TFieldDef, content),
-    );
+    const byHeader = headerCandidates(kind, index, header)
+      .map((c) => checkAgainstContent(c, def.fields.find((f) => f.key === c.field) as TFieldDef, content))
+      .filter((c) => c.confidence > 0);
     candidates.push(...byHeader, ...contentCandidates(kind, index, content));
   });
   return assign(headers, candidates, def);

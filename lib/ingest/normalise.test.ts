@@ -54,6 +54,7 @@ describe("normaliseRow", () => {
         start_date: "2024-02-13",
         end_date: null,
         status: "past_due",
+        trial: null,
       },
     });
   });

@@ -9,6 +9,7 @@ import {
   parseCurrency,
   parseDate,
   parseEmail,
+  parseFlag,
   parseInteger,
   parseInterval,
   parseJsonObject,
@@ -43,6 +44,7 @@ type TValueOf = {
   integer: number;
   percent: string;
   status: TStatus;
+  flag: boolean;
   timestamp: string;
   json: string;
 };
@@ -92,6 +94,7 @@ const ZValue: Record<TValueType, z.ZodType> = {
     .regex(NON_NEGATIVE, "cannot be negative")
     .refine((p) => Number(p) <= 100, "is more than 100%"),
   status: z.enum(ITEM_STATUSES),
+  flag: z.boolean(),
   timestamp: z.string(),
   // The events' own schema (lib/events/event.ts) limits properties to 8 KB when the row is imported.
   json: z.string().max(64 * 1024, "is longer than 64 KB"),
@@ -312,6 +315,8 @@ export function columnParser(type: TValueType, column: TMappedColumn): (text: st
       return parseInteger;
     case "status":
       return parseStatus;
+    case "flag":
+      return parseFlag;
     case "timestamp":
       return parseTimestamp;
     case "json":

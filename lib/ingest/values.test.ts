@@ -3,6 +3,7 @@ import {
   decidePercentScale,
   isBlank,
   parseEmail,
+  parseFlag,
   parseInteger,
   parseInterval,
   parseJsonObject,
@@ -107,6 +108,29 @@ describe("percentages", () => {
     expect(decidePercentScale(["0.1", "15"])).toBe("points");
     expect(decidePercentScale(["0.5%", "0.1"])).toBe("points");
     expect(decidePercentScale(["0", "1"])).toBe("points");
+  });
+});
+
+describe("parseFlag", () => {
+  it.each([
+    ["TRUE", true],
+    ["true", true],
+    [" Yes ", true],
+    ["Y", true],
+    ["1", true],
+    ["x", true],
+    ["FALSE", false],
+    ["no", false],
+    ["N", false],
+    ["0", false],
+    ["off", false],
+  ])("%s → %s", (text, value) => {
+    expect(ok(parseFlag(text))).toBe(value);
+  });
+
+  it("refuses anything else, saying what a flag is", () => {
+    expect(ok(parseFlag("maybe"))).toBe("ERR 'maybe' is not yes or no (true/false, yes/no, y/n, 1/0)");
+    expect(ok(parseFlag("2"))).toMatch(/^ERR/);
   });
 });
 

@@ -234,6 +234,20 @@ function readStatus(text: string): TParsed<TStatus> {
   };
 }
 
+// ---- yes/no flags ------------------------------------------------------------------------------------
+
+const FLAG_WORDS: Record<string, boolean> = {};
+for (const w of ["true", "t", "yes", "y", "1", "x", "on", "checked"]) FLAG_WORDS[w] = true;
+for (const w of ["false", "f", "no", "n", "0", "off", "unchecked"]) FLAG_WORDS[w] = false;
+
+/** A yes/no cell as spreadsheets and exports write it: TRUE/FALSE, yes/no, Y/N, 1/0, x. */
+export const parseFlag = memo(readFlag);
+function readFlag(text: string): TParsed<boolean> {
+  const value = FLAG_WORDS[text.trim().toLowerCase()];
+  if (value !== undefined) return { ok: true, value };
+  return { ok: false, reason: `'${text}' is not yes or no (true/false, yes/no, y/n, 1/0)` };
+}
+
 /** Free text, trimmed; an id keeps its inner spelling exactly. */
 export function parseText(text: string): TParsed<string> {
   const t = text.trim();

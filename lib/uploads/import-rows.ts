@@ -191,7 +191,9 @@ function stageItem(
   } catch {
     return { field: "currency", message: `'${currency}' is not a currency code`, value: currency };
   }
-  const status: ItemStatus = row.status ?? (end !== null && end <= ctx.today ? "canceled" : "active");
+  // A status column wins; without one, an ended item is canceled and a flagged trial is trialing.
+  const ended = end !== null && end <= ctx.today;
+  const status: ItemStatus = row.status ?? (ended ? "canceled" : row.trial ? "trialing" : "active");
   if (status === "canceled" && end === null) {
     return {
       field: "status",

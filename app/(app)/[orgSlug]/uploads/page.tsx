@@ -53,7 +53,7 @@ export default async function UploadsPage({
               <strong className="font-medium text-slate-800">Subscriptions</strong>: one row per subscription
               (or subscription item) with a customer id or name, a start date, and either an amount with its
               billing interval (“49.00”, “Monthly”) or a ready MRR column. Plan, quantity, currency,
-              discounts, end date and status are read when present.{" "}
+              discounts, end date, status and a trial flag (“is_trial”: yes/no) are read when present.{" "}
               <a href="/templates/subscriptions.csv" download className="text-indigo-700 underline">
                 Template
               </a>
