@@ -1,6 +1,7 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getUpload, listRejections, listUploads } from "@/db/queries/uploads";
+import { queryRows } from "@/db/rows";
 import { customers, subscriptionItems } from "@/db/schema";
 import { importUpload } from "@/lib/uploads/import";
 import { detectEngine } from "@/lib/uploads/import-write";
@@ -174,6 +175,22 @@ describe("storage and isolation", () => {
     expect(Buffer.concat(parts).equals(Buffer.from(bytes.subarray(1_500_000)))).toBe(true);
     const head = await readUploadBytes(db(), orgId, upload.id, { maxBytes: 10 });
     expect([...head]).toEqual([...bytes.subarray(0, 10)]);
+  });
+
+  it("compresses stored chunks with lz4 on a Postgres server that has it, pglz on PGlite (migration 0016)", async () => {
+    const orgId = await newOrg("lz4");
+    const line = "sub_1,cus_1,Acme Corp,ops@acme.com,Pro,49.00,USD,monthly,2024-01-01\n";
+    const { upload } = await store(orgId, line.repeat(20_000), "compressible.csv");
+    const rows = await queryRows<{ method: string | null; stored: number | string; raw: number | string }>(
+      db(),
+      sql`SELECT pg_column_compression(data) AS method, pg_column_size(data) AS stored, length(data) AS raw
+        FROM upload_chunks WHERE org_id = ${orgId} AND upload_id = ${upload.id} ORDER BY seq`,
+    );
+    expect(rows.length).toBe(2);
+    for (const r of rows) {
+      expect(r.method).toBe(process.env.TEST_DATABASE_URL ? "lz4" : "pglz");
+      expect(Number(r.stored)).toBeLessThan(Number(r.raw) / 4);
+    }
   });
 
   it("another org's upload is not found anywhere", async () => {
