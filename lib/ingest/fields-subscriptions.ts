@@ -197,7 +197,9 @@ const rest = [
       "billing every",
       "number of periods",
     ],
-    weakAliases: ["every", "intervals"],
+    // Chargebee's billing_period is the count beside billing_period_unit; elsewhere "Billing Period"
+    // holds "monthly" (interval's). The column's values decide between the two.
+    weakAliases: ["every", "intervals", "billing period"],
   },
   {
     key: "mrr",

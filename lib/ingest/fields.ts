@@ -275,7 +275,8 @@ export const KINDS = {
   subscriptions: {
     label: "Subscriptions",
     rowId: "subscription_id",
-    extraAliases: { subscription_id: ["id"] },
+    // HubSpot's exports name a deal's (or line item's) id "Record ID".
+    extraAliases: { subscription_id: ["id", "record id", "object id"] },
     fields: [
       SUBSCRIPTION_FIELDS.subscription_id,
       ...Object.values(CUSTOMER_ON_SUBSCRIPTION),

@@ -105,6 +105,47 @@ describe("suggestMapping by header", () => {
     });
   });
 
+  it("maps dotted entity.attribute headers (Chargebee's exports) and its billing period as the count", () => {
+    const columns: [string, string, string | null][] = [
+      ["subscriptions.id", "16CRibSd1z3fP4Rf", "subscription_id"],
+      ["subscriptions.customer_id", "cus_00017", "customer_id"],
+      ["subscriptions.plan_id", "pro-monthly", "plan"],
+      ["subscriptions.plan_quantity", "2", "quantity"],
+      ["subscriptions.plan_unit_price", "49.00", "amount"],
+      ["subscriptions.currency_code", "USD", "currency"],
+      ["subscriptions.billing_period", "1", "interval_count"],
+      ["subscriptions.billing_period_unit", "month", "interval"],
+      ["subscriptions.status", "active", "status"],
+      ["subscriptions.started_at", "2024-01-05 10:00:00", "start_date"],
+      ["subscriptions.cancelled_at", "", "end_date"],
+      ["subscriptions.mrr", "98.00", "mrr"],
+      ["customers.email", "ops@acme.io", "customer_email"],
+      ["customers.company", "Acme", "company"],
+      ["subscriptions.trial_end", "2024-01-19 10:00:00", null],
+    ];
+    const row = columns.map(([, v]) => v);
+    const mapping = suggestMapping(
+      "subscriptions",
+      columns.map(([h]) => h),
+      [row, row, row],
+    );
+    expect(fieldsOf(mapping)).toEqual(Object.fromEntries(columns.map(([h, , f]) => [h, f])));
+    expect(mapping[0]?.reason).toMatch(/^header 'subscriptions.id' matched 'subscription id'/);
+    // "Billing Period" written as words is still the interval.
+    const [words] = suggestMapping(
+      "subscriptions",
+      ["Billing Period"],
+      [["monthly"], ["yearly"], ["monthly"]],
+    );
+    expect(words?.field).toBe("interval");
+  });
+
+  it("maps HubSpot's 'Record ID' to the subscription id, not to a quantity by its numbers", () => {
+    const rows = [["18234"], ["18235"], ["18236"]];
+    expect(suggestMapping("subscriptions", ["Record ID"], rows)[0]?.field).toBe("subscription_id");
+    expect(suggestMapping("customers", ["Record ID"], rows)[0]?.field).toBe("customer_id");
+  });
+
   it("maps a Stripe subscriptions export", () => {
     const headers = [
       "id",

@@ -69,6 +69,8 @@ function headerCandidates(kind: TKind, index: number, header: string): TCandidat
       hit(index, h, (h.weak ? WEAK : STRONG) - 0.1, `header ${quoted} matched '${h.alias}'`),
     );
   }
+  const dotted = dottedCandidates(aliases, index, header);
+  if (dotted.length) return dotted;
   // A known spelling of two or more words inside a longer header: "Subscription Start Date (local)".
   let longest: TAliasHit[] = [];
   let longestAlias = "";
@@ -80,6 +82,30 @@ function headerCandidates(kind: TKind, index: number, header: string): TCandidat
     longestAlias = alias;
   }
   return longest.map((h) => hit(index, h, h.weak ? 0.4 : 0.7, `header ${quoted} contains '${h.alias}'`));
+}
+
+/** "subscriptions.id", "customers.email": an export's entity before a dot, as Chargebee writes headers. */
+const DOTTED = /^\s*([A-Za-z][A-Za-z ]*)\.(.+)$/;
+
+/**
+ * A dotted header read as "<entity, singular> <attribute>" ("subscriptions.id" → "subscription id"), else
+ * as its attribute alone ("customers.company" → "company", "subscriptions.mrr" → "mrr").
+ */
+function dottedCandidates(aliases: Map<string, TAliasHit[]>, index: number, header: string): TCandidate[] {
+  const m = DOTTED.exec(header);
+  if (!m) return [];
+  const entity = normaliseHeader(m[1] ?? "").replace(/s$/, "");
+  const attribute = normaliseHeader(m[2] ?? "");
+  const quoted = `'${header.trim()}'`;
+  for (const words of [`${entity} ${attribute}`, attribute]) {
+    const hits = aliases.get(words);
+    if (hits) {
+      return hits.map((h) =>
+        hit(index, h, (h.weak ? WEAK : STRONG) - 0.1, `header ${quoted} matched '${h.alias}'`),
+      );
+    }
+  }
+  return [];
 }
 
 function hit(index: number, h: TAliasHit, confidence: number, reason: string): TCandidate {
