@@ -59,7 +59,7 @@ describe("importing subscriptions", () => {
     ]);
   });
 
-  it("a trial flag column makes items trialing where the row has no status (MRR-1: they add 0)", async () => {
+  it("a trial flag column makes items trialing, ended or not, where the row has no status (MRR-1: they add 0)", async () => {
     const orgId = await newOrg("trial-flag");
     const header = "subscription_id,account_id,start_date,end_date,plan_tier,mrr_amount,is_trial";
     const file = (s1Trial: string) =>
@@ -76,8 +76,8 @@ describe("importing subscriptions", () => {
     expect(await items(orgId)).toEqual([
       { externalId: "S-1", mrr: 5_000, unitAmount: 5_000, status: "trialing" },
       { externalId: "S-2", mrr: 7_000, unitAmount: 7_000, status: "active" },
-      // Ended before the import's day: canceled, whether or not it was a trial.
-      { externalId: "S-3", mrr: 9_000, unitAmount: 9_000, status: "canceled" },
+      // A trial that ended (before the import's day) stays a trial: it never paid.
+      { externalId: "S-3", mrr: 9_000, unitAmount: 9_000, status: "trialing" },
       { externalId: "S-4", mrr: 3_000, unitAmount: 3_000, status: "trialing" },
     ]);
     const [rejected] = await listRejections(db(), orgId, u.id);
@@ -85,7 +85,8 @@ describe("importing subscriptions", () => {
     expect(rejected?.message).toMatch(/'maybe' is not yes or no/);
     const mrrIn = async (month: string) =>
       (await getMrrSeries(db(), { orgId, from: month, to: month }))[0]?.mrr;
-    // Only S-2 pays; S-3 paid nothing while it ran, as a trial that ended (its MRR is a trial's, 0).
+    // Only S-2 pays, also in April while the trial S-3 ran (as canceled it would have added 90).
+    expect(await mrrIn("2024-04")).toBe(7_000);
     expect(await mrrIn("2024-12")).toBe(7_000);
 
     // The trial converts: the same rows again with S-1 no longer a trial.
@@ -97,7 +98,10 @@ describe("importing subscriptions", () => {
       .from(subscriptionItemPeriods)
       .innerJoin(subscriptionItems, eq(subscriptionItems.id, subscriptionItemPeriods.itemId))
       .where(eq(subscriptionItemPeriods.orgId, orgId));
-    expect(periods).toEqual([{ item: "S-4", kind: "trialing" }]);
+    expect(periods.sort((a, b) => a.item.localeCompare(b.item))).toEqual([
+      { item: "S-3", kind: "trialing" },
+      { item: "S-4", kind: "trialing" },
+    ]);
   });
 
   it("a status column wins over the trial flag; the flag fills rows whose status is blank", async () => {

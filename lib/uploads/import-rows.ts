@@ -191,9 +191,11 @@ function stageItem(
   } catch {
     return { field: "currency", message: `'${currency}' is not a currency code`, value: currency };
   }
-  // A status column wins; without one, an ended item is canceled and a flagged trial is trialing.
+  // A status column wins. Without one, a flagged trial is trialing for its whole span, ended or not (a
+  // trial that ended never paid: as canceled it would count as MRR until its end); else an ended item is
+  // canceled.
   const ended = end !== null && end <= ctx.today;
-  const status: ItemStatus = row.status ?? (ended ? "canceled" : row.trial ? "trialing" : "active");
+  const status: ItemStatus = row.status ?? (row.trial ? "trialing" : ended ? "canceled" : "active");
   if (status === "canceled" && end === null) {
     return {
       field: "status",
