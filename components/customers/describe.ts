@@ -27,3 +27,15 @@ export function describePrice(item: CustomerItem): string {
 export function inService(item: Pick<CustomerItem, "startDate" | "endDate">, day: string): boolean {
   return item.startDate <= day && (item.endDate === null || item.endDate > day);
 }
+
+/**
+ * What the item adds to MRR in its current status (MRR-1: trialing and paused items add 0), and what it
+ * adds when paying, where that differs: `{ now: 0, paying: 10_000 }` for a $100/month trial.
+ */
+export function itemMrrNow(item: Pick<CustomerItem, "status" | "mrr">): {
+  now: number;
+  paying: number | null;
+} {
+  const free = item.status === "trialing" || item.status === "paused";
+  return free && item.mrr !== 0 ? { now: 0, paying: item.mrr } : { now: item.mrr, paying: null };
+}

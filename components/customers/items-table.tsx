@@ -2,7 +2,7 @@ import Link from "next/link";
 import { Table } from "@/components/ui/table";
 import type { CustomerItem } from "@/db/queries/customers";
 import { formatMoney } from "@/lib/money";
-import { describePrice } from "./describe";
+import { describePrice, itemMrrNow } from "./describe";
 
 const SOURCE_LABEL = { csv: "CSV import", stripe: "Stripe", manual: "Manual" } as const;
 
@@ -43,6 +43,7 @@ export function ItemsTable({
               Edit
             </Link>
           ) : null;
+        const mrr = itemMrrNow(item);
         return (
           <tr key={item.id} data-testid={`item-${item.externalId}`}>
             <td className="py-2 pr-4">
@@ -56,7 +57,12 @@ export function ItemsTable({
             <td className="whitespace-nowrap py-2 pr-4 tabular-nums">{item.endDate ?? "—"}</td>
             <td className="py-2 pr-4">{item.status.replace("_", " ")}</td>
             <td className="whitespace-nowrap py-2 pr-4 text-right tabular-nums">
-              {formatMoney(item.mrr, reportingCurrency)}
+              {formatMoney(mrr.now, reportingCurrency)}
+              {mrr.paying !== null && (
+                <span className="block text-xs text-slate-500">
+                  {formatMoney(mrr.paying, reportingCurrency)} when paying
+                </span>
+              )}
             </td>
             <td className="hidden whitespace-nowrap py-2 text-right sm:table-cell">{action}</td>
           </tr>

@@ -125,7 +125,7 @@ export default async function CustomerPage({
       </div>
       <Card
         title={`Subscription items (${items.length})`}
-        description="MRR is each item's MRR-1 in the reporting currency, at the rate on its start date. Items from a CSV import or Stripe are read-only here: change them at their source."
+        description="MRR is each item's MRR-1 in the reporting currency, at the rate on its start date; 0 while it is trialing or paused. Items from a CSV import or Stripe are read-only here: change them at their source."
       >
         {items.length ? (
           <ItemsTable
