@@ -49,7 +49,8 @@ const rest = [
       "plan oid",
       "pricing plan",
       "subscription plan",
-      "subscription name",
+      "rate plan name",
+      "rate plan",
       "product",
       "product name",
       "product id",
@@ -61,7 +62,8 @@ const rest = [
       "sku",
       "item name",
     ],
-    weakAliases: ["tier", "item", "price"],
+    // Zuora's Subscription.Name is the subscription's number (A-S00000123), not its plan.
+    weakAliases: ["tier", "item", "price", "subscription name"],
   },
   {
     key: "quantity",
@@ -197,9 +199,9 @@ const rest = [
       "billing every",
       "number of periods",
     ],
-    // Chargebee's billing_period is the count beside billing_period_unit; elsewhere "Billing Period"
-    // holds "monthly" (interval's). The column's values decide between the two.
-    weakAliases: ["every", "intervals", "billing period"],
+    // Chargebee's billing_period and Paddle's billing_cycle_frequency are the count beside the unit;
+    // elsewhere "Billing Period" holds "monthly" (interval's). The column's values decide between them.
+    weakAliases: ["every", "intervals", "billing period", "billing cycle frequency"],
   },
   {
     key: "mrr",

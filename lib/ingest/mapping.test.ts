@@ -140,6 +140,43 @@ describe("suggestMapping by header", () => {
     expect(words?.field).toBe("interval");
   });
 
+  it("maps Zuora's Object.Field headers: the rate plan is the plan, the subscription's name its id", () => {
+    const columns: [string, string, string | null][] = [
+      ["Subscription.Name", "A-S00000123", "subscription_id"],
+      ["Account.AccountNumber", "A00000045", "customer_id"],
+      ["Account.Name", "Acme Corp", "customer_name"],
+      ["Subscription.Status", "Active", "status"],
+      ["Subscription.SubscriptionStartDate", "2024-01-01", "start_date"],
+      ["Subscription.SubscriptionEndDate", "2025-01-01", "end_date"],
+      ["RatePlan.Name", "Gold", "plan"],
+      ["RatePlanCharge.MRR", "150.00", "mrr"],
+      ["RatePlanCharge.Quantity", "3", "quantity"],
+      ["RatePlanCharge.BillingPeriod", "Month", "interval"],
+      ["Account.Currency", "USD", "currency"],
+      ["BillToContact.WorkEmail", "ap@acme.com", "customer_email"],
+    ];
+    const rows = [1, 2, 3].map((n) => columns.map(([, v], i) => (i === 0 ? `${v}${n}` : v)));
+    const mapping = suggestMapping(
+      "subscriptions",
+      columns.map(([h]) => h),
+      rows,
+    );
+    expect(fieldsOf(mapping)).toEqual(Object.fromEntries(columns.map(([h, , f]) => [h, f])));
+  });
+
+  it("maps Paddle's billing cycle: the interval and its frequency (the count)", () => {
+    const headers = ["billing_cycle_interval", "billing_cycle_frequency"];
+    const rows = [
+      ["month", "1"],
+      ["year", "1"],
+      ["month", "3"],
+    ];
+    expect(fieldsOf(suggestMapping("subscriptions", headers, rows))).toEqual({
+      billing_cycle_interval: "interval",
+      billing_cycle_frequency: "interval_count",
+    });
+  });
+
   it("maps HubSpot's 'Record ID' to the subscription id, not to a quantity by its numbers", () => {
     const rows = [["18234"], ["18235"], ["18236"]];
     expect(suggestMapping("subscriptions", ["Record ID"], rows)[0]?.field).toBe("subscription_id");
