@@ -164,6 +164,31 @@ describe("suggestMapping by header", () => {
     expect(fieldsOf(mapping)).toEqual(Object.fromEntries(columns.map(([h, , f]) => [h, f])));
   });
 
+  it("maps a Recurly subscriptions export", () => {
+    const columns: [string, string, string | null][] = [
+      ["subscription_id", "4a1b2c3d", "subscription_id"],
+      ["account_code", "acct-1", "customer_id"],
+      ["account_email", "x@y.com", "customer_email"],
+      ["plan_code", "gold", null],
+      ["plan_name", "Gold", "plan"],
+      ["quantity", "1", "quantity"],
+      ["unit_amount", "29.00", "amount"],
+      ["currency", "USD", "currency"],
+      ["plan_interval_length", "1", "interval_count"],
+      ["plan_interval_unit", "months", "interval"],
+      ["state", "active", "status"],
+      ["activated_at", "2024-02-01T00:00:00Z", "start_date"],
+      ["canceled_at", "", "end_date"],
+    ];
+    const row = columns.map(([, v]) => v);
+    const mapping = suggestMapping(
+      "subscriptions",
+      columns.map(([h]) => h),
+      [row, row, row],
+    );
+    expect(fieldsOf(mapping)).toEqual(Object.fromEntries(columns.map(([h, , f]) => [h, f])));
+  });
+
   it("maps Paddle's billing cycle: the interval and its frequency (the count)", () => {
     const headers = ["billing_cycle_interval", "billing_cycle_frequency"];
     const rows = [
