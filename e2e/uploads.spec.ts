@@ -121,6 +121,28 @@ test("upload a messy CSV, fix the mapping, import it, download the rejected rows
     await expect(page.getByText("You uploaded this exact file before")).toBeVisible();
   });
 
+  await test.step("next month's file with the same columns starts with the choices made for this one", async () => {
+    await page.goto(`/${owner.orgSlug}/uploads`);
+    const header = readFileSync(FIXTURE, "utf8").split(/\r?\n/)[0] ?? "";
+    const rows = "C-006;Deli Ost;deli@example.de;AT;Pro;1;49,00;USD;Monthly;02/10/2024;;SMB";
+    await page.getByLabel(/CSV file/).setInputFiles({
+      name: "messy-subscriptions-next.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(`${header}\r\n${rows}\r\n`, "utf8"),
+    });
+    await page.getByRole("button", { name: "Upload and preview" }).click();
+    await expect(page.getByText(/Your choices from the import of ‘messy-subscriptions\.csv’/)).toBeVisible();
+    await expect(page.getByLabel("Field for column Kunde")).toHaveValue("customer_id");
+    await expect(page.getByLabel("Field for column Land")).toHaveValue("country");
+    await expect(page.getByTestId("column-Kunde")).toContainText(
+      "as in your import of 'messy-subscriptions.csv'",
+    );
+    await screenshots(page, "upload-preview-remembered");
+    await page.getByRole("button", { name: "Delete upload and undo its import" }).click();
+    await expect(page).toHaveURL(new RegExp(`/${owner.orgSlug}/uploads\\?deleted=`));
+    await page.goto(uploadUrl);
+  });
+
   await test.step("deleting the upload undoes its import", async () => {
     await page.getByRole("button", { name: "Delete upload and undo its import" }).click();
     await expect(page).toHaveURL(new RegExp(`/${owner.orgSlug}/uploads\\?deleted=`));

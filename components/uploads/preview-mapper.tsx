@@ -2,10 +2,9 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { groupThousands } from "@/lib/format";
-import type { TPreview } from "@/lib/ingest/preview";
 import type { TUploadPreview } from "@/lib/uploads/plan";
 
-type Ok = Extract<TPreview, { ok: true }>;
+type Ok = Extract<TUploadPreview, { ok: true }>;
 type Options = { kind: string; dateOrder: "" | "mdy" | "dmy"; decimal: "" | "." | "," };
 
 const KIND_LABELS: Record<string, string> = {
@@ -49,11 +48,13 @@ export function PreviewMapper({
 }) {
   const router = useRouter();
   const [preview, setPreview] = useState<TUploadPreview>(initial);
-  const [overrides, setOverrides] = useState<Record<string, string | null>>({});
+  // A mapping remembered from an earlier import of the same columns starts as the user's own choices.
+  const remembered = initial.ok ? initial.remembered : null;
+  const [overrides, setOverrides] = useState<Record<string, string | null>>(remembered?.overrides ?? {});
   const [options, setOptions] = useState<Options>({
     kind: initial.ok ? initial.kind : "subscriptions",
-    dateOrder: "",
-    decimal: "",
+    dateOrder: remembered?.dateOrder ?? "",
+    decimal: remembered?.decimal ?? "",
   });
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -130,6 +131,15 @@ export function PreviewMapper({
           {p.headerLine ? `header on line ${p.headerLine}` : "no header row"}; {p.rowsSampled} rows checked
           {p.truncated ? " (the first ones; the import reads them all)" : ""}. Kind: {p.kindReason}.
         </p>
+        {p.remembered && (
+          <p role="status" className="mt-2 rounded-md bg-indigo-50 p-2 text-sm text-indigo-900">
+            Your choices from the import of ‘{p.remembered.filename}’ ({p.remembered.importedAt.slice(0, 10)}
+            ), a file with the same columns, are applied: {Object.keys(p.remembered.overrides).length} column
+            {Object.keys(p.remembered.overrides).length === 1 ? "" : "s"}
+            {p.remembered.dateOrder || p.remembered.decimal ? " and its date and number formats" : ""}. Change
+            any below.
+          </p>
+        )}
         <div className="mt-4 grid gap-4 sm:grid-cols-3">
           <label className="text-sm font-medium text-slate-800">
             The file holds

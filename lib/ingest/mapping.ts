@@ -312,6 +312,19 @@ export function validateMapping(
   return issues;
 }
 
+/** The column an override's key names: "#3" (the third), else its header as written, else as normalised. */
+export function overriddenColumn<C extends { header: string }>(
+  columns: readonly C[],
+  key: string,
+): C | undefined {
+  const byNumber = /^#(\d+)$/.exec(key.trim());
+  if (byNumber) return columns[Number(byNumber[1]) - 1];
+  return (
+    columns.find((c) => c.header === key) ??
+    columns.find((c) => normaliseHeader(c.header) === normaliseHeader(key))
+  );
+}
+
 /**
  * The user's choices over the suggestion: keys are a header ("Start Date") or a 1-based column number
  * ("#3", for files with two columns of one name); a null field unmaps the column. A field the user gives
@@ -325,11 +338,7 @@ export function applyOverrides(
   const chosen = new Set<number>();
   const unmatched: string[] = [];
   for (const [key, field] of Object.entries(overrides)) {
-    const byNumber = /^#(\d+)$/.exec(key.trim());
-    const column = byNumber
-      ? result[Number(byNumber[1]) - 1]
-      : (result.find((s) => s.header === key) ??
-        result.find((s) => normaliseHeader(s.header) === normaliseHeader(key)));
+    const column = overriddenColumn(result, key);
     if (!column) {
       unmatched.push(key);
       continue;

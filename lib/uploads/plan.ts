@@ -1,10 +1,11 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { fxRates, organizations, type Upload, type UploadOptions, uploads } from "@/db/schema";
 import { AppError, conflict, notFound } from "@/lib/errors";
 import type { TDelimiter } from "@/lib/ingest/dialect";
 import { decodeBytes, detectEncoding, ENCODING_SAMPLE_BYTES } from "@/lib/ingest/encoding";
 import type { TKind } from "@/lib/ingest/fields";
+import { overriddenColumn } from "@/lib/ingest/mapping";
 import { previewCsv, type TPreview } from "@/lib/ingest/preview";
 import type { TImportCheck } from "@/lib/ingest/profile";
 import type { TDateOrder, TDecimalMark } from "@/lib/ingest/values";
@@ -34,7 +35,98 @@ export type TUploadPreviewOptions = {
   defaultCurrency?: string;
 };
 
-export type TUploadPreview = TPreview | { ok: false; error: { code: "too_many_columns"; message: string } };
+/**
+ * The choices the user made for the org's latest completed import of a file with exactly these columns
+ * (a monthly export, say): offered again, so a column fixed once stays fixed.
+ */
+export type TRememberedMapping = {
+  uploadId: string;
+  filename: string;
+  /** ISO time the earlier import finished. */
+  importedAt: string;
+  /** The kind it was imported as: the file is read as that kind unless the caller says otherwise. */
+  kind: TKind;
+  overrides: Record<string, string | null>;
+  dateOrder?: TDateOrder;
+  decimal?: TDecimalMark;
+};
+
+export type TUploadPreview =
+  | (Extract<TPreview, { ok: true }> & { remembered: TRememberedMapping | null })
+  | Extract<TPreview, { ok: false }>
+  | { ok: false; error: { code: "too_many_columns"; message: string } };
+
+/** Earlier completed uploads looked at for a remembered mapping, newest first. */
+const REMEMBER_LOOKBACK = 50;
+
+async function rememberedMapping(
+  db: Db,
+  { orgId, uploadId, headers }: { orgId: string; uploadId: string; headers: string[] },
+): Promise<TRememberedMapping | null> {
+  const earlier = await db
+    .select({
+      id: uploads.id,
+      filename: uploads.filename,
+      kind: uploads.kind,
+      finishedAt: uploads.finishedAt,
+      mapping: uploads.mapping,
+      options: uploads.options,
+    })
+    .from(uploads)
+    .where(
+      and(
+        eq(uploads.orgId, orgId),
+        ne(uploads.id, uploadId),
+        eq(uploads.status, "complete"),
+        isNotNull(uploads.finishedAt),
+        sql`${uploads.options} -> 'overrides' IS NOT NULL`,
+      ),
+    )
+    .orderBy(desc(uploads.finishedAt))
+    .limit(REMEMBER_LOOKBACK);
+  const same = earlier.find(
+    (u) => u.mapping?.length === headers.length && u.mapping.every((c, i) => c.header === headers[i]),
+  );
+  const overrides = same?.options.overrides;
+  if (!same?.finishedAt || !same.kind || !overrides || Object.keys(overrides).length === 0) return null;
+  return {
+    uploadId: same.id,
+    filename: same.filename,
+    importedAt: same.finishedAt.toISOString(),
+    kind: same.kind,
+    overrides,
+    ...(same.options.dateOrder ? { dateOrder: same.options.dateOrder } : {}),
+    ...(same.options.decimal ? { decimal: same.options.decimal } : {}),
+  };
+}
+
+/**
+ * The preview again with a remembered mapping under the caller's own choices (which win), its columns
+ * saying where their field came from.
+ */
+function withRemembered(
+  preview: (o: TUploadPreviewOptions) => TPreview,
+  options: TUploadPreviewOptions,
+  remembered: TRememberedMapping,
+): TUploadPreview {
+  const mine = options.mapping ?? {};
+  const again = preview({
+    ...options,
+    kind: remembered.kind,
+    mapping: { ...remembered.overrides, ...mine },
+    dateOrder: options.dateOrder ?? remembered.dateOrder,
+    decimal: options.decimal ?? remembered.decimal,
+  });
+  if (!again.ok) return again;
+  const headers = again.mapping;
+  const mineColumns = new Set(Object.keys(mine).map((k) => overriddenColumn(headers, k)?.index));
+  const reason = `as in your import of '${remembered.filename}' (${remembered.importedAt.slice(0, 10)})`;
+  for (const key of Object.keys(remembered.overrides)) {
+    const column = overriddenColumn(again.mapping, key);
+    if (column && !mineColumns.has(column.index)) column.reason = reason;
+  }
+  return { ...again, remembered };
+}
 
 async function findUpload(db: Db, orgId: string, uploadId: string): Promise<Upload> {
   const [upload] = await db
@@ -124,8 +216,15 @@ export async function previewUpload(
         },
       };
     }
-    const preview = previewCsv(bytes, { ...options, defaultCurrency, complete, check });
-    if (preview.ok || complete || preview.error.code !== "no_rows") return preview;
+    const run = (o: TUploadPreviewOptions) => previewCsv(bytes, { ...o, defaultCurrency, complete, check });
+    const preview = run(options);
+    if (preview.ok) {
+      const remembered = await rememberedMapping(db, { orgId, uploadId, headers: preview.headers });
+      // Read as another kind than the earlier file, its choices would not fit.
+      const fits = remembered && (options.kind === undefined || options.kind === remembered.kind);
+      return fits ? withRemembered(run, options, remembered) : { ...preview, remembered: null };
+    }
+    if (complete || preview.error.code !== "no_rows") return preview;
   }
   return {
     ok: false,
@@ -189,14 +288,19 @@ export async function queueImport(db: Db, input: TQueueImport): Promise<Upload> 
       const blocking = preview.problems.filter((p) => BLOCKING.has(p.code));
       throw new AppError(422, blocking.map((p) => p.message).join(" ") || "The mapping cannot be imported.");
     }
+    // What the preview used is what the import reads and what the next file with these columns is offered.
+    const remembered = preview.remembered;
+    const overrides = remembered ? { ...remembered.overrides, ...input.mapping } : input.mapping;
+    const dateOrder = o.dateOrder ?? remembered?.dateOrder;
+    const decimal = o.decimal ?? remembered?.decimal;
     const options: UploadOptions = {
       encoding: preview.encoding.name,
       delimiter: preview.delimiter,
       headerLine: preview.headerLine,
-      ...(o.dateOrder ? { dateOrder: o.dateOrder } : {}),
-      ...(o.decimal ? { decimal: o.decimal } : {}),
+      ...(dateOrder ? { dateOrder } : {}),
+      ...(decimal ? { decimal } : {}),
       defaultCurrency: o.defaultCurrency ?? (await orgCurrency(db, input.orgId)),
-      ...(input.mapping ? { overrides: input.mapping } : {}),
+      ...(overrides ? { overrides } : {}),
     };
     set = { kind: preview.kind, mapping: preview.mapping, options };
   }

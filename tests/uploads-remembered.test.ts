@@ -1,0 +1,116 @@
+import { asc, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { subscriptionItems } from "@/db/schema";
+import { importUpload } from "@/lib/uploads/import";
+import { previewUpload, queueImport, type TQueueImport } from "@/lib/uploads/plan";
+import { AS_OF, counts, setupUploads } from "./helpers/uploads";
+
+// A mapping the user fixed for one file is offered again for the org's next file with the same columns
+// (a monthly export): lib/uploads/plan.ts, rememberedMapping.
+const { db, newOrg, store } = setupUploads();
+
+const HEADER = "ID,Kunde,Plan,Amount,Currency,Interval,Beginn";
+const JAN = [HEADER, "s1,Acme,Pro,100,USD,monthly,03/04/2024", "s2,Bolt,Pro,50,USD,monthly,05/02/2024"];
+const FEB = [HEADER, "s3,Cyan,Pro,70,USD,monthly,07/01/2024"];
+const CHOICES = {
+  kind: "subscriptions" as const,
+  mapping: { Kunde: "customer_name", Beginn: "start_date" },
+  options: { dateOrder: "dmy" as const },
+};
+
+async function importFile(
+  orgId: string,
+  filename: string,
+  lines: string[],
+  plan: Omit<TQueueImport, "orgId" | "uploadId"> = {},
+) {
+  const { upload } = await store(orgId, lines.join("\n"), filename);
+  await queueImport(db(), { orgId, uploadId: upload.id, ...plan });
+  return (await importUpload(db(), { orgId, uploadId: upload.id }, { asOf: AS_OF })).upload;
+}
+
+const startDates = async (orgId: string) =>
+  db()
+    .select({ id: subscriptionItems.externalId, start: subscriptionItems.startDate })
+    .from(subscriptionItems)
+    .where(eq(subscriptionItems.orgId, orgId))
+    .orderBy(asc(subscriptionItems.externalId));
+
+describe("a remembered mapping", () => {
+  it("is offered for the next file with the same columns, and its import reads the file with it", async () => {
+    const orgId = await newOrg("remember");
+    const jan = await importFile(orgId, "jan.csv", JAN, CHOICES);
+    expect(counts(jan)).toMatchObject({ status: "complete", imported: 2, rejected: 0 });
+
+    const { upload: feb } = await store(orgId, FEB.join("\n"), "feb.csv");
+    const preview = await previewUpload(db(), { orgId, uploadId: feb.id });
+    if (!preview.ok) throw new Error(preview.error.message);
+    expect(preview.remembered).toMatchObject({
+      uploadId: jan.id,
+      filename: "jan.csv",
+      overrides: CHOICES.mapping,
+      dateOrder: "dmy",
+    });
+    const day = preview.remembered?.importedAt.slice(0, 10);
+    expect(preview.mapping.find((m) => m.header === "Kunde")).toMatchObject({
+      field: "customer_name",
+      reason: `as in your import of 'jan.csv' (${day})`,
+    });
+    expect(preview.canImport).toBe(true);
+
+    // Queued without any mapping (as `meridian import` without --map does): the remembered one is used.
+    await queueImport(db(), { orgId, uploadId: feb.id });
+    const done = (await importUpload(db(), { orgId, uploadId: feb.id }, { asOf: AS_OF })).upload;
+    expect(counts(done)).toMatchObject({ status: "complete", imported: 1, rejected: 0 });
+    expect(done.options.overrides).toEqual(CHOICES.mapping);
+    expect(await startDates(orgId)).toEqual([
+      { id: "s1", start: "2024-04-03" },
+      { id: "s2", start: "2024-02-05" },
+      { id: "s3", start: "2024-01-07" }, // day first, as chosen for jan.csv
+    ]);
+  });
+
+  it("gives way to the user's own choices column by column", async () => {
+    const orgId = await newOrg("remember-mine");
+    await importFile(orgId, "jan.csv", JAN, CHOICES);
+    const { upload } = await store(orgId, FEB.join("\n"), "feb.csv");
+    const preview = await previewUpload(db(), {
+      orgId,
+      uploadId: upload.id,
+      mapping: { Plan: null, Beginn: "start_date" },
+      dateOrder: "mdy",
+    });
+    if (!preview.ok) throw new Error(preview.error.message);
+    const byHeader = Object.fromEntries(preview.mapping.map((m) => [m.header, [m.field, m.reason]]));
+    expect(byHeader.Plan).toEqual([null, "left out by you"]);
+    expect(byHeader.Beginn).toEqual(["start_date", "chosen by you"]);
+    expect(byHeader.Kunde?.[1]).toMatch(/^as in your import of 'jan.csv'/);
+    expect(preview.sample[0]?.row?.start_date).toBe("2024-07-01"); // the user's month-first wins
+  });
+
+  it("is not offered for other columns, for another org's file, or without choices to remember", async () => {
+    const orgId = await newOrg("remember-not");
+    await importFile(orgId, "jan.csv", JAN, CHOICES);
+    const other = await store(
+      orgId,
+      [`${HEADER},Notes`, "s4,Dune,Pro,10,USD,monthly,01/01/2024,x"].join("\n"),
+    );
+    const p1 = await previewUpload(db(), { orgId, uploadId: other.upload.id });
+    expect(p1.ok && p1.remembered).toBe(null);
+
+    const elsewhere = await newOrg("remember-elsewhere");
+    const theirs = await store(elsewhere, FEB.join("\n"), "feb.csv");
+    const p2 = await previewUpload(db(), { orgId: elsewhere, uploadId: theirs.upload.id });
+    expect(p2.ok && p2.remembered).toBe(null);
+
+    const plain = await newOrg("remember-plain");
+    const lines = [
+      "Subscription ID,Customer,Amount,Currency,Interval,Start Date",
+      "a,Acme,10,USD,monthly,2024-01-01",
+    ];
+    await importFile(plain, "a.csv", lines);
+    const next = await store(plain, [lines[0] ?? "", "b,Bolt,10,USD,monthly,2024-01-01"].join("\n"), "b.csv");
+    const p3 = await previewUpload(db(), { orgId: plain, uploadId: next.upload.id });
+    expect(p3.ok && p3.remembered).toBe(null);
+  });
+});
