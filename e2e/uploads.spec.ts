@@ -131,7 +131,12 @@ test("upload a messy CSV, fix the mapping, import it, download the rejected rows
       buffer: Buffer.from(`${header}\r\n${rows}\r\n`, "utf8"),
     });
     await page.getByRole("button", { name: "Upload and preview" }).click();
-    await expect(page.getByText(/Your choices from the import of ‘messy-subscriptions\.csv’/)).toBeVisible();
+    await expect(
+      page.getByText(/Read as your import of ‘messy-subscriptions\.csv’ .*: your 2 column choices/),
+    ).toBeVisible();
+    // Its only date (02/10/2024) cannot tell day from month: read day first, as the first file was.
+    const sample = page.getByRole("region", { name: /as they will be imported/ });
+    await expect(sample.getByRole("row").nth(1)).toContainText("2024-10-02");
     await expect(page.getByLabel("Field for column Kunde")).toHaveValue("customer_id");
     await expect(page.getByLabel("Field for column Land")).toHaveValue("country");
     await expect(page.getByTestId("column-Kunde")).toContainText(

@@ -88,7 +88,7 @@ describe("a remembered mapping", () => {
     expect(preview.sample[0]?.row?.start_date).toBe("2024-07-01"); // the user's month-first wins
   });
 
-  it("is not offered for other columns, for another org's file, or without choices to remember", async () => {
+  it("is not offered for a file with other columns, nor from another org's file", async () => {
     const orgId = await newOrg("remember-not");
     await importFile(orgId, "jan.csv", JAN, CHOICES);
     const other = await store(
@@ -102,15 +102,40 @@ describe("a remembered mapping", () => {
     const theirs = await store(elsewhere, FEB.join("\n"), "feb.csv");
     const p2 = await previewUpload(db(), { orgId: elsewhere, uploadId: theirs.upload.id });
     expect(p2.ok && p2.remembered).toBe(null);
+  });
 
-    const plain = await newOrg("remember-plain");
-    const lines = [
-      "Subscription ID,Customer,Amount,Currency,Interval,Start Date",
-      "a,Acme,10,USD,monthly,2024-01-01",
-    ];
-    await importFile(plain, "a.csv", lines);
-    const next = await store(plain, [lines[0] ?? "", "b,Bolt,10,USD,monthly,2024-01-01"].join("\n"), "b.csv");
-    const p3 = await previewUpload(db(), { orgId: plain, uploadId: next.upload.id });
-    expect(p3.ok && p3.remembered).toBe(null);
+  it("reads this file's ambiguous dates as the earlier file's were read, saying so", async () => {
+    const orgId = await newOrg("remember-dates");
+    const header = "Subscription ID,Customer,Amount,Currency,Interval,Start Date";
+    // The first file's dates tell: day first. Nothing was re-mapped.
+    const jan = await importFile(orgId, "jan.csv", [header, "a,Acme,10,USD,monthly,15/01/2024"]);
+    expect(jan.options.overrides ?? {}).toEqual({});
+    // Every date of the next one has day ≤ 12: alone it would be read month first.
+    const { upload } = await store(orgId, [header, "b,Bolt,10,USD,monthly,02/10/2024"].join("\n"), "feb.csv");
+    const preview = await previewUpload(db(), { orgId, uploadId: upload.id });
+    if (!preview.ok) throw new Error(preview.error.message);
+    expect(preview.remembered).toMatchObject({
+      filename: "jan.csv",
+      overrides: {},
+      formats: { 5: { dateOrder: "dmy" } },
+    });
+    expect(preview.sample[0]?.row?.start_date).toBe("2024-10-02");
+    const day = preview.remembered?.importedAt.slice(0, 10);
+    expect(preview.problems.map((p) => p.message)).toContain(
+      `column 'Start Date': every date has day ≤ 12 (e.g. '02/10/2024'); reading as DD/MM/YYYY, as your import of 'jan.csv' (${day}) did — choose MM/DD if that's wrong`,
+    );
+    expect(preview.kindReason).toBe(`as in your import of 'jan.csv' (${day})`);
+    await queueImport(db(), { orgId, uploadId: upload.id });
+    await importUpload(db(), { orgId, uploadId: upload.id }, { asOf: AS_OF });
+    expect(await startDates(orgId)).toEqual([
+      { id: "a", start: "2024-01-15" },
+      { id: "b", start: "2024-10-02" },
+    ]);
+    // With no earlier file, the same rows are read month first, with the warning to check.
+    const fresh = await newOrg("remember-none");
+    const alone = await store(fresh, [header, "b,Bolt,10,USD,monthly,02/10/2024"].join("\n"), "feb.csv");
+    const p = await previewUpload(db(), { orgId: fresh, uploadId: alone.upload.id });
+    expect(p.ok && p.remembered).toBe(null);
+    expect(p.ok && p.sample[0]?.row?.start_date).toBe("2024-02-10");
   });
 });

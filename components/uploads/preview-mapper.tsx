@@ -32,6 +32,17 @@ function show(value: unknown, type: string): string {
   return String(value);
 }
 
+/** What a remembered mapping brings: "Read as your import of ‘jan.csv’ (2026-11-02), … was: 2 column choices." */
+function rememberedNote(r: NonNullable<Ok["remembered"]>): string {
+  const n = Object.keys(r.overrides).length;
+  const parts = [
+    n ? `your ${n} column choice${n === 1 ? "" : "s"}` : null,
+    r.dateOrder || r.decimal ? "the date order and decimal mark you chose" : null,
+    "the way it read dates and amounts this file cannot decide",
+  ].filter(Boolean);
+  return `Read as your import of ‘${r.filename}’ (${r.importedAt.slice(0, 10)}), a file with the same columns: ${parts.join(", ")}.`;
+}
+
 /**
  * The preview step: what was detected (encoding, delimiter, header, kind), the column → field mapping
  * with confidences that the user can change, the problems found and 20 normalised sample rows. Every
@@ -133,11 +144,7 @@ export function PreviewMapper({
         </p>
         {p.remembered && (
           <p role="status" className="mt-2 rounded-md bg-indigo-50 p-2 text-sm text-indigo-900">
-            Your choices from the import of ‘{p.remembered.filename}’ ({p.remembered.importedAt.slice(0, 10)}
-            ), a file with the same columns, are applied: {Object.keys(p.remembered.overrides).length} column
-            {Object.keys(p.remembered.overrides).length === 1 ? "" : "s"}
-            {p.remembered.dateOrder || p.remembered.decimal ? " and its date and number formats" : ""}. Change
-            any below.
+            {rememberedNote(p.remembered)} Change anything below.
           </p>
         )}
         <div className="mt-4 grid gap-4 sm:grid-cols-3">

@@ -39,7 +39,17 @@ export type TFormatWarning = {
   message: string;
 };
 
-export type TFormatChoices = { dateOrder?: TDateOrder; decimal?: TDecimalMark };
+/**
+ * The user's choices for the whole file, and `hints`: how an earlier import of a file with the same
+ * columns read each column (by index), named by `hintSource` ("your import of 'jan.csv'"). A hint settles
+ * only what this file's own values cannot.
+ */
+export type TFormatChoices = {
+  dateOrder?: TDateOrder;
+  decimal?: TDecimalMark;
+  hints?: Readonly<Record<number, Pick<TColumnFormat, "dateOrder" | "decimal">>>;
+  hintSource?: string;
+};
 
 /**
  * Each mapped column with its format, from the sample's values. `choices` are the user's: they win over
@@ -64,6 +74,8 @@ export function decideFormats<T extends TMappedColumn>(
     if (!type || !["date", "money", "percent"].includes(type)) return column;
     const values = valuesOf(column);
     const name = `'${column.header.trim()}'`;
+    const hint = choices.hints?.[column.index];
+    const as = `as ${choices.hintSource ?? "an earlier import"} did`;
     const format: TColumnFormat = { ...column.format };
     if (type === "date") {
       format.excelSerial = isExcelSerialColumn(values);
@@ -84,6 +96,19 @@ export function decideFormats<T extends TMappedColumn>(
         }
       } else if (fileOrder && fileOrder.decision.order !== "ambiguous") {
         format.dateOrder = fileOrder.decision.order;
+      } else if (hint?.dateOrder) {
+        format.dateOrder = hint.dateOrder;
+        if (d.undecided > 0) {
+          const [reading, other] =
+            hint.dateOrder === "dmy" ? ["DD/MM/YYYY", "MM/DD"] : ["MM/DD/YYYY", "DD/MM"];
+          warnings.push({
+            code: "ambiguous_date_order",
+            column: column.header,
+            message:
+              `column ${name}: every date has day ≤ 12 (e.g. '${d.undecidedExample}'); reading as ` +
+              `${reading}, ${as} — choose ${other} if that's wrong`,
+          });
+        }
       } else {
         format.dateOrder = "mdy";
         if (d.undecided > 0) {
@@ -102,6 +127,17 @@ export function decideFormats<T extends TMappedColumn>(
         format.decimal = column.format?.decimal ?? choices.decimal;
       } else if (d.decimal !== "ambiguous") {
         format.decimal = d.decimal;
+      } else if (hint?.decimal) {
+        format.decimal = hint.decimal;
+        if (d.undecided > 0) {
+          warnings.push({
+            code: "ambiguous_decimal",
+            column: column.header,
+            message:
+              `column ${name}: amounts like '1,234' could be 1234 or 1.234; reading '${hint.decimal}' as the ` +
+              `decimal mark, ${as} — choose the other if that's wrong`,
+          });
+        }
       } else {
         format.decimal = ".";
         if (d.undecided > 0) {

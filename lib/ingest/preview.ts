@@ -1,7 +1,7 @@
 import { detectDialect, scan, type TDelimiter } from "./dialect";
 import { decodeBytes, detectEncoding, ENCODING_SAMPLE_BYTES, type TEncoding } from "./encoding";
 import { KINDS, type TKind, type TValueType } from "./fields";
-import { decideFormats, type TColumnFormat } from "./formats";
+import { decideFormats, type TColumnFormat, type TFormatChoices } from "./formats";
 import { applyOverrides, detectKind, suggestMapping, type TColumnSuggestion } from "./mapping";
 import {
   profileRecords,
@@ -40,6 +40,9 @@ export type TPreviewOptions = {
   complete?: boolean;
   /** The import's own rules beyond the file (lib/uploads/plan.ts passes the org's exchange rates). */
   check?: TImportCheck;
+  /** How an earlier import of the same columns read them, for what this file cannot decide (formats.ts). */
+  formatHints?: TFormatChoices["hints"];
+  formatHintSource?: string;
 };
 
 export type TPreviewColumn = TColumnSuggestion & { format?: TColumnFormat };
@@ -120,7 +123,12 @@ export function previewCsv(bytes: Uint8Array, options: TPreviewOptions = {}): TP
   const overridden = options.mapping
     ? applyOverrides(suggested, options.mapping)
     : { mapping: suggested, unmatched: [] };
-  const { mapping, warnings } = decideFormats(kind, overridden.mapping, rows, options);
+  const { mapping, warnings } = decideFormats(kind, overridden.mapping, rows, {
+    dateOrder: options.dateOrder,
+    decimal: options.decimal,
+    hints: options.formatHints,
+    hintSource: options.formatHintSource,
+  });
   const profile = profileRecords({
     kind,
     headers,

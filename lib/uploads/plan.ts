@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNotNull, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, ne } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { fxRates, organizations, type Upload, type UploadOptions, uploads } from "@/db/schema";
 import { AppError, conflict, notFound } from "@/lib/errors";
@@ -6,7 +6,7 @@ import type { TDelimiter } from "@/lib/ingest/dialect";
 import { decodeBytes, detectEncoding, ENCODING_SAMPLE_BYTES } from "@/lib/ingest/encoding";
 import type { TKind } from "@/lib/ingest/fields";
 import { overriddenColumn } from "@/lib/ingest/mapping";
-import { previewCsv, type TPreview } from "@/lib/ingest/preview";
+import { previewCsv, type TPreview, type TPreviewOptions } from "@/lib/ingest/preview";
 import type { TImportCheck } from "@/lib/ingest/profile";
 import type { TDateOrder, TDecimalMark } from "@/lib/ingest/values";
 import { type RateTable, stageRow } from "./import-rows";
@@ -46,9 +46,12 @@ export type TRememberedMapping = {
   importedAt: string;
   /** The kind it was imported as: the file is read as that kind unless the caller says otherwise. */
   kind: TKind;
+  /** The columns the user re-mapped or left out (header or "#n" → field or null). */
   overrides: Record<string, string | null>;
   dateOrder?: TDateOrder;
   decimal?: TDecimalMark;
+  /** How it read each date and money column (by index): this file's ambiguous ones are read the same. */
+  formats: Record<number, { dateOrder?: TDateOrder; decimal?: TDecimalMark }>;
 };
 
 export type TUploadPreview =
@@ -79,7 +82,6 @@ async function rememberedMapping(
         ne(uploads.id, uploadId),
         eq(uploads.status, "complete"),
         isNotNull(uploads.finishedAt),
-        sql`${uploads.options} -> 'overrides' IS NOT NULL`,
       ),
     )
     .orderBy(desc(uploads.finishedAt))
@@ -87,14 +89,27 @@ async function rememberedMapping(
   const same = earlier.find(
     (u) => u.mapping?.length === headers.length && u.mapping.every((c, i) => c.header === headers[i]),
   );
-  const overrides = same?.options.overrides;
-  if (!same?.finishedAt || !same.kind || !overrides || Object.keys(overrides).length === 0) return null;
+  if (!same?.finishedAt || !same.kind) return null;
+  const formats: TRememberedMapping["formats"] = {};
+  for (const c of same.mapping ?? []) {
+    const f = c.format as { dateOrder?: TDateOrder; decimal?: TDecimalMark } | undefined;
+    if (c.field && (f?.dateOrder || f?.decimal)) {
+      formats[c.index] = {
+        ...(f.dateOrder ? { dateOrder: f.dateOrder } : {}),
+        ...(f.decimal ? { decimal: f.decimal } : {}),
+      };
+    }
+  }
+  const overrides = same.options.overrides ?? {};
+  const chosen = Object.keys(overrides).length > 0 || same.options.dateOrder || same.options.decimal;
+  if (!chosen && Object.keys(formats).length === 0) return null;
   return {
     uploadId: same.id,
     filename: same.filename,
     importedAt: same.finishedAt.toISOString(),
     kind: same.kind,
     overrides,
+    formats,
     ...(same.options.dateOrder ? { dateOrder: same.options.dateOrder } : {}),
     ...(same.options.decimal ? { decimal: same.options.decimal } : {}),
   };
@@ -105,22 +120,26 @@ async function rememberedMapping(
  * saying where their field came from.
  */
 function withRemembered(
-  preview: (o: TUploadPreviewOptions) => TPreview,
+  preview: (o: TPreviewOptions) => TPreview,
   options: TUploadPreviewOptions,
   remembered: TRememberedMapping,
 ): TUploadPreview {
   const mine = options.mapping ?? {};
+  const source = `your import of '${remembered.filename}' (${remembered.importedAt.slice(0, 10)})`;
   const again = preview({
     ...options,
     kind: remembered.kind,
     mapping: { ...remembered.overrides, ...mine },
     dateOrder: options.dateOrder ?? remembered.dateOrder,
     decimal: options.decimal ?? remembered.decimal,
+    formatHints: remembered.formats,
+    formatHintSource: source,
   });
   if (!again.ok) return again;
+  if (options.kind === undefined) again.kindReason = `as in ${source}`;
   const headers = again.mapping;
   const mineColumns = new Set(Object.keys(mine).map((k) => overriddenColumn(headers, k)?.index));
-  const reason = `as in your import of '${remembered.filename}' (${remembered.importedAt.slice(0, 10)})`;
+  const reason = `as in ${source}`;
   for (const key of Object.keys(remembered.overrides)) {
     const column = overriddenColumn(again.mapping, key);
     if (column && !mineColumns.has(column.index)) column.reason = reason;
@@ -216,7 +235,7 @@ export async function previewUpload(
         },
       };
     }
-    const run = (o: TUploadPreviewOptions) => previewCsv(bytes, { ...o, defaultCurrency, complete, check });
+    const run = (o: TPreviewOptions) => previewCsv(bytes, { ...o, defaultCurrency, complete, check });
     const preview = run(options);
     if (preview.ok) {
       const remembered = await rememberedMapping(db, { orgId, uploadId, headers: preview.headers });
