@@ -77,14 +77,15 @@ describe("a remembered mapping", () => {
     const preview = await previewUpload(db(), {
       orgId,
       uploadId: upload.id,
-      mapping: { Plan: null, Beginn: "start_date" },
+      // As the preview page sends it: the remembered choices with the user's change.
+      mapping: { ...CHOICES.mapping, Plan: null, Kunde: "company" },
       dateOrder: "mdy",
     });
     if (!preview.ok) throw new Error(preview.error.message);
     const byHeader = Object.fromEntries(preview.mapping.map((m) => [m.header, [m.field, m.reason]]));
     expect(byHeader.Plan).toEqual([null, "left out by you"]);
-    expect(byHeader.Beginn).toEqual(["start_date", "chosen by you"]);
-    expect(byHeader.Kunde?.[1]).toMatch(/^as in your import of 'jan.csv'/);
+    expect(byHeader.Beginn?.[1]).toMatch(/^as in your import of 'jan.csv'/); // the same choice as before
+    expect(byHeader.Kunde).toEqual(["company", "chosen by you"]);
     expect(preview.sample[0]?.row?.start_date).toBe("2024-07-01"); // the user's month-first wins
   });
 

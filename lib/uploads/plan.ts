@@ -137,8 +137,9 @@ function withRemembered(
   });
   if (!again.ok) return again;
   if (options.kind === undefined) again.kindReason = `as in ${source}`;
-  const headers = again.mapping;
-  const mineColumns = new Set(Object.keys(mine).map((k) => overriddenColumn(headers, k)?.index));
+  // The preview page sends the remembered choices back with the user's own: only a different field is theirs.
+  const changed = Object.keys(mine).filter((k) => mine[k] !== remembered.overrides[k]);
+  const mineColumns = new Set(changed.map((k) => overriddenColumn(again.mapping, k)?.index));
   const reason = `as in ${source}`;
   for (const key of Object.keys(remembered.overrides)) {
     const column = overriddenColumn(again.mapping, key);
