@@ -63,6 +63,7 @@ describe("a remembered mapping", () => {
     const done = (await importUpload(db(), { orgId, uploadId: feb.id }, { asOf: AS_OF })).upload;
     expect(counts(done)).toMatchObject({ status: "complete", imported: 1, rejected: 0 });
     expect(done.options.overrides).toEqual(CHOICES.mapping);
+    expect(done.options.rememberedFrom).toEqual({ uploadId: jan.id, filename: "jan.csv" });
     expect(await startDates(orgId)).toEqual([
       { id: "s1", start: "2024-04-03" },
       { id: "s2", start: "2024-02-05" },

@@ -51,6 +51,8 @@ export type UploadOptions = {
   defaultCurrency?: string;
   /** The user's overrides (header → field or null), kept to show and to re-run the preview. */
   overrides?: Record<string, string | null>;
+  /** The earlier import of the same columns whose choices this one was read with (lib/uploads/plan.ts). */
+  rememberedFrom?: { uploadId: string; filename: string };
 };
 
 /**

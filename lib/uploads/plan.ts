@@ -321,6 +321,9 @@ export async function queueImport(db: Db, input: TQueueImport): Promise<Upload> 
       ...(decimal ? { decimal } : {}),
       defaultCurrency: o.defaultCurrency ?? (await orgCurrency(db, input.orgId)),
       ...(overrides ? { overrides } : {}),
+      ...(remembered
+        ? { rememberedFrom: { uploadId: remembered.uploadId, filename: remembered.filename } }
+        : {}),
     };
     set = { kind: preview.kind, mapping: preview.mapping, options };
   }

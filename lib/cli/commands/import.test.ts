@@ -70,6 +70,21 @@ describe("meridian import", () => {
     expect(again.stdout).toContain(`This file was uploaded before (upload ${json.upload_id}).`);
     expect(again.stdout).toContain("complete: 2 rows read, 1 imported, 0 unchanged, 1 rejected");
     expect(again.stdout).toContain("row 3, column 'Price': 'oops' is not an amount");
+
+    // Next month's file, same columns, no --map: read with the choices above, and it says so.
+    const next = path.join(dir, "subs-next.csv");
+    writeFileSync(next, "Ref,Who,Started,Price,Every\nr3,C3,2024-03-01,20,month\n");
+    const third = await cli("import", next, "--org", "acme");
+    expect(third.code).toBe(0);
+    expect(third.stdout).toContain(
+      `Read as your import of ‘subs.csv’ (upload ${json.upload_id}), a file with the same columns: its column choices and formats.`,
+    );
+    expect(third.stdout).toContain("complete: 1 rows read, 1 imported, 0 unchanged, 0 rejected");
+    const r3 = await handle.db
+      .select({ id: subscriptionItems.externalId, mrr: subscriptionItems.mrr })
+      .from(subscriptionItems)
+      .where(eq(subscriptionItems.externalId, "r3"));
+    expect(r3).toEqual([{ id: "r3", mrr: 2000 }]);
   });
 
   it("fails with one line for an unreadable file, an unknown org or a bad --map", async () => {

@@ -29,6 +29,8 @@ export type ImportSummary = {
   rows_unchanged: number;
   duplicate: boolean;
   error: string | null;
+  /** The earlier import of the same columns whose choices and formats this file was read with. */
+  remembered_from?: { upload_id: string; filename: string };
   rejections: { line: number; column: string | null; value: string | null; message: string }[];
 };
 
@@ -108,6 +110,14 @@ export async function runImport(
     rows_unchanged: upload.rowsUnchanged,
     duplicate: stored.duplicate,
     error: upload.error,
+    ...(upload.options.rememberedFrom
+      ? {
+          remembered_from: {
+            upload_id: upload.options.rememberedFrom.uploadId,
+            filename: upload.options.rememberedFrom.filename,
+          },
+        }
+      : {}),
     rejections: rejections.map(({ line, column, value, message }) => ({ line, column, value, message })),
   };
 }
@@ -116,6 +126,11 @@ function summaryText(s: ImportSummary): string {
   const n = (x: number) => x.toLocaleString("en");
   const lines = [
     s.duplicate ? `This file was uploaded before (upload ${s.upload_id}).` : `Upload ${s.upload_id}.`,
+    ...(s.remembered_from
+      ? [
+          `Read as your import of ‘${s.remembered_from.filename}’ (upload ${s.remembered_from.upload_id}), a file with the same columns: its column choices and formats.`,
+        ]
+      : []),
     `${s.status}: ${n(s.rows_read)} rows read, ${n(s.rows_imported)} imported, ${n(s.rows_unchanged)} unchanged, ${n(s.rows_rejected)} rejected`,
   ];
   if (s.error) lines.push(s.error);

@@ -124,6 +124,18 @@ export default async function UploadPage({
           </dl>
           <p className="mt-3 text-xs text-slate-500">
             {upload.kind ? `Kind: ${upload.kind}. ` : ""}
+            {upload.options.rememberedFrom && (
+              <>
+                Read as your import of{" "}
+                <Link
+                  href={`/${org.slug}/uploads/${upload.options.rememberedFrom.uploadId}`}
+                  className="text-indigo-700 underline"
+                >
+                  ‘{upload.options.rememberedFrom.filename}’
+                </Link>
+                , a file with the same columns.{" "}
+              </>
+            )}
             {took ? `Took ${took}. ` : ""}
             {upload.status === "complete" && (
               <>
