@@ -13,6 +13,24 @@ const fixture = (name: string) => {
 const fieldsOf = (m: { header: string; field: string | null }[]) =>
   Object.fromEntries(m.map((c) => [c.header, c.field]));
 
+/** A column of an export: its header, a sample value, and the field it should map to. */
+type TExportColumn = [header: string, value: string, field: string | null];
+
+/** The suggested mapping of an export's columns (three sample rows; `uniqueIds`: the first column's differ). */
+function mapExport(columns: readonly TExportColumn[], { uniqueIds = false } = {}) {
+  const rows = [1, 2, 3].map((n) => columns.map(([, v], i) => (uniqueIds && i === 0 ? `${v}${n}` : v)));
+  const mapping = suggestMapping(
+    "subscriptions",
+    columns.map(([h]) => h),
+    rows,
+  );
+  return {
+    mapping,
+    fields: fieldsOf(mapping),
+    expected: Object.fromEntries(columns.map(([h, , f]) => [h, f])),
+  };
+}
+
 describe("normaliseHeader", () => {
   it.each([
     ["Start Date", "start date"],
@@ -106,7 +124,7 @@ describe("suggestMapping by header", () => {
   });
 
   it("maps dotted entity.attribute headers (Chargebee's exports) and its billing period as the count", () => {
-    const columns: [string, string, string | null][] = [
+    const columns: TExportColumn[] = [
       ["subscriptions.id", "16CRibSd1z3fP4Rf", "subscription_id"],
       ["subscriptions.customer_id", "cus_00017", "customer_id"],
       ["subscriptions.plan_id", "pro-monthly", "plan"],
@@ -123,13 +141,8 @@ describe("suggestMapping by header", () => {
       ["customers.company", "Acme", "company"],
       ["subscriptions.trial_end", "2024-01-19 10:00:00", null],
     ];
-    const row = columns.map(([, v]) => v);
-    const mapping = suggestMapping(
-      "subscriptions",
-      columns.map(([h]) => h),
-      [row, row, row],
-    );
-    expect(fieldsOf(mapping)).toEqual(Object.fromEntries(columns.map(([h, , f]) => [h, f])));
+    const { mapping, fields, expected } = mapExport(columns);
+    expect(fields).toEqual(expected);
     expect(mapping[0]?.reason).toMatch(/^header 'subscriptions.id' matched 'subscription id'/);
     // "Billing Period" written as words is still the interval.
     const [words] = suggestMapping(
@@ -141,7 +154,7 @@ describe("suggestMapping by header", () => {
   });
 
   it("maps Zuora's Object.Field headers: the rate plan is the plan, the subscription's name its id", () => {
-    const columns: [string, string, string | null][] = [
+    const columns: TExportColumn[] = [
       ["Subscription.Name", "A-S00000123", "subscription_id"],
       ["Account.AccountNumber", "A00000045", "customer_id"],
       ["Account.Name", "Acme Corp", "customer_name"],
@@ -155,17 +168,12 @@ describe("suggestMapping by header", () => {
       ["Account.Currency", "USD", "currency"],
       ["BillToContact.WorkEmail", "ap@acme.com", "customer_email"],
     ];
-    const rows = [1, 2, 3].map((n) => columns.map(([, v], i) => (i === 0 ? `${v}${n}` : v)));
-    const mapping = suggestMapping(
-      "subscriptions",
-      columns.map(([h]) => h),
-      rows,
-    );
-    expect(fieldsOf(mapping)).toEqual(Object.fromEntries(columns.map(([h, , f]) => [h, f])));
+    const { fields, expected } = mapExport(columns, { uniqueIds: true });
+    expect(fields).toEqual(expected);
   });
 
   it("maps a Recurly subscriptions export", () => {
-    const columns: [string, string, string | null][] = [
+    const columns: TExportColumn[] = [
       ["subscription_id", "4a1b2c3d", "subscription_id"],
       ["account_code", "acct-1", "customer_id"],
       ["account_email", "x@y.com", "customer_email"],
@@ -180,13 +188,8 @@ describe("suggestMapping by header", () => {
       ["activated_at", "2024-02-01T00:00:00Z", "start_date"],
       ["canceled_at", "", "end_date"],
     ];
-    const row = columns.map(([, v]) => v);
-    const mapping = suggestMapping(
-      "subscriptions",
-      columns.map(([h]) => h),
-      [row, row, row],
-    );
-    expect(fieldsOf(mapping)).toEqual(Object.fromEntries(columns.map(([h, , f]) => [h, f])));
+    const { fields, expected } = mapExport(columns);
+    expect(fields).toEqual(expected);
   });
 
   it("maps Paddle's billing cycle: the interval and its frequency (the count)", () => {
