@@ -101,8 +101,7 @@ test("ARR dashboard: KPIs, filter, drill-down and CSV exports match the hand-com
     await page.getByRole("button", { name: "Upload and preview" }).click();
     await expect(page).toHaveURL(new RegExp(`/${owner.orgSlug}/uploads/[0-9a-f-]{36}$`));
     uploadPath = new URL(page.url()).pathname;
-    await page.getByLabel("Field for column Kunde").selectOption("customer_id");
-    await page.getByLabel("Field for column Land").selectOption("country");
+    await page.getByLabel("Field for column Ref").selectOption("customer_id");
     await page.getByRole("button", { name: "Import subscriptions" }).click();
     await expect(page.getByRole("heading", { name: "Imported", exact: true })).toBeVisible({
       timeout: 60_000,

@@ -43,7 +43,7 @@ test("executive metrics: snapshot of imported revenue, events and finance inputs
     await page.getByLabel(/CSV file/).setInputFiles(FIXTURE);
     await page.getByRole("button", { name: "Upload and preview" }).click();
     await expect(page).toHaveURL(new RegExp(`/${owner.orgSlug}/uploads/[0-9a-f-]{36}$`));
-    await page.getByLabel("Field for column Kunde").selectOption("customer_id");
+    await page.getByLabel("Field for column Ref").selectOption("customer_id");
     await page.getByRole("button", { name: "Import subscriptions" }).click();
     await expect(page.getByRole("heading", { name: "Imported", exact: true })).toBeVisible({
       timeout: 60_000,

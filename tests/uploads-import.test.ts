@@ -123,6 +123,42 @@ describe("importing subscriptions", () => {
     ]);
   });
 
+  it("imports a French export as it comes (Windows-1252, ';', French headers, words and dates), unmapped", async () => {
+    const orgId = await newOrg("french", "EUR");
+    const text = [
+      "N° abonnement;Nom du client;Formule;Montant HT;Devise;Périodicité;Date de début;Date de résiliation;Statut",
+      "AB-1;Boulangerie Paul;Essentiel;49,00 €;EUR;mensuel;15/01/2024;;actif",
+      "AB-2;Café Olé;Pro;1 200,00 €;EUR;annuel;1er février 2024;;Période d'essai",
+      "AB-3;Hôtel Régence;Essentiel;147,00 €;EUR;tous les 3 mois;03/02/2024;31/05/2024;résilié",
+      "AB-4;Épicerie Fine;Pro;99,00 €;EUR;mensuel;20/03/2024;;suspendue",
+    ].join("\r\n");
+    // Windows-1252: Latin-1's bytes, and € as 0x80.
+    const u = await importText(orgId, new Uint8Array(Buffer.from(text.replaceAll("€", "\x80"), "latin1")));
+    expect(counts(u)).toEqual({ status: "complete", read: 4, imported: 4, unchanged: 0, rejected: 0 });
+    expect(await items(orgId)).toEqual([
+      { externalId: "AB-1", mrr: 4_900, unitAmount: 4_900, status: "active" },
+      { externalId: "AB-2", mrr: 10_000, unitAmount: 120_000, status: "trialing" },
+      { externalId: "AB-3", mrr: 4_900, unitAmount: 14_700, status: "canceled" },
+      { externalId: "AB-4", mrr: 9_900, unitAmount: 9_900, status: "paused" },
+    ]);
+    const names = await db()
+      .select({ name: customers.name })
+      .from(customers)
+      .where(eq(customers.orgId, orgId))
+      .orderBy(asc(customers.name));
+    expect(names.map((c) => c.name)).toEqual([
+      "Boulangerie Paul",
+      "Café Olé",
+      "Hôtel Régence",
+      "Épicerie Fine",
+    ]);
+    // MRR-3 at the end of April 2024: AB-1 and AB-3 pay (AB-2 is a trial, AB-4 paused since it started).
+    const [april] = await getMrrSeries(db(), { orgId, from: "2024-04", to: "2024-04" });
+    expect(april?.mrr).toBe(9_800);
+    const [june] = await getMrrSeries(db(), { orgId, from: "2024-06", to: "2024-06" });
+    expect(june?.mrr).toBe(4_900);
+  });
+
   it("keeps ids and plan names with commas, quotes, line breaks and non-ASCII exactly as written", async () => {
     // These reach the staging table as COPY CSV lines (prepareBatch), FROM STDIN on a server and from a
     // Blob on PGlite; through PGlite's socket as JSON (uploads-socket.test.ts).

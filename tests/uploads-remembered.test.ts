@@ -9,12 +9,13 @@ import { AS_OF, counts, setupUploads } from "./helpers/uploads";
 // (a monthly export): lib/uploads/plan.ts, rememberedMapping.
 const { db, newOrg, store } = setupUploads();
 
-const HEADER = "ID,Kunde,Plan,Amount,Currency,Interval,Beginn";
+// "Who" and "When" name no field in any language: without the user's mapping the file has no customer.
+const HEADER = "ID,Who,Plan,Amount,Currency,Interval,When";
 const JAN = [HEADER, "s1,Acme,Pro,100,USD,monthly,03/04/2024", "s2,Bolt,Pro,50,USD,monthly,05/02/2024"];
 const FEB = [HEADER, "s3,Cyan,Pro,70,USD,monthly,07/01/2024"];
 const CHOICES = {
   kind: "subscriptions" as const,
-  mapping: { Kunde: "customer_name", Beginn: "start_date" },
+  mapping: { Who: "customer_name", When: "start_date" },
   options: { dateOrder: "dmy" as const },
 };
 
@@ -52,7 +53,7 @@ describe("a remembered mapping", () => {
       dateOrder: "dmy",
     });
     const day = preview.remembered?.importedAt.slice(0, 10);
-    expect(preview.mapping.find((m) => m.header === "Kunde")).toMatchObject({
+    expect(preview.mapping.find((m) => m.header === "Who")).toMatchObject({
       field: "customer_name",
       reason: `as in your import of 'jan.csv' (${day})`,
     });
@@ -79,14 +80,14 @@ describe("a remembered mapping", () => {
       orgId,
       uploadId: upload.id,
       // As the preview page sends it: the remembered choices with the user's change.
-      mapping: { ...CHOICES.mapping, Plan: null, Kunde: "company" },
+      mapping: { ...CHOICES.mapping, Plan: null, Who: "company" },
       dateOrder: "mdy",
     });
     if (!preview.ok) throw new Error(preview.error.message);
     const byHeader = Object.fromEntries(preview.mapping.map((m) => [m.header, [m.field, m.reason]]));
     expect(byHeader.Plan).toEqual([null, "left out by you"]);
-    expect(byHeader.Beginn?.[1]).toMatch(/^as in your import of 'jan.csv'/); // the same choice as before
-    expect(byHeader.Kunde).toEqual(["company", "chosen by you"]);
+    expect(byHeader.When?.[1]).toMatch(/^as in your import of 'jan.csv'/); // the same choice as before
+    expect(byHeader.Who).toEqual(["company", "chosen by you"]);
     expect(preview.sample[0]?.row?.start_date).toBe("2024-07-01"); // the user's month-first wins
   });
 

@@ -32,6 +32,32 @@ describe("parseDate", () => {
     expect(value(text)).toBe(iso);
   });
 
+  it.each([
+    ["5. März 2024", "2024-03-05"],
+    ["5. Maerz 2024", "2024-03-05"],
+    ["Dienstag, 5. März 2024", "2024-03-05"],
+    ["31. Dez. 2023", "2023-12-31"],
+    ["5 mars 2024", "2024-03-05"],
+    ["1er février 2024", "2024-02-01"],
+    ["15 août 2024", "2024-08-15"],
+    ["5 de marzo de 2024", "2024-03-05"],
+    ["12-dic-2023", "2023-12-12"],
+    ["5 de março de 2024", "2024-03-05"],
+    ["10 out 2024", "2024-10-10"],
+    ["5 maart 2024", "2024-03-05"],
+    ["17 mei 2024", "2024-05-17"],
+    ["5 marzo 2024", "2024-03-05"],
+    ["3 gen 2025", "2025-01-03"],
+    ["05.03.2024", "2024-03-05"],
+  ])("%s → %s (other languages, numeric day first)", (text, iso) => {
+    expect(value(text, { order: "dmy" })).toBe(iso);
+  });
+
+  it("a word that is no month in any language is still not a date", () => {
+    expect(value("5 Brumaire 2024")).toBe("ERR '5 Brumaire 2024' is not a date");
+    expect(value("31. Februar 2024")).toBe("ERR '31. Februar 2024' is not a date");
+  });
+
   it("reads numeric dates in the column's order, month first by default", () => {
     expect(value("03/05/2024")).toBe("2024-03-05");
     expect(value("03/05/2024", { order: "mdy" })).toBe("2024-03-05");

@@ -1,3 +1,4 @@
+import { foldAccents, MONTH_WORDS } from "./languages";
 import type { TParsed } from "./values";
 
 /*
@@ -38,6 +39,12 @@ const MONTHS = [
   "december",
 ];
 
+/** Other languages' month names (languages.ts), folded: "marz" → 3, "dic" → 12. */
+const OTHER_MONTHS = new Map<string, number>(MONTH_WORDS.flatMap((words, i) => words.map((w) => [w, i + 1])));
+const HAS_LETTERS = /[A-Za-z\u00c0-\u024f]/;
+const DAY_ORDINAL = /\b(\d{1,2})(?:\.|er|o|°)(?=\s)/;
+const OF = /\s(?:de|del)\s/g;
+
 /** Excel's serial day 0 is 1899-12-30 (its 1900 leap-year bug shifts every later date by one). */
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 export const EXCEL_SERIAL_MIN = 20000; // 1954-10-03
@@ -67,6 +74,14 @@ export function parseDate(text: string, format: TDateFormat = {}): TParsed<strin
     m = SERIAL.exec(t);
     if (m) return excelSerialToIso(Number(m[1]));
   }
+  // "5. März 2024", "5 de marzo de 2024", "1er janvier 2024": accents, a day's dot or ordinal, "de".
+  if (HAS_LETTERS.test(t)) {
+    const folded = foldAccents(t).replace(DAY_ORDINAL, "$1").replace(OF, " ");
+    m = folded === t ? null : DAY_FIRST.exec(folded);
+    if (m) return named(m[2] ?? "", m[1] ?? "", m[3] ?? "", t);
+    m = folded === t ? null : MONTH_FIRST.exec(folded);
+    if (m) return named(m[1] ?? "", m[2] ?? "", m[3] ?? "", t);
+  }
   return { ok: false, reason: `'${text}' is not a date` };
 }
 
@@ -80,7 +95,7 @@ function monthNumber(word: string): number | undefined {
   const w = word.toLowerCase();
   if (w === "sept") return 9;
   const i = MONTHS.findIndex((name) => name.startsWith(w));
-  return w.length >= 3 && i >= 0 ? i + 1 : undefined;
+  return w.length >= 3 && i >= 0 ? i + 1 : OTHER_MONTHS.get(foldAccents(w));
 }
 
 function fullYear(text: string): number {

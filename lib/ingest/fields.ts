@@ -343,6 +343,7 @@ export function normaliseHeader(header: string): string {
   return header
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
+    .replace(/ß/g, "ss")
     .replace(CAMEL, "$1 $2")
     .replace(ACRONYM_END, "$1 $2")
     .toLowerCase()

@@ -319,6 +319,155 @@ describe("suggestMapping by header", () => {
   });
 });
 
+describe("suggestMapping in other languages (languages.ts)", () => {
+  // Exports and spreadsheets as their authors write them: each file's values in its own language.
+  const files: Record<string, TExportColumn[]> = {
+    German: [
+      ["Vertragsnummer", "V-1001", "subscription_id"],
+      ["Kundennummer", "K-2001", "customer_id"],
+      ["Kundenname", "Müller GmbH", "customer_name"],
+      ["E-Mail-Adresse", "info@mueller.de", "customer_email"],
+      ["Land", "DE", "country"],
+      ["Branche", "Handel", "industry"],
+      ["Tarif", "Pro", "plan"],
+      ["Anzahl Lizenzen", "3", "quantity"],
+      ["Betrag", "1.234,50 €", "amount"],
+      ["Währung", "EUR", "currency"],
+      ["Zahlungsintervall", "monatlich", "interval"],
+      ["Rabatt %", "10 %", "discount_percent"],
+      ["Vertragsbeginn", "05.03.2024", "start_date"],
+      ["Kündigungsdatum", "", "end_date"],
+      ["Status", "aktiv", "status"],
+      ["Testphase", "nein", "trial"],
+    ],
+    French: [
+      ["N° abonnement", "AB-1", "subscription_id"],
+      ["Code client", "C-77", "customer_id"],
+      ["Nom du client", "Boulangerie Paul", "customer_name"],
+      ["Courriel", "paul@boulangerie.fr", "customer_email"],
+      ["Société", "Paul SARL", "company"],
+      ["Pays", "FR", "country"],
+      ["Formule", "Essentiel", "plan"],
+      ["Quantité", "2", "quantity"],
+      ["Montant HT", "49,00 €", "amount"],
+      ["Devise", "EUR", "currency"],
+      ["Périodicité", "mensuel", "interval"],
+      ["Date de début", "15/01/2024", "start_date"],
+      ["Date de résiliation", "", "end_date"],
+      ["Statut", "actif", "status"],
+    ],
+    Spanish: [
+      ["ID de suscripción", "SUS-1", "subscription_id"],
+      ["Número de cliente", "CL-9", "customer_id"],
+      ["Nombre del cliente", "Panadería Sol", "customer_name"],
+      ["Correo electrónico", "sol@panaderia.es", "customer_email"],
+      ["País", "ES", "country"],
+      ["Plan", "Básico", "plan"],
+      ["Cantidad", "1", "quantity"],
+      ["Importe", "29,90", "amount"],
+      ["Moneda", "EUR", "currency"],
+      ["Periodicidad", "anual", "interval"],
+      ["Fecha de inicio", "01/02/2024", "start_date"],
+      ["Fecha de baja", "", "end_date"],
+      ["Estado", "activo", "status"],
+    ],
+    Portuguese: [
+      ["ID da assinatura", "ASS-1", "subscription_id"],
+      ["Código do cliente", "CLI-4", "customer_id"],
+      ["Nome do cliente", "Padaria Lua", "customer_name"],
+      ["Plano", "Premium", "plan"],
+      ["Preço", "R$ 99,90", "amount"],
+      ["Moeda", "BRL", "currency"],
+      ["Periodicidade", "mensal", "interval"],
+      ["Data de início", "10/03/2024", "start_date"],
+      ["Data de cancelamento", "", "end_date"],
+      ["Situação", "ativo", "status"],
+    ],
+    Dutch: [
+      ["Abonnementsnummer", "AB-5", "subscription_id"],
+      ["Klantnummer", "KL-5", "customer_id"],
+      ["Klantnaam", "Bakkerij de Vries", "customer_name"],
+      ["Bedrijfsnaam", "De Vries BV", "company"],
+      ["Pakket", "Plus", "plan"],
+      ["Aantal", "4", "quantity"],
+      ["Bedrag", "€ 19,95", "amount"],
+      ["Valuta", "EUR", "currency"],
+      ["Facturatieperiode", "per kwartaal", "interval"],
+      ["Ingangsdatum", "01-04-2024", "start_date"],
+      ["Einddatum", "", "end_date"],
+    ],
+    Italian: [
+      ["ID abbonamento", "ABB-1", "subscription_id"],
+      ["Codice cliente", "CC-3", "customer_id"],
+      ["Ragione sociale", "Forno Rossi srl", "company"],
+      ["Nome cliente", "Mario Rossi", "customer_name"],
+      ["Piano", "Base", "plan"],
+      ["Canone", "€ 15,00", "amount"],
+      ["Valuta", "EUR", "currency"],
+      ["Periodicità", "annuale", "interval"],
+      ["Data di inizio", "01/05/2024", "start_date"],
+      ["Data di disdetta", "", "end_date"],
+      ["Stato", "attivo", "status"],
+    ],
+  };
+
+  it.each(Object.entries(files))(
+    "maps a %s subscriptions export, naming the language",
+    (language, columns) => {
+      const { mapping, fields, expected } = mapExport(columns, { uniqueIds: true });
+      expect(fields).toEqual(expected);
+      const translated = mapping.find((m) => m.header === columns[0]?.[0]);
+      expect(translated?.reason).toContain(`(${language}`);
+      expect(
+        detectKind(
+          columns.map(([h]) => h),
+          [columns.map(([, v]) => v)],
+        ).kind,
+      ).toBe("subscriptions");
+    },
+  );
+
+  it("a spelling that names two fields is weak, and the values decide", () => {
+    // "Kunde" holds ids or names, as English's "Customer" does.
+    const [ids] = suggestMapping("subscriptions", ["Kunde"], [["K-1"], ["K-2"], ["K-3"]]);
+    expect(ids).toMatchObject({
+      field: "customer_id",
+      reason: "header 'Kunde' matched 'Kunde' (German); 100% of values are ids",
+    });
+    const [names] = suggestMapping(
+      "subscriptions",
+      ["Kunde"],
+      [["Müller GmbH"], ["Schmidt AG"], ["Lang KG"]],
+    );
+    expect(names?.field).toBe("customer_name");
+    // "Tarif" is a plan in German and a price in French.
+    expect(suggestMapping("subscriptions", ["Tarif"], [["Pro"], ["Basic"], ["Pro"]])[0]?.field).toBe("plan");
+    expect(suggestMapping("subscriptions", ["Tarif"], [["49,00 €"], ["9,90 €"], ["19,00 €"]])[0]?.field).toBe(
+      "amount",
+    );
+  });
+
+  it("a spelling shared by languages names them all; one shared with English stays English", () => {
+    const [land] = suggestMapping("subscriptions", ["Land"], [["DE"], ["NL"], ["BE"]]);
+    expect(land?.reason).toBe("header 'Land' matched 'Land' (German, Dutch)");
+    const [segment] = suggestMapping("subscriptions", ["Segment"], [["SMB"], ["SMB"], ["Enterprise"]]);
+    expect(segment?.reason).toBe("header 'Segment' matched 'segment'");
+  });
+
+  it("maps a German customers file and detects it as customers", () => {
+    const headers = ["Kundennummer", "Firma", "E-Mail", "Land", "Kunde seit"];
+    const rows = [["K-1", "Müller GmbH", "a@mueller.de", "DE", "05.03.2024"]];
+    expect(detectKind(headers, rows).kind).toBe("customers");
+    expect(fieldsOf(suggestMapping("customers", headers, rows))).toEqual({
+      Kundennummer: "customer_id",
+      Firma: "company",
+      "E-Mail": "customer_email",
+      Land: "country",
+      "Kunde seit": "created_at",
+    });
+  });
+});
+
 describe("suggestMapping by content", () => {
   it("finds emails, dates, currencies, intervals, money and ids under meaningless headers", () => {
     const headers = ["col a", "col b", "col c", "col d", "col e", "col f", "col g"];

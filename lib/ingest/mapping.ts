@@ -9,6 +9,7 @@ import {
   type TKind,
   type TKindDef,
 } from "./fields";
+import { HEADER_SPELLINGS, LANGUAGES, type TLanguage } from "./languages";
 
 /*
  * Which canonical field each column holds: by its header first (exact spelling, then the spelling
@@ -26,7 +27,11 @@ export type TColumnSuggestion = {
 };
 
 type TCandidate = { index: number; field: string; confidence: number; reason: string; rank: number };
-type TAliasHit = { field: TFieldDef; weak: boolean; rank: number; alias: string };
+/** A spelling that names a field; `language` when it is not English ("German"). */
+type TAliasHit = { field: TFieldDef; weak: boolean; rank: number; alias: string; language?: string };
+
+/** A spelling as the reasons quote it: "'Beginn' (German)". */
+const spelling = (h: TAliasHit) => `'${h.alias}'${h.language ? ` (${h.language})` : ""}`;
 
 const STRONG = 0.95;
 const WEAK = 0.6;
@@ -47,6 +52,23 @@ const ALIASES = new Map<TKind, Map<string, TAliasHit[]>>(
       (field.weakAliases ?? []).forEach((a, rank) => {
         add(normaliseHeader(a), { field, weak: true, rank: 100 + rank, alias: a });
       });
+      // Other languages' spellings after English's (languages.ts); one spelling may be in several.
+      const other = HEADER_SPELLINGS[field.key];
+      for (const [weak, byLanguage] of [
+        [false, other?.strong],
+        [true, other?.weak],
+      ] as const) {
+        for (const [lang, spellings] of Object.entries(byLanguage ?? {})) {
+          for (const [rank, a] of (spellings ?? []).entries()) {
+            const words = normaliseHeader(a);
+            const language = LANGUAGES[lang as TLanguage];
+            // Written the same as an English spelling ("Segment"), or as another language's ("Land").
+            const same = index.get(words)?.find((h) => h.field === field && h.weak === weak);
+            if (same?.language && !same.language.includes(language)) same.language += `, ${language}`;
+            else if (!same) add(words, { field, weak, rank: (weak ? 150 : 50) + rank, alias: a, language });
+          }
+        }
+      }
     }
     return [kind, index];
   }),
@@ -58,7 +80,7 @@ function headerCandidates(kind: TKind, index: number, header: string): TCandidat
   const quoted = `'${header.trim()}'`;
   const exact = aliases.get(words);
   if (exact)
-    return exact.map((h) => hit(index, h, h.weak ? WEAK : STRONG, `header ${quoted} matched '${h.alias}'`));
+    return exact.map((h) => hit(index, h, h.weak ? WEAK : STRONG, `header ${quoted} matched ${spelling(h)}`));
   const stripped = words
     .split(" ")
     .filter((w) => !NOISE.has(w) && !CURRENCY_CODES.has(w.toUpperCase()))
@@ -66,7 +88,7 @@ function headerCandidates(kind: TKind, index: number, header: string): TCandidat
   const plain = stripped ? aliases.get(stripped) : undefined;
   if (plain) {
     return plain.map((h) =>
-      hit(index, h, (h.weak ? WEAK : STRONG) - 0.1, `header ${quoted} matched '${h.alias}'`),
+      hit(index, h, (h.weak ? WEAK : STRONG) - 0.1, `header ${quoted} matched ${spelling(h)}`),
     );
   }
   const dotted = dottedCandidates(aliases, index, header);
@@ -81,7 +103,7 @@ function headerCandidates(kind: TKind, index: number, header: string): TCandidat
     longest = hits;
     longestAlias = alias;
   }
-  return longest.map((h) => hit(index, h, h.weak ? 0.4 : 0.7, `header ${quoted} contains '${h.alias}'`));
+  return longest.map((h) => hit(index, h, h.weak ? 0.4 : 0.7, `header ${quoted} contains ${spelling(h)}`));
 }
 
 /** "subscriptions.id", "customers.email": an export's entity before a dot, as Chargebee writes headers. */
@@ -101,7 +123,7 @@ function dottedCandidates(aliases: Map<string, TAliasHit[]>, index: number, head
     const hits = aliases.get(words);
     if (hits) {
       return hits.map((h) =>
-        hit(index, h, (h.weak ? WEAK : STRONG) - 0.1, `header ${quoted} matched '${h.alias}'`),
+        hit(index, h, (h.weak ? WEAK : STRONG) - 0.1, `header ${quoted} matched ${spelling(h)}`),
       );
     }
   }

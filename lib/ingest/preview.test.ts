@@ -57,8 +57,8 @@ describe("previewCsv", () => {
     const text =
       "Kunde;E-Mail;Betrag;Währung;Intervall;Startdatum\n" +
       "Müller GmbH;info@mueller.de;1.234,50;EUR;monthly;05.03.2024\n" +
-      "Schmidt AG;kontakt@schmidt.de;1.234;EUR;monatlich;13.03.2024\n" +
-      "Lang KG;info@lang.de;1.234;EUR;yearly;14.03.2024\n";
+      "Schmidt AG;kontakt@schmidt.de;1.234;EUR;nach Verbrauch;13.03.2024\n" +
+      "Lang KG;info@lang.de;1.234;EUR;jährlich;14.03.2024\n";
     const p = okPreview(
       previewCsv(utf8(text), {
         kind: "subscriptions",
@@ -80,9 +80,10 @@ describe("previewCsv", () => {
     expect(p.sample[0]?.row).toMatchObject({ amount: "1234.50", start_date: "2024-03-05" });
     expect(p.sample[1]?.row).toBeNull();
     expect(p.sample[2]?.row).toMatchObject({ amount: "1234", start_date: "2024-03-14" });
-    // "monatlich" is not English: that row is rejected with its line and column.
+    expect(p.sample[2]?.row?.interval).toEqual({ unit: "year", count: 1 }); // "jährlich"
+    // Usage-based billing has no interval: that row is rejected with its line and column.
     expect(p.problems.map((x) => x.message)).toEqual([
-      "row 3, column 'Intervall': 'monatlich' is not a billing interval",
+      "row 3, column 'Intervall': 'nach Verbrauch' is not a billing interval",
     ]);
     expect(p.columns.find((c) => c.header === "Betrag")).toEqual({
       index: 2,

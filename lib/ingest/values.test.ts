@@ -111,6 +111,43 @@ describe("percentages", () => {
   });
 });
 
+describe("parseInterval in other languages", () => {
+  it.each([
+    ["monatlich", "month", 1],
+    ["Monat", "month", 1],
+    ["pro Monat", "month", 1],
+    ["alle 3 Monate", "month", 3],
+    ["vierteljährlich", "month", 3],
+    ["halbjährlich", "month", 6],
+    ["Jährlich", "year", 1],
+    ["12 Monate", "year", 1],
+    ["mensuel", "month", 1],
+    ["par mois", "month", 1],
+    ["tous les 3 mois", "month", 3],
+    ["trimestriel", "month", 3],
+    ["Annuel", "year", 1],
+    ["1 an", "year", 1],
+    ["mensual", "month", 1],
+    ["cada 2 meses", "month", 2],
+    ["trimestral", "month", 3],
+    ["semestral", "month", 6],
+    ["anual", "year", 1],
+    ["1 año", "year", 1],
+    ["mensal", "month", 1],
+    ["quinzenal", "week", 2],
+    ["maandelijks", "month", 1],
+    ["per kwartaal", "month", 3],
+    ["jaarlijks", "year", 1],
+    ["wekelijks", "week", 1],
+    ["mensile", "month", 1],
+    ["ogni 6 mesi", "month", 6],
+    ["annuale", "year", 1],
+    ["settimanale", "week", 1],
+  ])("%s → every %s×%s", (text, unit, count) => {
+    expect(ok(parseInterval(text))).toEqual({ unit: count === 12 ? "year" : unit, count });
+  });
+});
+
 describe("parseFlag", () => {
   it.each([
     ["TRUE", true],
@@ -124,6 +161,13 @@ describe("parseFlag", () => {
     ["N", false],
     ["0", false],
     ["off", false],
+    ["ja", true],
+    ["Nein", false],
+    ["oui", true],
+    ["non", false],
+    ["sí", true],
+    ["não", false],
+    ["nee", false],
   ])("%s → %s", (text, value) => {
     expect(ok(parseFlag(text))).toBe(value);
   });
@@ -131,6 +175,37 @@ describe("parseFlag", () => {
   it("refuses anything else, saying what a flag is", () => {
     expect(ok(parseFlag("maybe"))).toBe("ERR 'maybe' is not yes or no (true/false, yes/no, y/n, 1/0)");
     expect(ok(parseFlag("2"))).toMatch(/^ERR/);
+  });
+});
+
+describe("parseStatus in other languages", () => {
+  it.each([
+    ["aktiv", "active"],
+    ["Gekündigt", "canceled"],
+    ["storniert", "canceled"],
+    ["pausiert", "paused"],
+    ["Testphase", "trialing"],
+    ["überfällig", "past_due"],
+    ["Actif", "active"],
+    ["Résilié", "canceled"],
+    ["en pause", "paused"],
+    ["Période d'essai", "trialing"],
+    ["impayé", "past_due"],
+    ["Activo", "active"],
+    ["cancelada", "canceled"],
+    ["dado de baja", "canceled"],
+    ["en prueba", "trialing"],
+    ["ativo", "active"],
+    ["inadimplente", "past_due"],
+    ["Actief", "active"],
+    ["opgezegd", "canceled"],
+    ["beëindigd", "canceled"],
+    ["attivo", "active"],
+    ["disdetto", "canceled"],
+    ["in prova", "trialing"],
+    ["sospeso", "paused"],
+  ])("%s → %s", (text, status) => {
+    expect(ok(parseStatus(text))).toBe(status);
   });
 });
 

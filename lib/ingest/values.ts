@@ -1,4 +1,5 @@
 import type { IntervalUnit, ItemStatus } from "@/db/schema/subscription-items";
+import * as other from "./languages";
 
 /*
  * Parsers for single cell values, each answering `{ ok, value }` or `{ ok: false, reason }` where the
@@ -82,21 +83,23 @@ define("month", 6, [
 ]);
 define("year", 1, ["y", "yr", "yrs", "year", "years", "yearly", "annual", "annually", "annum"]);
 define("year", 2, ["biennial", "biennially"]);
+for (const [unit, count, words] of other.INTERVAL_WORDS) define(unit, count, [...words]);
 
-const INTERVAL = /^(?:(?:every|per|each|a)\s+|\/\s*)?(\d+|other)?\s*([a-z ]+?)$/;
+const PREFIXES = ["every", "per", "each", "a", ...other.INTERVAL_PREFIXES].join("|");
+const INTERVAL = new RegExp(`^(?:(?:${PREFIXES})\\s+|\\/\\s*)?(\\d+|other)?\\s*([a-z ]+?)$`);
 const ISO_DURATION = /^p(\d+)([dwmy])$/;
 const ONE_TIME = /^(one ?time|once|lifetime|single|one off)$/;
 
 /**
  * A billing interval: "Monthly", "mo", "1 month", "every 2 months", "Quarterly", "3 months",
- * "semi-annual", "Annual", "yr", "12 months", "P1Y". Whole years of months become years
- * (12 months → 1 year), so one interval has one spelling.
+ * "semi-annual", "Annual", "yr", "12 months", "P1Y", and the same in other languages ("monatlich",
+ * "alle 3 Monate", "trimestriel", "anual"). Whole years of months become years (12 months → 1 year), so
+ * one interval has one spelling.
  */
 export const parseInterval = memo(readInterval);
 function readInterval(text: string): TParsed<TInterval> {
-  const t = text
-    .trim()
-    .toLowerCase()
+  const t = other
+    .foldAccents(text.trim())
     .replace(/[_-]+/g, " ")
     .replace(/\s+/g, " ")
     .replace(/^1 ?\/ ?/, "/")
@@ -218,14 +221,18 @@ status("canceled", [
   "inactive",
   "incomplete expired",
 ]);
+for (const [value, words] of Object.entries(other.STATUS_WORDS)) status(value as TStatus, [...words]);
 
-/** A subscription status in its canonical spelling: "Past Due", "unpaid" → past_due; "churned" → canceled. */
+/**
+ * A subscription status in its canonical spelling: "Past Due", "unpaid" → past_due; "churned" →
+ * canceled; "gekündigt", "résilié", "cancelado" → canceled.
+ */
 export const parseStatus = memo(readStatus);
 function readStatus(text: string): TParsed<TStatus> {
-  const key = text
-    .trim()
-    .toLowerCase()
-    .replace(/[_\-\s]+/g, " ");
+  const key = other
+    .foldAccents(text.trim())
+    .replace(/[_\-\s']+/g, " ")
+    .trim();
   const value = STATUS_WORDS[key];
   if (value) return { ok: true, value };
   return {
@@ -239,11 +246,13 @@ function readStatus(text: string): TParsed<TStatus> {
 const FLAG_WORDS: Record<string, boolean> = {};
 for (const w of ["true", "t", "yes", "y", "1", "x", "on", "checked"]) FLAG_WORDS[w] = true;
 for (const w of ["false", "f", "no", "n", "0", "off", "unchecked"]) FLAG_WORDS[w] = false;
+for (const w of other.FLAG_WORDS.yes) FLAG_WORDS[w] = true;
+for (const w of other.FLAG_WORDS.no) FLAG_WORDS[w] = false;
 
-/** A yes/no cell as spreadsheets and exports write it: TRUE/FALSE, yes/no, Y/N, 1/0, x. */
+/** A yes/no cell as spreadsheets and exports write it: TRUE/FALSE, yes/no, Y/N, 1/0, x, ja/nein, oui/non. */
 export const parseFlag = memo(readFlag);
 function readFlag(text: string): TParsed<boolean> {
-  const value = FLAG_WORDS[text.trim().toLowerCase()];
+  const value = FLAG_WORDS[other.foldAccents(text.trim())];
   if (value !== undefined) return { ok: true, value };
   return { ok: false, reason: `'${text}' is not yes or no (true/false, yes/no, y/n, 1/0)` };
 }
