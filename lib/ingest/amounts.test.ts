@@ -95,6 +95,23 @@ describe("decideDecimalMark", () => {
   });
 });
 
+describe("parseAmount: whole units written with a dash", () => {
+  it.each([
+    ["49,-", "49"],
+    ["49,– €", "49"],
+    ["EUR 1.200,-", "1200"],
+    ["CHF 120.-", "120"],
+    ["-49,-", "-49"],
+  ])("%s → %s", (text, decimal) => {
+    const r = parseAmount(text, ",");
+    expect(r.ok && r.value.decimal).toBe(decimal);
+  });
+
+  it("a dash alone after the digits is still a minus sign", () => {
+    expect(parseAmount("49-")).toMatchObject({ ok: true, value: { decimal: "-49" } });
+  });
+});
+
 describe("parseCurrency", () => {
   it("takes ISO codes in any case and unambiguous symbols", () => {
     expect(parseCurrency("usd")).toEqual({ ok: true, value: "USD" });
@@ -104,6 +121,23 @@ describe("parseCurrency", () => {
     expect(parseCurrency("$")).toEqual({ ok: false, reason: "'$' is not an ISO 4217 currency code" });
     expect(parseCurrency("XYZ")).toEqual({ ok: false, reason: "'XYZ' is not an ISO 4217 currency code" });
     expect(parseCurrency("dollars").ok).toBe(false);
+  });
+
+  it("takes currency names in English and the languages of languages.ts, not names several share", () => {
+    for (const [name, code] of [
+      ["Euro", "EUR"],
+      ["euros", "EUR"],
+      ["Schweizer Franken", "CHF"],
+      ["Livre sterling", "GBP"],
+      ["Pound Sterling", "GBP"],
+      ["Złoty", "PLN"],
+      ["US-Dollar", "USD"],
+      ["Real", "BRL"],
+    ]) {
+      expect(parseCurrency(name as string), name).toEqual({ ok: true, value: code });
+    }
+    for (const shared of ["Dollar", "Krone", "Franc", "Peso"])
+      expect(parseCurrency(shared).ok, shared).toBe(false);
   });
 });
 

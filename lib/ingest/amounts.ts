@@ -1,4 +1,5 @@
 import { parseMoney } from "@/lib/money";
+import { foldAccents } from "./languages";
 import type { TParsed } from "./values";
 
 /*
@@ -54,12 +55,68 @@ const SYMBOLS: [string, string | null][] = [
   ["$", null],
 ];
 
-/** A currency symbol or ISO code as its ISO code: "€" → EUR, "usd" → USD; ambiguous `$` is refused. */
+/**
+ * Currencies written as names, folded (lower case, no accents), in the languages of languages.ts; a name
+ * several currencies share ("dollar", "krone", "franc") is left out.
+ */
+const NAMES: Record<string, string> = {};
+for (const [code, names] of [
+  ["EUR", ["euro", "euros"]],
+  [
+    "USD",
+    [
+      "us dollar",
+      "us dollars",
+      "u s dollar",
+      "dolar estadounidense",
+      "dollar americain",
+      "dollaro statunitense",
+    ],
+  ],
+  [
+    "GBP",
+    [
+      "pound sterling",
+      "british pound",
+      "pfund sterling",
+      "livre sterling",
+      "libra esterlina",
+      "pond sterling",
+      "sterlina",
+    ],
+  ],
+  [
+    "CHF",
+    [
+      "swiss franc",
+      "schweizer franken",
+      "franken",
+      "franc suisse",
+      "franco suizo",
+      "zwitserse frank",
+      "franco svizzero",
+    ],
+  ],
+  ["BRL", ["real", "reais", "real brasileiro", "brazilian real"]],
+  ["PLN", ["zloty", "zlotys", "zlote", "zlotych"]],
+  ["JPY", ["yen", "japanese yen"]],
+  ["INR", ["rupee", "rupees", "indian rupee"]],
+] as const) {
+  for (const name of names) NAMES[name] = code;
+}
+
+/** A currency symbol, ISO code or name as its ISO code: "€" → EUR, "usd" → USD, "Euro" → EUR; ambiguous `$` is refused. */
 export function parseCurrency(text: string): TParsed<string> {
   const t = text.trim();
   const upper = t.toUpperCase();
   if (/^[A-Z]{3}$/.test(upper) && CURRENCY_CODES.has(upper)) return { ok: true, value: upper };
-  const code = SYMBOLS.find(([symbol]) => symbol === t)?.[1];
+  const code =
+    SYMBOLS.find(([symbol]) => symbol === t)?.[1] ??
+    NAMES[
+      foldAccents(t)
+        .replace(/[^a-z]+/g, " ")
+        .trim()
+    ];
   if (code) return { ok: true, value: code };
   return { ok: false, reason: `'${text}' is not an ISO 4217 currency code` };
 }
@@ -68,6 +125,7 @@ const CODE_PREFIX = /^([A-Za-z]{3})\s*(?=[-−+(\d.,])/;
 const CODE_SUFFIX = /(?<=[\d.)])\s*([A-Za-z]{3})$/;
 const PLAIN = /^(-?)(\d+)(?:\.(\d{1,2}|\d{4,}))?$/;
 const LEADING_ZEROS = /^0+(?=\d)/;
+const WHOLE_UNITS_DASH = /(\d)[.,][-–—](?!\d)/;
 const DIGIT_ENDS = /^\d.*\d$|^\d$/;
 const CORE = /^\d[\d.,'\s\u00a0\u202f]*$/;
 const GROUP_SEPARATORS = /['\s\u00a0\u202f]/;
@@ -78,7 +136,8 @@ type TPieces = { negative: boolean; core: string; currency: string | null; symbo
 
 /** Strips sign, brackets, symbol and code around the digits. */
 function split(text: string): TPieces | undefined {
-  let s = text.trim();
+  // "49,-" and "49,–" are German and Swiss prices in whole units.
+  let s = text.trim().replace(WHOLE_UNITS_DASH, "$1");
   let negative = false;
   let currency: string | null = null;
   let symbol: string | null = null;

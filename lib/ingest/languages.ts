@@ -23,9 +23,14 @@ export type TLanguage = keyof typeof LANGUAGES;
 
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
 
-/** Lower case without accents, ß as ss: "Währung" → "wahrung", "Straße" → "strasse", "Año" → "ano". */
+/** Lower case without accents, ß as ss: "Währung" → "wahrung", "Straße" → "strasse", "Złoty" → "zloty". */
 export function foldAccents(text: string): string {
-  return text.normalize("NFKD").replace(COMBINING_MARKS, "").toLowerCase().replace(/ß/g, "ss");
+  return text
+    .normalize("NFKD")
+    .replace(COMBINING_MARKS, "")
+    .toLowerCase()
+    .replace(/ß/g, "ss")
+    .replace(/ł/g, "l");
 }
 
 type TByLanguage = Partial<Record<TLanguage, readonly string[]>>;
