@@ -76,7 +76,8 @@ export default async function UploadsPage({
             </p>
             <p>
               Headers may be in any order and spelt as Stripe, Chargebee, HubSpot or a spreadsheet spells
-              them; dates and amounts in any common format. Nothing is written until you confirm the preview.
+              them, in English, German, French, Spanish, Portuguese, Dutch or Italian; dates and amounts in
+              any common format. Nothing is written until you confirm the preview.
             </p>
           </div>
         </Card>
