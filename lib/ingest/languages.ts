@@ -762,6 +762,32 @@ export const FLAG_WORDS = {
   no: ["nein", "non", "faux", "falso", "nao", "nee", "onwaar"],
 } as const;
 
+/**
+ * Cells that mean "no value", lower case as written: "keine Angabe" and its kind, and the #N/A error
+ * value of the languages' Excel (#NV in German, #N/B in Dutch, #N/D in Italian and Portuguese).
+ */
+export const BLANK_WORDS = [
+  "k.a.",
+  "k. a.",
+  "n.v.",
+  "n.b.",
+  "n.d.",
+  "n/d",
+  "keine",
+  "aucun",
+  "aucune",
+  "ninguno",
+  "ninguna",
+  "nenhum",
+  "nenhuma",
+  "geen",
+  "nessuno",
+  "nessuna",
+  "#nv",
+  "#n/b",
+  "#n/d",
+] as const;
+
 /** Month names and their abbreviations, folded, January first. */
 export const MONTH_WORDS: readonly (readonly string[])[] = [
   ["januar", "janner", "jaenner", "janvier", "janv", "enero", "ene", "janeiro", "januari", "gennaio", "gen"],

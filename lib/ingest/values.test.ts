@@ -242,6 +242,11 @@ describe("isBlank", () => {
     expect(["", " ", "-", "N/A", "null", "—"].map(isBlank)).toEqual([true, true, true, true, true, true]);
     expect(isBlank("0")).toBe(false);
   });
+
+  it("and the placeholders of other languages and their Excel's #N/A", () => {
+    expect(["k.A.", "n.v.", "keine", "aucun", "#NV", "#N/D", "#N/B"].every(isBlank)).toBe(true);
+    expect(isBlank("kein Rabatt")).toBe(false);
+  });
 });
 
 describe("parseTimestamp", () => {

@@ -48,8 +48,8 @@ export {
   type TDateOrderDecision,
 } from "./dates";
 
-/** Cells that mean "no value" in exports: empty, a dash, N/A, null. */
-const BLANKS = new Set(["", "-", "—", "–", "n/a", "na", "null", "none", "nil", "#n/a"]);
+/** Cells that mean "no value" in exports: empty, a dash, N/A, null; "k.A.", "#NV" (languages.ts). */
+const BLANKS = new Set(["", "-", "—", "–", "n/a", "na", "null", "none", "nil", "#n/a", ...other.BLANK_WORDS]);
 export function isBlank(text: string): boolean {
   return BLANKS.has(text.trim().toLowerCase());
 }
