@@ -185,7 +185,7 @@ export const HEADER_SPELLINGS: Readonly<Record<string, { strong: TByLanguage; we
       it: ["Piano", "Prodotto", "Pacchetto", "Offerta", "Nome piano"],
     },
     // "Tarif" is a plan in German, a price in French; "tarifa"/"tariffa" either.
-    weak: { de: ["Tarif"], fr: ["Tarif"], es: ["Tarifa"], nl: ["Tarief"], it: ["Tariffa"] },
+    weak: { de: ["Tarif"], es: ["Tarifa"], nl: ["Tarief"], it: ["Tariffa"] },
   },
   quantity: {
     strong: {
