@@ -107,6 +107,19 @@ describe("parseAmount: whole units written with a dash", () => {
     expect(r.ok && r.value.decimal).toBe(decimal);
   });
 
+  it("takes a currency's name before or after the digits", () => {
+    expect(parseAmount("49,00 Euro", ",")).toMatchObject({
+      ok: true,
+      value: { decimal: "49.00", currency: "EUR" },
+    });
+    expect(parseAmount("Euro 1.200,-", ",")).toMatchObject({
+      ok: true,
+      value: { decimal: "1200", currency: "EUR" },
+    });
+    expect(parseAmount("12 Zloty")).toMatchObject({ ok: true, value: { decimal: "12", currency: "PLN" } });
+    expect(parseAmount("49,00 Dollar").ok).toBe(false); // which dollar?
+  });
+
   it("a dash alone after the digits is still a minus sign", () => {
     expect(parseAmount("49-")).toMatchObject({ ok: true, value: { decimal: "-49" } });
   });

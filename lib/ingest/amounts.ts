@@ -125,6 +125,8 @@ const CODE_PREFIX = /^([A-Za-z]{3})\s*(?=[-−+(\d.,])/;
 const CODE_SUFFIX = /(?<=[\d.)])\s*([A-Za-z]{3})$/;
 const PLAIN = /^(-?)(\d+)(?:\.(\d{1,2}|\d{4,}))?$/;
 const LEADING_ZEROS = /^0+(?=\d)/;
+const NAME_SUFFIX = /(?<=[\d)])\s+([A-Za-z\u00c0-\u024f]{4,})$/;
+const NAME_PREFIX = /^([A-Za-z\u00c0-\u024f]{4,})\s+(?=[-−+(\d])/;
 const WHOLE_UNITS_DASH = /(\d)[.,][-–—](?!\d)/;
 const DIGIT_ENDS = /^\d.*\d$|^\d$/;
 const CORE = /^\d[\d.,'\s\u00a0\u202f]*$/;
@@ -162,6 +164,14 @@ function split(text: string): TPieces | undefined {
   if (code && CURRENCY_CODES.has(code)) {
     currency = code;
     s = prefix ? s.slice(prefix[0].length) : s.slice(0, s.length - (suffix?.[0].length ?? 0));
+  } else {
+    // "49,00 Euro", "Euro 49,00": a currency's name (NAMES) before or after the digits.
+    const named = NAME_SUFFIX.exec(s) ?? NAME_PREFIX.exec(s);
+    const byName = named ? NAMES[foldAccents(named[1] ?? "")] : undefined;
+    if (named && byName) {
+      currency = byName;
+      s = named.index === 0 ? s.slice(named[0].length) : s.slice(0, named.index);
+    }
   }
   for (const [sym, symCode] of DIGIT_ENDS.test(s) ? [] : SYMBOLS) {
     if (s.startsWith(sym)) s = s.slice(sym.length).trim();
