@@ -6,7 +6,8 @@ import type { TParsed } from "./values";
  * (`2024-03-05T23:30:00-05:00` is 2024-03-05): the file's author saw that day, and converting it to UTC
  * would move start dates across month ends. Numeric dates are `MM/DD/YYYY` or `DD/MM/YYYY`; which one is
  * decided per column (`decideDateOrder`), never per value, so one column is never read two ways.
- * Two-digit years: 00–68 are 20xx, 69–99 are 19xx (POSIX strptime's rule).
+ * Two-digit years: 00–68 are 20xx, 69–99 are 19xx (POSIX strptime's rule). Month names are English's
+ * or those of languages.ts ("5. März 2024", "5 de marzo de 2024").
  */
 
 export type TDateOrder = "mdy" | "dmy";
