@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { KIND_NAMES, kindDef, normaliseHeader } from "./fields";
+import { HEADER_SPELLINGS } from "./languages";
 import { suggestMapping } from "./mapping";
 
 describe("the header spellings", () => {
@@ -44,6 +45,31 @@ describe("the header spellings", () => {
         }
       }
     }
+    expect(wrong).toEqual([]);
+  });
+
+  it.each(KIND_NAMES)("other languages' strong %s spellings name one field, and map to it", (kind) => {
+    const def = kindDef(kind);
+    const owner = new Map<string, string>();
+    for (const f of def.fields) {
+      for (const a of [...(def.extraAliases?.[f.key] ?? []), ...f.aliases])
+        owner.set(normaliseHeader(a), f.key);
+    }
+    const clashes: string[] = [];
+    const wrong: string[] = [];
+    for (const f of def.fields) {
+      for (const spellings of Object.values(HEADER_SPELLINGS[f.key]?.strong ?? {})) {
+        for (const a of spellings ?? []) {
+          const words = normaliseHeader(a);
+          const other = owner.get(words);
+          if (other && other !== f.key) clashes.push(`${a}: ${other} and ${f.key}`);
+          owner.set(words, f.key);
+          const [column] = suggestMapping(kind, [a], []);
+          if (column?.field !== f.key) wrong.push(`${a} → ${column?.field}`);
+        }
+      }
+    }
+    expect(clashes).toEqual([]);
     expect(wrong).toEqual([]);
   });
 });
