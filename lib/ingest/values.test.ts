@@ -231,9 +231,15 @@ describe("parseStatus", () => {
   });
 
   it("refuses unknown statuses, naming the accepted ones", () => {
-    expect(ok(parseStatus("incomplete"))).toBe(
-      "ERR 'incomplete' is not a known status (active, trialing, past due, paused, canceled)",
+    expect(ok(parseStatus("unknown"))).toBe(
+      "ERR 'unknown' is not a known status (active, trialing, past due, paused, canceled)",
     );
+    // Stripe's incomplete subscriptions and Zuora's drafts never started: no item, as the Stripe sync does.
+    for (const status of ["incomplete", "incomplete_expired", "Draft", "Pending Activation"]) {
+      expect(ok(parseStatus(status))).toBe(
+        `ERR '${status}' is a subscription that never started: it has no revenue to import`,
+      );
+    }
   });
 });
 

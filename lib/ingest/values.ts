@@ -219,7 +219,18 @@ status("canceled", [
   "expired",
   "terminated",
   "inactive",
+]);
+/**
+ * Statuses of subscriptions that never started: Stripe's incomplete (the first payment has not gone
+ * through) and incomplete_expired (it never did), Zuora's drafts and pending ones. They have no revenue,
+ * and the Stripe sync makes no items of them either (lib/stripe/mapping.ts).
+ */
+const NEVER_STARTED = new Set([
+  "incomplete",
   "incomplete expired",
+  "draft",
+  "pending activation",
+  "pending acceptance",
 ]);
 for (const [value, words] of Object.entries(other.STATUS_WORDS)) status(value as TStatus, [...words]);
 
@@ -235,6 +246,12 @@ function readStatus(text: string): TParsed<TStatus> {
     .trim();
   const value = STATUS_WORDS[key];
   if (value) return { ok: true, value };
+  if (NEVER_STARTED.has(key)) {
+    return {
+      ok: false,
+      reason: `'${text}' is a subscription that never started: it has no revenue to import`,
+    };
+  }
   return {
     ok: false,
     reason: `'${text}' is not a known status (active, trialing, past due, paused, canceled)`,
