@@ -125,6 +125,8 @@ const CODE_PREFIX = /^([A-Za-z]{3})\s*(?=[-−+(\d.,])/;
 const CODE_SUFFIX = /(?<=[\d.)])\s*([A-Za-z]{3})$/;
 const PLAIN = /^(-?)(\d+)(?:\.(\d{1,2}|\d{4,}))?$/;
 const LEADING_ZEROS = /^0+(?=\d)/;
+/** An amount written with a currency's name is short; a long cell is not searched for one. */
+const NAMED_MAX = 48;
 const NAME_SUFFIX = /(?<=[\d)])\s+([A-Za-z\u00c0-\u024f]{4,})$/;
 const NAME_PREFIX = /^([A-Za-z\u00c0-\u024f]{4,})\s+(?=[-−+(\d])/;
 const WHOLE_UNITS_DASH = /(\d)[.,][-–—](?!\d)/;
@@ -164,7 +166,7 @@ function split(text: string): TPieces | undefined {
   if (code && CURRENCY_CODES.has(code)) {
     currency = code;
     s = prefix ? s.slice(prefix[0].length) : s.slice(0, s.length - (suffix?.[0].length ?? 0));
-  } else {
+  } else if (s.length <= NAMED_MAX) {
     // "49,00 Euro", "Euro 49,00": a currency's name (NAMES) before or after the digits.
     const named = NAME_SUFFIX.exec(s) ?? NAME_PREFIX.exec(s);
     const byName = named ? NAMES[foldAccents(named[1] ?? "")] : undefined;

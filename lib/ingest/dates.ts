@@ -76,7 +76,7 @@ export function parseDate(text: string, format: TDateFormat = {}): TParsed<strin
     if (m) return excelSerialToIso(Number(m[1]));
   }
   // "5. März 2024", "5 de marzo de 2024", "1er janvier 2024": accents, a day's dot or ordinal, "de".
-  if (HAS_LETTERS.test(t)) {
+  if (t.length <= 48 && HAS_LETTERS.test(t)) {
     const folded = foldAccents(t).replace(DAY_ORDINAL, "$1").replace(OF, " ");
     m = folded === t ? null : DAY_FIRST.exec(folded);
     if (m) return named(m[2] ?? "", m[1] ?? "", m[3] ?? "", t);
