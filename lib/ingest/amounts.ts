@@ -166,14 +166,6 @@ function split(text: string): TPieces | undefined {
   if (code && CURRENCY_CODES.has(code)) {
     currency = code;
     s = prefix ? s.slice(prefix[0].length) : s.slice(0, s.length - (suffix?.[0].length ?? 0));
-  } else if (s.length <= NAMED_MAX) {
-    // "49,00 Euro", "Euro 49,00": a currency's name (NAMES) before or after the digits.
-    const named = NAME_SUFFIX.exec(s) ?? NAME_PREFIX.exec(s);
-    const byName = named ? NAMES[foldAccents(named[1] ?? "")] : undefined;
-    if (named && byName) {
-      currency = byName;
-      s = named.index === 0 ? s.slice(named[0].length) : s.slice(0, named.index);
-    }
   }
   for (const [sym, symCode] of DIGIT_ENDS.test(s) ? [] : SYMBOLS) {
     if (s.startsWith(sym)) s = s.slice(sym.length).trim();
@@ -184,7 +176,18 @@ function split(text: string): TPieces | undefined {
     break;
   }
   unsign();
-  if (!CORE.test(s) || !/\d$/.test(s)) return undefined;
+  const digitsOnly = () => CORE.test(s) && /\d$/.test(s);
+  if (!digitsOnly() && currency === null && s.length <= NAMED_MAX) {
+    // Rarely: "49,00 Euro", "Euro 49,00", a currency's name (NAMES) before or after the digits.
+    const named = NAME_SUFFIX.exec(s) ?? NAME_PREFIX.exec(s);
+    const byName = named ? NAMES[foldAccents(named[1] ?? "")] : undefined;
+    if (named && byName) {
+      currency = byName;
+      s = named.index === 0 ? s.slice(named[0].length) : s.slice(0, named.index);
+      unsign();
+    }
+  }
+  if (!digitsOnly()) return undefined;
   return { negative, core: s, currency, symbol };
 }
 
