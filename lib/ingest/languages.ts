@@ -35,6 +35,24 @@ export function foldAccents(text: string): string {
 
 type TByLanguage = Partial<Record<TLanguage, readonly string[]>>;
 
+/** "Kunde", "Cliente": the customer, by its id or its name (as English's "Customer"). */
+const CUSTOMER_WORD: TByLanguage = {
+  de: ["Kunde"],
+  es: ["Cliente"],
+  pt: ["Cliente"],
+  nl: ["Klant"],
+  it: ["Cliente"],
+};
+/** "Rabatt", "Remise": a discount, as a percentage or an amount (as English's "Discount"). */
+const DISCOUNT_WORD: TByLanguage = {
+  de: ["Rabatt", "Nachlass"],
+  fr: ["Remise", "Réduction"],
+  es: ["Descuento"],
+  pt: ["Desconto"],
+  nl: ["Korting"],
+  it: ["Sconto"],
+};
+
 /** Per canonical field: spellings that name it outright, and spellings that may name it or another. */
 export const HEADER_SPELLINGS: Readonly<Record<string, { strong: TByLanguage; weak?: TByLanguage }>> = {
   subscription_id: {
@@ -102,7 +120,7 @@ export const HEADER_SPELLINGS: Readonly<Record<string, { strong: TByLanguage; we
       nl: ["Klantnummer", "Klant-ID", "Klant ID", "Klantcode", "Debiteurnummer"],
       it: ["ID cliente", "Codice cliente", "Numero cliente", "Cod. cliente"],
     },
-    weak: { de: ["Kunde"], es: ["Cliente"], pt: ["Cliente"], nl: ["Klant"], it: ["Cliente"] },
+    weak: CUSTOMER_WORD,
   },
   customer_name: {
     strong: {
@@ -113,7 +131,7 @@ export const HEADER_SPELLINGS: Readonly<Record<string, { strong: TByLanguage; we
       nl: ["Naam", "Klantnaam", "Volledige naam"],
       it: ["Nome", "Nome cliente", "Nome del cliente", "Nominativo"],
     },
-    weak: { de: ["Kunde"], es: ["Cliente"], pt: ["Cliente"], nl: ["Klant"], it: ["Cliente"] },
+    weak: CUSTOMER_WORD,
   },
   customer_email: {
     strong: {
@@ -330,14 +348,7 @@ export const HEADER_SPELLINGS: Readonly<Record<string, { strong: TByLanguage; we
       nl: ["Korting %", "Kortingspercentage"],
       it: ["Sconto %", "Percentuale di sconto", "% di sconto"],
     },
-    weak: {
-      de: ["Rabatt", "Nachlass"],
-      fr: ["Remise", "Réduction"],
-      es: ["Descuento"],
-      pt: ["Desconto"],
-      nl: ["Korting"],
-      it: ["Sconto"],
-    },
+    weak: DISCOUNT_WORD,
   },
   discount_amount: {
     strong: {
@@ -348,14 +359,7 @@ export const HEADER_SPELLINGS: Readonly<Record<string, { strong: TByLanguage; we
       nl: ["Kortingsbedrag"],
       it: ["Importo sconto", "Importo dello sconto"],
     },
-    weak: {
-      de: ["Rabatt", "Nachlass"],
-      fr: ["Remise", "Réduction"],
-      es: ["Descuento"],
-      pt: ["Desconto"],
-      nl: ["Korting"],
-      it: ["Sconto"],
-    },
+    weak: DISCOUNT_WORD,
   },
   start_date: {
     strong: {
