@@ -49,10 +49,30 @@ test("upload a messy CSV, fix the mapping, import it, download the rejected rows
     await expect(page.getByRole("heading", { level: 1, name: "Uploads" })).toBeVisible();
     await expect(page.getByText("No files uploaded yet.")).toBeVisible();
     await expect(page.getByRole("button", { name: "Load sample data" })).toBeVisible();
-    await expect(page.getByRole("link", { name: "Template" }).first()).toHaveAttribute(
+    await expect(page.getByRole("link", { name: "Subscriptions template (CSV)" })).toHaveAttribute(
       "href",
       "/templates/subscriptions.csv",
     );
+  });
+
+  await test.step("a file that is not CSV fails at once with one message, and is discarded", async () => {
+    await page.getByLabel(/CSV file/).setInputFiles({
+      name: "logo.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from([
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
+      ]),
+    });
+    await page.getByRole("button", { name: "Upload and preview" }).click();
+    await expect(page.getByRole("heading", { name: "This file could not be read" })).toBeVisible();
+    await expect(
+      page.getByRole("alert").filter({ hasText: "This file holds binary data, not CSV text." }),
+    ).toBeVisible();
+    await expect(page.getByRole("button", { name: "Import subscriptions" })).toHaveCount(0);
+    await screenshots(page, "upload-unreadable");
+    await page.getByRole("button", { name: "Discard upload" }).click();
+    await expect(page.getByRole("status")).toContainText("Discarded ‘logo.csv’");
+    await expect(page.getByText("No files uploaded yet.")).toBeVisible();
   });
 
   await test.step("the preview shows the detected mapping and the bad row", async () => {
@@ -79,6 +99,8 @@ test("upload a messy CSV, fix the mapping, import it, download the rejected rows
     await expect(page.getByLabel("Field for column Ref")).toHaveValue("subscription_id");
     await page.getByLabel("Field for column Ref").selectOption("customer_id");
     await expect(page.getByTestId("column-Ref")).toContainText("chosen by you");
+    // The whole file was read (5 rows): the row with 31/31/2024 will be rejected.
+    await expect(page.getByTestId("importable")).toHaveText("4 of the 5 rows will be imported, 1 rejected.");
     await screenshots(page, "upload-preview");
   });
 
@@ -144,12 +166,21 @@ test("upload a messy CSV, fix the mapping, import it, download the rejected rows
       "as in your import of 'messy-subscriptions.csv'",
     );
     await screenshots(page, "upload-preview-remembered");
-    await page.getByRole("button", { name: "Delete upload and undo its import" }).click();
-    await expect(page).toHaveURL(new RegExp(`/${owner.orgSlug}/uploads\\?deleted=`));
+    // Nothing was imported from it: it is discarded, without the undo's confirmation.
+    await page.getByRole("button", { name: "Discard upload" }).click();
+    await expect(page).toHaveURL(new RegExp(`/${owner.orgSlug}/uploads\\?discarded=`));
+    await expect(page.getByRole("status")).toContainText(
+      "Discarded ‘messy-subscriptions-next.csv’: nothing had been imported from it.",
+    );
     await page.goto(uploadUrl);
   });
 
-  await test.step("deleting the upload undoes its import", async () => {
+  await test.step("deleting the upload undoes its import, once confirmed", async () => {
+    await page.getByRole("button", { name: "Delete upload and undo its import" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "Tick the box to confirm" })).toBeVisible();
+    await screenshots(page, "upload-delete-confirm");
+    expect(await summary(page, owner.orgSlug)).toMatchObject({ mrr: EXPECTED_MRR });
+    await page.getByLabel(/Yes, remove what the import of ‘messy-subscriptions\.csv’ created/).check();
     await page.getByRole("button", { name: "Delete upload and undo its import" }).click();
     await expect(page).toHaveURL(new RegExp(`/${owner.orgSlug}/uploads\\?deleted=`));
     await expect(page.getByRole("status")).toContainText(

@@ -6,7 +6,8 @@ describe("csvField", () => {
   it("prefixes text a spreadsheet would run as a formula with an apostrophe", () => {
     expect(csvField("=SUM(A1:A2)")).toBe("'=SUM(A1:A2)");
     expect(csvField("+1")).toBe("'+1");
-    expect(csvField("-2")).toBe("'-2");
+    expect(csvField("-2+3+cmd|' /C calc'!A0")).toBe("'-2+3+cmd|' /C calc'!A0");
+    expect(csvField("-2-1")).toBe("'-2-1");
     expect(csvField("@cmd")).toBe("'@cmd");
     expect(csvField("\tx")).toBe("'\tx");
     expect(csvField("\rx")).toBe(`"'\rx"`);
@@ -15,6 +16,9 @@ describe("csvField", () => {
 
   it("keeps numbers as numbers, null empty, and quotes commas, quotes and line breaks", () => {
     expect(csvField(-12.5)).toBe("-12.5");
+    // Text that is only a negative number (an uploaded "-50.00") is a value too, written as is.
+    expect(csvField("-50.00")).toBe("-50.00");
+    expect(csvField("-1,234.50")).toBe(`"-1,234.50"`);
     expect(csvField(0)).toBe("0");
     expect(csvField(null)).toBe("");
     expect(csvField("Café, Olé")).toBe(`"Café, Olé"`);

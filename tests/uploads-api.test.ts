@@ -234,6 +234,44 @@ describe("uploads API", () => {
     expect((await call(r.one.GET as Route, `/api/v1/uploads/${id}`, { params: { id } })).status).toBe(404);
   });
 
+  it.each([
+    [
+      "a PNG renamed .csv",
+      new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
+      "This file holds binary data, not CSV text.",
+    ],
+    [
+      "a header without rows",
+      "Subscription ID,Customer,Amount\r\n",
+      "The file has a header row but no data rows.",
+    ],
+  ])(
+    "fails %s at upload with one message, instead of leaving it waiting for a mapping",
+    async (_name, content, message) => {
+      const r = await routes();
+      const up = await call(r.uploads.POST as Route, "/api/v1/uploads", {
+        method: "POST",
+        form: multipart(content, "unreadable.csv"),
+      });
+      expect(up.status).toBe(201);
+      expect(up.body.upload).toMatchObject({ status: "failed", error: message, rows_read: 0 });
+      const id = up.body.upload.id as string;
+      const listed = (await call(r.uploads.GET as Route, "/api/v1/uploads")).body.data;
+      expect(listed).toEqual([expect.objectContaining({ id, status: "failed", error: message })]);
+      const start = await call(r.start, `/api/v1/uploads/${id}/import`, {
+        method: "POST",
+        json: { kind: "subscriptions" },
+        params: { id },
+      });
+      expect(start.status).toBe(422);
+      const undo = await call(r.one.DELETE as Route, `/api/v1/uploads/${id}`, {
+        method: "DELETE",
+        params: { id },
+      });
+      expect(undo).toMatchObject({ status: 200, body: { upload_id: id, items_deleted: 0 } });
+    },
+  );
+
   it("refuses files over MAX_UPLOAD_MB with 413 and keeps nothing", async () => {
     const r = await routes();
     const big = new Uint8Array(1024 * 1024 + 10).fill(0x61);

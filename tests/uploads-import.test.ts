@@ -268,6 +268,8 @@ describe("importing subscriptions", () => {
     ]);
     expect(preview.rowsWithErrors).toBe(2);
     expect(preview.sample.map((r) => r.errors.map((e) => e.field))).toEqual([[], ["currency"], ["status"]]);
+    // MRR-1 of each row as the import would store it: EUR 100.00 × 1.1 = USD 110.00; rejected rows have none.
+    expect(preview.sample.map((r) => r.mrr)).toEqual([{ minor: 11_000, currency: "USD" }, null, null]);
     expect(preview.canImport).toBe(true);
 
     // A rate dated early enough answers it: the preview no longer flags the row.

@@ -152,6 +152,35 @@ export function Field({
   );
 }
 
+/** A checkbox (value "yes" when ticked) whose error comes from the enclosing ActionForm's result. */
+export function CheckboxField({ name, label }: { name: string; label: ReactNode }) {
+  const errors = useContext(FieldErrors)?.[name];
+  const id = `field-${name}-${useId()}`;
+  return (
+    <div>
+      <div className="flex items-start gap-2">
+        <input
+          id={id}
+          name={name}
+          type="checkbox"
+          value="yes"
+          aria-invalid={errors ? true : undefined}
+          aria-describedby={errors ? `${id}-error` : undefined}
+          className="mt-0.5 h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-indigo-600"
+        />
+        <label htmlFor={id} className="text-sm text-slate-800">
+          {label}
+        </label>
+      </div>
+      {errors && (
+        <p id={`${id}-error`} className="mt-1 text-xs text-red-700">
+          {errors.join(" ")}
+        </p>
+      )}
+    </div>
+  );
+}
+
 export function SelectField({
   name,
   label,

@@ -2,6 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { groupThousands } from "@/lib/format";
+import { formatMoney } from "@/lib/money";
 import type { TUploadPreview } from "@/lib/uploads/plan";
 
 type Ok = Extract<TUploadPreview, { ok: true }>;
@@ -126,7 +127,15 @@ export function PreviewMapper({
   const p: Ok = preview;
   const errors = p.problems.filter((x) => x.severity === "error");
   const warnings = p.problems.filter((x) => x.severity === "warning");
+  // Problems with the file's structure (an unquoted comma shifting values) first: they cause the cell errors.
+  const structural = p.problems.filter((x) => x.code === "csv_error");
+  const ordered = [...structural, ...[...errors, ...warnings].filter((x) => x.code !== "csv_error")];
   const mappedFields = p.mapping.filter((m) => m.field).map((m) => m.field as string);
+  // Every row of a whole file fails: importing it would only fill the rejected rows.
+  const noneImportable = !p.truncated && p.rowsSampled > 0 && p.rowsWithErrors === p.rowsSampled;
+  // MRR-1 of each sample row as the import will store it (rows it would reject show a dash).
+  const showMrr = p.sample.some((r) => r.mrr);
+  const needsRates = p.problems.some((x) => x.message.includes("Settings → Exchange rates"));
   const select =
     "block w-full rounded-md border-0 py-1.5 pl-2 pr-8 text-sm text-slate-900 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600";
 
@@ -282,7 +291,7 @@ export function PreviewMapper({
           <p className="mt-1 text-sm text-emerald-700">None in the rows checked.</p>
         ) : (
           <ul className="mt-2 max-h-72 space-y-1 overflow-y-auto text-sm">
-            {[...errors, ...warnings].map((x, i) => (
+            {ordered.map((x, i) => (
               <li
                 // biome-ignore lint/suspicious/noArrayIndexKey: problems have no id and never reorder
                 key={i}
@@ -317,6 +326,11 @@ export function PreviewMapper({
                       {f.label}
                     </th>
                   ))}
+                {showMrr && (
+                  <th scope="col" className="whitespace-nowrap py-2 pr-3 text-right">
+                    MRR
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -341,6 +355,11 @@ export function PreviewMapper({
                         </td>
                       );
                     })}
+                  {showMrr && (
+                    <td className="whitespace-nowrap py-1.5 pr-3 text-right font-medium tabular-nums">
+                      {r.mrr ? formatMoney(r.mrr.minor, r.mrr.currency) : "—"}
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>
@@ -352,13 +371,30 @@ export function PreviewMapper({
         <button
           type="button"
           onClick={startImport}
-          disabled={!p.canImport || pending || importing}
+          disabled={!p.canImport || noneImportable || pending || importing}
           className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
         >
           {importing ? "Starting…" : `Import ${KIND_LABELS[p.kind]?.toLowerCase() ?? p.kind}`}
         </button>
-        {!p.canImport && (
+        {!p.canImport ? (
           <span className="text-sm text-red-800">Fix the errors in the mapping above to import.</span>
+        ) : (
+          <span
+            className={`text-sm ${noneImportable ? "text-red-800" : "text-slate-600"}`}
+            data-testid="importable"
+          >
+            {noneImportable
+              ? `None of the ${p.rowsSampled.toLocaleString("en")} rows can be imported: fix the problems above first.`
+              : `${(p.rowsSampled - p.rowsWithErrors).toLocaleString("en")} of the ${p.truncated ? "first " : ""}${p.rowsSampled.toLocaleString("en")} rows ${p.truncated ? "checked " : ""}will be imported${p.rowsWithErrors ? `, ${p.rowsWithErrors.toLocaleString("en")} rejected` : ""}.`}
+          </span>
+        )}
+        {needsRates && (
+          <a
+            href={`/${orgSlug}/settings/exchange-rates`}
+            className="basis-full text-sm text-indigo-700 underline"
+          >
+            Add exchange rates in Settings
+          </a>
         )}
         {pending && <span className="text-sm text-slate-500">Updating the preview…</span>}
         <p role="alert" className="basis-full text-sm text-red-700 empty:hidden">

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type Upload, uploadRejections, uploads } from "@/db/schema";
 
@@ -32,6 +32,15 @@ export async function getUpload(db: Db, orgId: string, uploadId: string): Promis
     .from(uploads)
     .where(and(eq(uploads.orgId, orgId), eq(uploads.id, uploadId), isNotNull(uploads.sha256)));
   return upload;
+}
+
+/** How many problems an upload's rejected rows have (a row with two unreadable cells counts twice). */
+export async function countRejectionProblems(db: Db, orgId: string, uploadId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(uploadRejections)
+    .where(and(eq(uploadRejections.orgId, orgId), eq(uploadRejections.uploadId, uploadId)));
+  return Number(row?.n ?? 0);
 }
 
 /** An upload's rejected rows in file order: one entry per problem (a row may have several). */

@@ -2,22 +2,38 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { deleteUpload } from "@/lib/uploads/undo";
+import { getUpload } from "@/db/queries/uploads";
+import { notFound } from "@/lib/errors";
+import { deleteUpload, uploadWasImported } from "@/lib/uploads/undo";
 import { action } from "./safe-action";
 
-/** Undoes an upload: removes what it imported, updates the metrics, audit-logs it. Form: orgSlug, uploadId. */
+/**
+ * Deletes an upload. One that was imported is undone (what it created removed, the metrics updated) only
+ * when the form's `confirm` box is ticked; one never imported (still at its preview, or unreadable) is
+ * discarded at once. Audit-logged either way. Form: orgSlug, uploadId, confirm.
+ */
 export const deleteUploadAction = action(
-  { access: { role: "member" }, schema: z.object({ uploadId: z.uuid({ error: "Not found." }) }) },
+  {
+    access: { role: "member" },
+    schema: z.object({ uploadId: z.uuid({ error: "Not found." }), confirm: z.string().optional() }),
+  },
   async (input, { db, org, user, ip }) => {
-    const result = await deleteUpload(db, {
-      orgId: org.id,
-      uploadId: input.uploadId,
-      actorUserId: user.id,
-      ip,
-    });
+    const upload = await getUpload(db, org.id, input.uploadId);
+    if (!upload) throw notFound("Upload not found.");
+    if (uploadWasImported(upload) && input.confirm !== "yes") {
+      const error = "Tick the box to confirm that this import should be undone.";
+      return { ok: false, status: 422, error, fieldErrors: { confirm: [error] } };
+    }
+    const result = await deleteUpload(db, { orgId: org.id, uploadId: upload.id, actorUserId: user.id, ip });
     revalidatePath(`/${org.slug}`, "layout");
     // The upload's page is gone: back to the list, which says what was removed.
-    const removed = `${result.itemsDeleted} subscription items and ${result.customersDeleted} customers`;
+    if (!uploadWasImported(upload)) {
+      redirect(`/${org.slug}/uploads?discarded=${encodeURIComponent(upload.filename)}`);
+    }
+    const removed =
+      result.eventsDeleted !== undefined
+        ? `${result.eventsDeleted} product events`
+        : `${result.itemsDeleted} subscription items and ${result.customersDeleted} customers`;
     redirect(`/${org.slug}/uploads?deleted=${encodeURIComponent(removed)}`);
   },
 );

@@ -278,6 +278,31 @@ describe("suggestMapping by header", () => {
     });
   });
 
+  it("reads plan names from the Product column when the Plan column holds price ids", () => {
+    const rows = [1, 2, 3].map((n) => [
+      `sub_${n}`,
+      `cus_${n}`,
+      `price_1N${n}xYz`,
+      "Pro Monthly",
+      "49.00",
+      "month",
+      "2024-03-05",
+    ]);
+    const headers = ["id", "Customer ID", "Plan", "Product", "Amount", "Interval", "Start"];
+    const mapping = suggestMapping("subscriptions", headers, rows);
+    expect(fieldsOf(mapping)).toMatchObject({ Plan: null, Product: "plan" });
+    expect(mapping.find((m) => m.header === "Plan")?.reason).toBe(
+      "header 'Plan' matched 'plan' (its values are ids, not names), but 'Product' fits plan better",
+    );
+    // Without a column of names the ids are the plan.
+    const alone = suggestMapping(
+      "subscriptions",
+      headers.slice(0, 3),
+      rows.map((r) => r.slice(0, 3)),
+    );
+    expect(fieldsOf(alone)).toMatchObject({ Plan: "plan" });
+  });
+
   it.each([
     [
       "Subscription Start Date (local time)",

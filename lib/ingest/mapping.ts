@@ -136,7 +136,17 @@ function hit(index: number, h: TAliasHit, confidence: number, reason: string): T
 
 /** Header candidates doubted when the values disagree with the field's type. */
 function checkAgainstContent(c: TCandidate, def: TFieldDef, content: TContentProfile): TCandidate {
-  if (def.type === "text" || content.filled < 3) return c;
+  if (content.filled < 3) return c;
+  // A plan is shown by its name: a column of ids (Stripe's Plan: price_1N…) gives way to one of names
+  // (Product: "Pro Monthly") when the file has both, and is still the plan when it is the only one.
+  if (def.key === "plan" && content.rates.id >= 0.9) {
+    return {
+      ...c,
+      confidence: c.confidence - 0.05,
+      reason: `${c.reason} (its values are ids, not names)`,
+    };
+  }
+  if (def.type === "text") return c;
   const rate = content.rates[def.type];
   if (rate >= 0.9) {
     // Agreeing values settle a tie between two readings of one header ("Customer": id or name).

@@ -197,7 +197,8 @@ describe("previewCsv", () => {
     );
     expect(p.problems.filter((x) => x.code === "csv_error").map((x) => x.message)).toEqual([
       "row 4: a quoted value is never closed, so the rest of the file reads as one value",
-      "3 rows have a different number of values than the header's 3 (rows 2, 3, 4); missing values are read as empty and extra ones are ignored",
+      "1 row has more values than the header's 3 columns (row 2): usually a value with a comma that is not in quotes (1,000.00 or Smith, John), which splits in two and moves the values after it into the wrong columns. Put such values in quotes; as the file is, the extra values are ignored",
+      "2 rows have fewer values than the header's 3 columns (rows 3, 4); the missing values are read as empty",
     ]);
   });
 

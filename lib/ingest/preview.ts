@@ -190,19 +190,27 @@ function structureProblems(
       line: openQuoteLine,
     });
   }
-  const ragged = data.filter(
-    (r) => r.fields.length !== expected && !(r.fields.length > expected && isTail(r, expected)),
-  );
-  if (ragged.length) {
-    const lines = ragged.map((r) => r.line);
+  const rows = (lines: number[]) =>
+    `row${lines.length === 1 ? "" : "s"} ${lines.slice(0, 10).join(", ")}${lines.length > 10 ? ", …" : ""}`;
+  const longer = data.filter((r) => r.fields.length > expected && !isTail(r, expected)).map((r) => r.line);
+  if (longer.length) {
     problems.push({
       code: "csv_error",
       severity: "warning",
       message:
-        `${ragged.length} row${ragged.length === 1 ? " has" : "s have"} a different number of values than the ` +
-        `header's ${expected} (rows ${lines.slice(0, 10).join(", ")}${lines.length > 10 ? ", …" : ""}); ` +
-        "missing values are read as empty and extra ones are ignored",
-      lines,
+        `${longer.length} row${longer.length === 1 ? " has" : "s have"} more values than the header's ${expected} columns (${rows(longer)}): ` +
+        "usually a value with a comma that is not in quotes (1,000.00 or Smith, John), which splits in two and moves " +
+        "the values after it into the wrong columns. Put such values in quotes; as the file is, the extra values are ignored",
+      lines: longer,
+    });
+  }
+  const shorter = data.filter((r) => r.fields.length < expected).map((r) => r.line);
+  if (shorter.length) {
+    problems.push({
+      code: "csv_error",
+      severity: "warning",
+      message: `${shorter.length} row${shorter.length === 1 ? " has" : "s have"} fewer values than the header's ${expected} columns (${rows(shorter)}); the missing values are read as empty`,
+      lines: shorter,
     });
   }
   return problems;

@@ -29,13 +29,18 @@ export type TImportCheck = (
   row: TCanonicalRow,
   line: number,
   context: { kind: TKind; headerOf: (field: string) => string | null },
-) => TRowError[];
+) => { errors: TRowError[]; mrr: TRowMrr | null };
+
+/** A subscription row's MRR (MRR-1) as the import would store it: minor units of the reporting currency. */
+export type TRowMrr = { minor: number; currency: string };
 
 export type TSampleRow = {
   line: number;
   raw: readonly string[];
   row: TCanonicalRow | null;
   errors: TRowError[];
+  /** Set when an import check ran and the row would be imported as a subscription item. */
+  mrr?: TRowMrr | null;
 };
 
 export type TColumnStats = {
@@ -113,9 +118,17 @@ export function profileRecords({
   let rowsWithErrors = 0;
   for (const record of records) {
     const result = normalise(record.fields, record.line);
-    const errors = result.ok ? (check?.(result.row, record.line, context) ?? []) : result.errors;
+    const checked = result.ok && check ? check(result.row, record.line, context) : null;
+    const errors = result.ok ? (checked?.errors ?? []) : result.errors;
     if (sample.length < SAMPLE_ROWS) {
-      sample.push({ line: record.line, raw: record.fields, row: result.ok ? result.row : null, errors });
+      const row = result.ok ? result.row : null;
+      sample.push({
+        line: record.line,
+        raw: record.fields,
+        row,
+        errors,
+        ...(checked ? { mrr: checked.mrr } : {}),
+      });
     }
     if (errors.length) rowsWithErrors++;
     for (const e of errors) {

@@ -194,10 +194,14 @@ async function importCheck(db: Db, orgId: string, reportingCurrency: string): Pr
     today: new Date().toISOString().slice(0, 10),
   };
   return (row, line, { kind, headerOf }) => {
-    if (kind === "events") return [];
+    if (kind === "events") return { errors: [], mrr: null };
     const staged = stageRow(kind, row as Record<string, unknown>, line, headerOf, ctx);
-    if (staged.ok) return [];
-    return staged.rejections.map((r) => ({ ...r, field: r.field ?? "", code: "rule" as const }));
+    if (staged.ok) {
+      const item = staged.row.item;
+      return { errors: [], mrr: item ? { minor: item.mrr, currency: reportingCurrency } : null };
+    }
+    const errors = staged.rejections.map((r) => ({ ...r, field: r.field ?? "", code: "rule" as const }));
+    return { errors, mrr: null };
   };
 }
 
@@ -293,15 +297,7 @@ export async function queueImport(db: Db, input: TQueueImport): Promise<Upload> 
       ...o,
     });
     if (!preview.ok) {
-      await db
-        .update(uploads)
-        .set({
-          status: "failed",
-          error: preview.error.message,
-          finishedAt: new Date(),
-          updatedAt: new Date(),
-        })
-        .where(eq(uploads.id, upload.id));
+      await failUnreadable(db, upload, preview.error.message);
       throw new AppError(422, preview.error.message);
     }
     if (!preview.canImport) {
@@ -341,4 +337,25 @@ export async function queueImport(db: Db, input: TQueueImport): Promise<Upload> 
     .returning();
   if (!queued) throw notFound("Upload not found.");
   return queued;
+}
+
+/**
+ * Run right after a file is stored: a file that cannot be read as CSV at all (empty, binary, only a
+ * header, far too many columns) fails at once with the preview's one message, so it is never listed as
+ * waiting for a mapping no one can give it. A readable file is returned as it is.
+ */
+export async function failIfUnreadable(db: Db, orgId: string, uploadId: string): Promise<Upload> {
+  const upload = await findUpload(db, orgId, uploadId);
+  if (upload.status !== "uploaded") return upload;
+  const preview = await previewUpload(db, { orgId, uploadId });
+  return preview.ok ? upload : failUnreadable(db, upload, preview.error.message);
+}
+
+async function failUnreadable(db: Db, upload: Upload, message: string): Promise<Upload> {
+  const [failed] = await db
+    .update(uploads)
+    .set({ status: "failed", error: message, finishedAt: new Date(), updatedAt: new Date() })
+    .where(and(eq(uploads.id, upload.id), eq(uploads.orgId, upload.orgId)))
+    .returning();
+  return failed ?? upload;
 }

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { queryRows } from "@/db/rows";
-import { organizations, uploads } from "@/db/schema";
+import { organizations, type Upload, uploads } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { conflict, notFound } from "@/lib/errors";
 import { rebuildEventRollups } from "@/lib/events/write";
@@ -17,6 +17,14 @@ import { updateRevenueForCustomers } from "@/lib/metrics/derive";
 
 /** An import that has not written anything for this long is taken as dead (its process was killed). */
 const STALE_MS = 5 * 60_000;
+
+/**
+ * Whether deleting the upload undoes an import (and so asks the user to confirm first): false for a
+ * file still at its preview, or one that could not be read, from which nothing was ever imported.
+ */
+export function uploadWasImported(upload: Pick<Upload, "status" | "kind">): boolean {
+  return upload.status !== "uploaded" && upload.kind !== null;
+}
 
 export type DeleteUploadResult = {
   uploadId: string;

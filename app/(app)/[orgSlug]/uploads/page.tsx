@@ -23,10 +23,10 @@ export default async function UploadsPage({
   searchParams,
 }: {
   params: Promise<{ orgSlug: string }>;
-  searchParams: Promise<{ deleted?: string | string[] }>;
+  searchParams: Promise<{ deleted?: string | string[]; discarded?: string | string[] }>;
 }) {
   const { orgSlug } = await params;
-  const { deleted } = await searchParams;
+  const { deleted, discarded } = await searchParams;
   const { org, role } = await requireOrgPage(orgSlug, "viewer", `/${orgSlug}/uploads`);
   const uploads = await listUploads(getDb(), org.id);
   const canWrite = hasRole(role, "member");
@@ -45,6 +45,11 @@ export default async function UploadsPage({
           Upload deleted: {deleted.slice(0, 200)} removed, and the metrics updated.
         </p>
       )}
+      {typeof discarded === "string" && (
+        <p role="status" className="rounded-md bg-emerald-50 p-3 text-sm text-emerald-900">
+          Discarded ‘{discarded.slice(0, 200)}’: nothing had been imported from it.
+        </p>
+      )}
       {canWrite && (
         <Card title="Upload a CSV file">
           <UploadForm orgSlug={org.slug} maxMb={Math.round(maxUploadBytes() / 1024 / 1024)} />
@@ -55,14 +60,14 @@ export default async function UploadsPage({
               billing interval (“49.00”, “Monthly”) or a ready MRR column. Plan, quantity, currency,
               discounts, end date, status and a trial flag (“is_trial”: yes/no) are read when present.{" "}
               <a href="/templates/subscriptions.csv" download className="text-indigo-700 underline">
-                Template
+                Subscriptions template (CSV)
               </a>
             </p>
             <p>
               <strong className="font-medium text-slate-800">Customers</strong>: one row per customer with an
               id or a name, plus email, company, country, industry and segment.{" "}
               <a href="/templates/customers.csv" download className="text-indigo-700 underline">
-                Template
+                Customers template (CSV)
               </a>
             </p>
             <p>
@@ -71,7 +76,7 @@ export default async function UploadsPage({
               event id, a customer id and properties as JSON when present, as Segment, Mixpanel or Amplitude
               export them. Importing the same events again stores them once.{" "}
               <a href="/templates/events.csv" download className="text-indigo-700 underline">
-                Template
+                Events template (CSV)
               </a>
             </p>
             <p>
@@ -130,6 +135,9 @@ export default async function UploadsPage({
                 </td>
                 <td className="py-2 pr-4">
                   <UploadStatusBadge status={u.status} />
+                  {u.status === "failed" && u.error && (
+                    <p className="mt-1 max-w-[16rem] text-xs text-red-700">{u.error}</p>
+                  )}
                   {(u.status === "queued" || u.status === "importing") && (
                     <div className="mt-1 w-28">
                       <ProgressBar percent={progressPercent(u)} label={`Import of ${u.filename}`} />

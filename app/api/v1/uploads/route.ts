@@ -3,6 +3,7 @@ import { listUploads, uploadJson } from "@/db/queries/uploads";
 import { apiHandler } from "@/lib/api/handler";
 import { audit } from "@/lib/audit";
 import { receiveMultipartFile } from "@/lib/uploads/multipart";
+import { failIfUnreadable } from "@/lib/uploads/plan";
 import { maxUploadBytes, storeUpload, tooLarge } from "@/lib/uploads/store";
 
 export const GET = apiHandler({ role: "viewer" }, async ({ db, org }) => ({
@@ -16,7 +17,7 @@ export const POST = apiHandler({ role: "member" }, async ({ req, db, org, user, 
   const maxBytes = maxUploadBytes();
   const length = Number(req.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(length) && length > maxBytes + FRAMING_BYTES) throw tooLarge(maxBytes);
-  const { upload, duplicate } = await receiveMultipartFile(req, "file", (file) =>
+  const { upload: stored, duplicate } = await receiveMultipartFile(req, "file", (file) =>
     storeUpload(db, {
       orgId: org.id,
       userId: user?.id ?? null,
@@ -26,6 +27,8 @@ export const POST = apiHandler({ role: "member" }, async ({ req, db, org, user, 
       maxBytes,
     }),
   );
+  // An unreadable file (empty, binary, only a header) is failed now with one message, not left waiting.
+  const upload = duplicate ? stored : await failIfUnreadable(db, org.id, stored.id);
   if (!duplicate) {
     await audit(db, {
       orgId: org.id,

@@ -1,19 +1,20 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { ActionForm } from "@/components/ui/action-form";
+import { ActionForm, CheckboxField } from "@/components/ui/action-form";
 import { Card, PageHeader } from "@/components/ui/card";
 import { Table } from "@/components/ui/table";
 import { AutoRefresh } from "@/components/uploads/auto-refresh";
 import { PreviewMapper } from "@/components/uploads/preview-mapper";
 import { ProgressBar, progressPercent, progressStep, UploadStatusBadge } from "@/components/uploads/status";
 import { getDb } from "@/db/client";
-import { getUpload, listRejections } from "@/db/queries/uploads";
+import { countRejectionProblems, getUpload, listRejections } from "@/db/queries/uploads";
 import { deleteUploadAction } from "@/lib/actions/delete-upload";
 import { requireOrgPage } from "@/lib/auth/org-context";
 import { formatBytes, formatDateTime } from "@/lib/format";
 import { hasRole } from "@/lib/orgs/roles";
 import { previewUpload } from "@/lib/uploads/plan";
+import { uploadWasImported } from "@/lib/uploads/undo";
 
 export const metadata: Metadata = { title: "Upload" };
 
@@ -43,7 +44,10 @@ export default async function UploadPage({
   const canWrite = hasRole(role, "member");
   const running = upload.status === "queued" || upload.status === "importing";
   const finished = upload.status === "complete" || upload.status === "failed";
+  // Failed before anything was read: the file itself is unreadable (empty, binary, only a header).
+  const unreadable = upload.status === "failed" && !uploadWasImported(upload);
   const rejections = finished ? await listRejections(db, org.id, upload.id, { limit: REJECTIONS_SHOWN }) : [];
+  const problems = upload.rowsRejected > 0 ? await countRejectionProblems(db, org.id, upload.id) : 0;
   const preview =
     upload.status === "uploaded" && canWrite
       ? await previewUpload(db, {
@@ -88,7 +92,20 @@ export default async function UploadPage({
           </Card>
         ))}
 
-      {(running || finished) && (
+      {unreadable && (
+        <Card title="This file could not be read">
+          <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-800">
+            {upload.error}
+          </p>
+          <p className="mt-3 text-sm text-slate-600">
+            Nothing was imported from it. Export the data from your billing system or spreadsheet as CSV
+            (values separated by commas, semicolons, tabs or pipes, one row per line, the column names in the
+            first row) and upload that file.
+          </p>
+        </Card>
+      )}
+
+      {(running || (finished && !unreadable)) && (
         <Card title={running ? "Importing" : upload.status === "complete" ? "Imported" : "Import failed"}>
           {running && (
             <div className="mb-4 max-w-md">
@@ -153,7 +170,7 @@ export default async function UploadPage({
       {finished && upload.rowsRejected > 0 && (
         <Card
           title={`Rejected rows (${number(upload.rowsRejected)})`}
-          description="These rows were not imported. Fix them in the file and upload it again: rows already imported stay as they are."
+          description={`These rows were not imported${problems > upload.rowsRejected ? `; they have ${number(problems)} problems between them, listed one per line below` : ""}. Fix them in the file and upload it again: rows already imported stay as they are.`}
         >
           <p className="mb-3 text-sm">
             <a href={csvHref} download className="font-medium text-indigo-700 underline">
@@ -180,15 +197,30 @@ export default async function UploadPage({
               </tr>
             ))}
           </Table>
-          {upload.rowsRejected > rejections.length && (
+          {problems > rejections.length && (
             <p className="mt-2 text-xs text-slate-500">
-              The first {rejections.length} are shown; the CSV has them all.
+              The first {rejections.length} problems are shown; the CSV has all {number(problems)}.
             </p>
           )}
         </Card>
       )}
 
-      {canWrite && !running && (
+      {canWrite && !running && !uploadWasImported(upload) && (
+        <Card
+          title="Discard this upload"
+          description="Nothing from this file has been imported. Discarding removes the stored file; your data is not touched."
+        >
+          <ActionForm
+            action={deleteUploadAction}
+            hidden={{ orgSlug: org.slug, uploadId: upload.id }}
+            submitLabel="Discard upload"
+            pendingLabel="Discarding…"
+            submitVariant="secondary"
+          />
+        </Card>
+      )}
+
+      {canWrite && !running && uploadWasImported(upload) && (
         <Card
           title="Delete this upload"
           description="Removes the file and everything its import created (its subscription items, and customers nothing else refers to), and updates the metrics. Recorded in the audit log."
@@ -199,7 +231,12 @@ export default async function UploadPage({
             submitLabel="Delete upload and undo its import"
             pendingLabel="Deleting…"
             submitVariant="danger"
-          />
+          >
+            <CheckboxField
+              name="confirm"
+              label={`Yes, remove what the import of ‘${upload.filename}’ created (${number(upload.rowsImported)} rows imported).`}
+            />
+          </ActionForm>
         </Card>
       )}
     </div>
