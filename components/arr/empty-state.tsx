@@ -17,7 +17,7 @@ export function ArrEmptyState({ orgSlug, role }: { orgSlug: string; role: Role }
       </h2>
       <p className="mt-1 text-sm text-slate-600">
         The dashboard fills in as soon as this organisation has subscriptions: every number is computed from
-        them as METRICS.md defines it.
+        them, the same way for every source.
       </p>
       {member ? (
         <ul className="mt-4 space-y-2 text-sm">

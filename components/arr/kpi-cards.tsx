@@ -113,7 +113,7 @@ export async function KpiCards({ ctx }: { ctx: ArrContext }) {
     <Section
       id="kpis"
       title={`Key metrics, ${formatMonthLabel(s.month)}`}
-      description={`Against ${formatMonthLabel(s.previous.month)}. Money in ${org.currency}; definitions in METRICS.md.`}
+      description={`Against ${formatMonthLabel(s.previous.month)}. Money in ${org.currency}; definitions under Executive metrics.`}
       actions={<ExportLink href={exportHref(ctx, "kpis")} label="CSV" />}
     >
       <ul className="grid grid-cols-2 gap-2 sm:gap-3 lg:grid-cols-3 xl:grid-cols-5">

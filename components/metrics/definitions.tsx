@@ -12,8 +12,9 @@ export function Definitions() {
         Definitions
       </h2>
       <p className="mt-1 text-sm text-slate-600">
-        From METRICS.md. Revenue on a day follows MRR-2; rates and new/churned counts are the day’s month to
-        date; import jobs are the day’s runs; Stripe subscription counts are recorded for the latest day only.
+        How each number is computed, by the id the code and its tests cite. Revenue on a day follows MRR-2;
+        rates and new/churned counts are the day’s month to date; import jobs are the day’s runs; Stripe
+        subscription counts are recorded for the latest day only.
       </p>
       <dl className="mt-3 grid gap-x-6 gap-y-2 text-sm md:grid-cols-2">
         {defs.map((d) => (

@@ -219,7 +219,7 @@ export function PreviewMapper({
                 <th scope="col" className="py-2 pr-4">
                   Field
                 </th>
-                <th scope="col" className="py-2 pr-4">
+                <th scope="col" className="hidden py-2 pr-4 sm:table-cell">
                   Confidence
                 </th>
                 <th scope="col" className="hidden py-2 pr-4 md:table-cell">
@@ -258,8 +258,13 @@ export function PreviewMapper({
                           </option>
                         ))}
                       </select>
+                      {/* On a phone the confidence goes under the field, not in a column of its own. */}
+                      <span className="mt-1 block max-w-[14rem] text-xs text-slate-500 sm:hidden">
+                        {m.field ? `${Math.round(m.confidence * 100)}% · ` : ""}
+                        {m.reason}
+                      </span>
                     </td>
-                    <td className="py-2 pr-4 text-slate-600">
+                    <td className="hidden py-2 pr-4 text-slate-600 sm:table-cell">
                       {m.field ? `${Math.round(m.confidence * 100)}%` : "—"}
                       <span className="block text-xs text-slate-500">{m.reason}</span>
                     </td>
@@ -312,6 +317,11 @@ export function PreviewMapper({
         <h2 id="sample" className="text-base font-semibold text-slate-900">
           The first {p.sample.length} rows, as they will be imported
         </h2>
+        {mappedFields.length > 7 && (
+          <p className="mt-1 text-xs text-slate-500">
+            {mappedFields.length} columns: scroll the table sideways to see them all.
+          </p>
+        )}
         <div className="mt-3 overflow-x-auto">
           <table className="min-w-full text-left text-xs">
             <thead className="uppercase tracking-wide text-slate-500">
@@ -319,6 +329,11 @@ export function PreviewMapper({
                 <th scope="col" className="py-2 pr-3">
                   Line
                 </th>
+                {showMrr && (
+                  <th scope="col" className="whitespace-nowrap py-2 pr-3 text-right">
+                    MRR
+                  </th>
+                )}
                 {p.fields
                   .filter((f) => mappedFields.includes(f.key))
                   .map((f) => (
@@ -326,17 +341,17 @@ export function PreviewMapper({
                       {f.label}
                     </th>
                   ))}
-                {showMrr && (
-                  <th scope="col" className="whitespace-nowrap py-2 pr-3 text-right">
-                    MRR
-                  </th>
-                )}
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {p.sample.map((r) => (
                 <tr key={r.line} className={r.errors.length ? "bg-red-50" : ""}>
                   <td className="py-1.5 pr-3 tabular-nums text-slate-500">{r.line}</td>
+                  {showMrr && (
+                    <td className="whitespace-nowrap py-1.5 pr-3 text-right font-medium tabular-nums">
+                      {r.mrr ? formatMoney(r.mrr.minor, r.mrr.currency) : "—"}
+                    </td>
+                  )}
                   {p.fields
                     .filter((f) => mappedFields.includes(f.key))
                     .map((f) => {
@@ -355,11 +370,6 @@ export function PreviewMapper({
                         </td>
                       );
                     })}
-                  {showMrr && (
-                    <td className="whitespace-nowrap py-1.5 pr-3 text-right font-medium tabular-nums">
-                      {r.mrr ? formatMoney(r.mrr.minor, r.mrr.currency) : "—"}
-                    </td>
-                  )}
                 </tr>
               ))}
             </tbody>

@@ -36,7 +36,7 @@ export default async function OrgHome({ params }: { params: Promise<{ orgSlug: s
         }
       : {
           title: "Add your customers and their subscriptions",
-          body: "Upload your billing system's CSV export (Stripe, Chargebee, a spreadsheet: any headers, previewed before anything is written), or add them by hand. Each subscription item's MRR is computed as METRICS.md defines it, and every month-end figure follows from them.",
+          body: "Upload your billing system's CSV export (Stripe, Chargebee, a spreadsheet: any headers, previewed before anything is written), or add them by hand. Each subscription item's MRR is its recurring price per month after discounts, in your currency, and every month-end figure follows from them.",
           links: [
             ...link(`/${org.slug}/uploads`, "Upload a CSV", member),
             ...link(`/${org.slug}/customers`, "Open customers", member),

@@ -42,7 +42,7 @@ export default async function GeneralSettings({ params }: { params: Promise<{ or
         </ActionForm>
         <CurrencyAndTimeZoneLists />
       </Card>
-      <Card title="Metric policy" description="Choices METRICS.md leaves to each organisation.">
+      <Card title="Metric policy" description="Choices the metric definitions leave to each organisation.">
         <ActionForm
           action={updateMetricPolicyAction}
           submitLabel="Save metric policy"

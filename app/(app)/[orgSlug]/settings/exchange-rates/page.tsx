@@ -18,7 +18,7 @@ export default async function ExchangeRatesPage({ params }: { params: Promise<{ 
     <>
       <Card
         title="Add an exchange rate"
-        description={`Subscriptions in other currencies are converted to ${org.currency} at the rate in force on their start date (METRICS.md MRR-1), so rate swings never show up as MRR movements. A rate applies from its date until the next one.`}
+        description={`Subscriptions in other currencies are converted to ${org.currency} at the rate in force on their start date, so rate swings never show up as MRR movements. A rate applies from its date until the next one.`}
       >
         <ActionForm
           action={setFxRateAction}

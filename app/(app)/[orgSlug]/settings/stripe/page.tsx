@@ -29,7 +29,7 @@ export default async function StripeSettingsPage({ params }: { params: Promise<{
     <>
       <Card
         title={connection ? "Stripe is connected" : "Connect Stripe"}
-        description="Subscriptions, prices and discounts are read from Stripe and turned into subscription items (METRICS.md MRR-1). Create a restricted key with read access to Customers, Subscriptions, Invoices, Prices, Products and Coupons, and a webhook endpoint at the URL below."
+        description="Subscriptions, prices and discounts are read from Stripe and turned into subscription items, whose MRR is computed as for any other source. Create a restricted key with read access to Customers, Subscriptions, Invoices, Prices, Products and Coupons, and a webhook endpoint at the URL below."
       >
         <dl className="mb-4 grid gap-2 text-sm sm:grid-cols-[10rem_1fr]">
           <dt className="font-medium text-slate-700">Webhook URL</dt>

@@ -156,7 +156,15 @@ export default async function UploadPage({
             {took ? `Took ${took}. ` : ""}
             {upload.status === "complete" && (
               <>
-                The revenue metrics include it now:{" "}
+                The revenue metrics include it now: see{" "}
+                <Link href={`/${org.slug}/arr`} className="text-indigo-700 underline">
+                  ARR
+                </Link>
+                ,{" "}
+                <Link href={`/${org.slug}/metrics`} className="text-indigo-700 underline">
+                  executive metrics
+                </Link>{" "}
+                and{" "}
                 <Link href={`/${org.slug}/customers`} className="text-indigo-700 underline">
                   customers
                 </Link>
