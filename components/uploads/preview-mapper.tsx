@@ -229,7 +229,8 @@ export function PreviewMapper({
                   Range
                 </th>
                 <th scope="col" className="py-2 pr-4">
-                  Unreadable
+                  <span className="hidden sm:inline">Unreadable</span>
+                  <span className="sm:hidden">Bad</span>
                 </th>
               </tr>
             </thead>

@@ -21,8 +21,7 @@ export const deleteUploadAction = action(
     const upload = await getUpload(db, org.id, input.uploadId);
     if (!upload) throw notFound("Upload not found.");
     if (uploadWasImported(upload) && input.confirm !== "yes") {
-      const error = "Tick the box to confirm that this import should be undone.";
-      return { ok: false, status: 422, error, fieldErrors: { confirm: [error] } };
+      return { ok: false, status: 422, error: "Tick the box to confirm that this import should be undone." };
     }
     const result = await deleteUpload(db, { orgId: org.id, uploadId: upload.id, actorUserId: user.id, ip });
     revalidatePath(`/${org.slug}`, "layout");

@@ -191,6 +191,17 @@ describe("previewCsv", () => {
     });
   });
 
+  it("offers no column for the extra values of a few long rows, but does when most rows have one", () => {
+    const few = okPreview(
+      previewCsv(utf8("Customer,Amount,Start\nA,$1,000.00,2024-01-01\nB,10,2024-01-01\nC,10,2024-01-01\n")),
+    );
+    expect(few.headers).toEqual(["Customer", "Amount", "Start"]);
+    const most = okPreview(
+      previewCsv(utf8("Customer,Amount,Start\nA,10,2024-01-01,x\nB,10,2024-01-01,y\nC,10,2024-01-01\n")),
+    );
+    expect(most.headers).toEqual(["Customer", "Amount", "Start", "Column 4"]);
+  });
+
   it("warns about ragged rows and an unterminated quote", () => {
     const p = okPreview(
       previewCsv(utf8('Customer,MRR,Start\nA,10,2024-01-01,extra\nB,10\nC,"10,2024-01-01\n')),

@@ -108,7 +108,14 @@ export function previewCsv(bytes: Uint8Array, options: TPreviewOptions = {}): TP
       headerRecord ? "The file has a header row but no data rows." : "The file has no rows.",
     );
   }
-  const width = Math.max(headerRecord?.fields.length ?? 0, ...data.map((r) => r.fields.length));
+  // Columns beyond the header are offered only when most rows have them (a column the header forgot to
+  // name); a few long rows are an unquoted comma's doing, and their extra values are not a column.
+  const headerWidth = headerRecord?.fields.length ?? 0;
+  const longRows = data.filter((r) => r.fields.length > headerWidth && !isTail(r, headerWidth)).length;
+  const width =
+    headerRecord && longRows * 2 < data.length
+      ? headerWidth
+      : Math.max(headerWidth, ...data.map((r) => r.fields.length));
   const headers = Array.from({ length: width }, (_, i) => {
     const h = headerRecord?.fields[i]?.trim();
     return h ? h : `Column ${i + 1}`;
