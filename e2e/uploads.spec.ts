@@ -134,6 +134,17 @@ test("upload a messy CSV, fix the mapping, import it, download the rejected rows
     expect(csv.split(/\r?\n/)[0]).toBe("line,column,value,message");
     expect(csv).toContain("5,Start,31/31/2024,");
     expect(csv).toContain("is not a date");
+    // The rows to fix: the rejected row as the file has it, with what is wrong in a last column.
+    const rowsDownload = page.waitForEvent("download");
+    await page.getByRole("link", { name: "Download the rows to fix (CSV)" }).click();
+    const rows = readFileSync(await (await rowsDownload).path(), "utf8").split("\r\n");
+    expect(rows[0]).toBe(
+      "Ref,Customer Name,E-mail,Land,Plan,Seats,Price,Currency,Billing,Start,Ends,Segment code,Rejected because",
+    );
+    expect(rows[1]).toBe(
+      `C-004,Broken Row,broken@example.fr,FR,Basic,1,"10,00",USD,Monthly,31/31/2024,,SMB,Start: '31/31/2024' is not a date`,
+    );
+    expect(rows.slice(2)).toEqual([""]);
   });
 
   await test.step("the same file again is the same upload", async () => {

@@ -35,3 +35,25 @@ export function csvResponse(csv: string, filename: string): Response {
     },
   });
 }
+
+/** A CSV attachment streamed from an async generator of lines (large exports never sit in memory). */
+export function csvStreamResponse(lines: AsyncGenerator<string>, filename: string): Response {
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await lines.next();
+      if (done) controller.close();
+      else controller.enqueue(encoder.encode(value));
+    },
+    async cancel() {
+      await lines.return(undefined);
+    },
+  });
+  const safe = filename.replace(/[^\w.-]+/g, "_");
+  return new Response(body, {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="${safe}"`,
+    },
+  });
+}

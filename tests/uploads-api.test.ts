@@ -54,6 +54,7 @@ const routes = async () => ({
   one: await import("@/app/api/v1/uploads/[id]/route"),
   start: (await import("@/app/api/v1/uploads/[id]/import/route")).POST as Route,
   csv: (await import("@/app/api/v1/uploads/[id]/rejections.csv/route")).GET as Route,
+  rows: (await import("@/app/api/v1/uploads/[id]/rejected-rows.csv/route")).GET as Route,
 });
 
 /** A real multipart/form-data body, as a browser sends it, streamed in small pieces. */
@@ -210,10 +211,17 @@ describe("uploads API", () => {
     expect(csv.status).toBe(200);
     expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(csv.body).toBe("line,column,value,message\r\n3,Amount,'=1+1,'=1+1' is not an amount\r\n");
+    const rows = await call(r.rows, `/api/v1/uploads/${id}/rejected-rows.csv`, { params: { id } });
+    expect(rows.headers.get("content-disposition")).toBe('attachment; filename="subs-rows-to-fix.csv"');
+    expect(rows.body).toBe(
+      "Subscription ID,Customer,Plan,Amount,Billing Period,Start Date,Rejected because\r\n" +
+        "s2,Bolt,Basic,'=1+1,monthly,2024-02-01,Amount: '=1+1' is not an amount\r\n",
+    );
 
     for (const [route, method] of [
       [r.one.GET, "GET"],
       [r.csv, "GET"],
+      [r.rows, "GET"],
       [r.one.DELETE, "DELETE"],
     ] as const) {
       const res = await call(route as Route, `/api/v1/uploads/${id}`, { method, key: keyB, params: { id } });

@@ -6,7 +6,7 @@ import { customers, subscriptionItems } from "@/db/schema";
 import { importUpload } from "@/lib/uploads/import";
 import { detectEngine } from "@/lib/uploads/import-write";
 import { previewUpload, queueImport } from "@/lib/uploads/plan";
-import { rejectionsCsv } from "@/lib/uploads/rejections";
+import { rejectedRowsCsv, rejectionsCsv } from "@/lib/uploads/rejections";
 import { readUploadBytes, uploadByteStream } from "@/lib/uploads/store";
 import { AS_OF, counts, setupUploads } from "./helpers/uploads";
 
@@ -162,6 +162,37 @@ describe("malformed rows", () => {
         // A negative number is a value, not a formula: it is written as the file had it.
         "3,amount,-5,cannot be negative\r\n",
     );
+  });
+});
+
+describe("the rows to fix", () => {
+  it("are the rejected rows as the file has them, with their problems, and import once fixed", async () => {
+    const orgId = await newOrg("tofix");
+    const header = "Subscription ID,Customer,Amount,Interval,Start Date,Note";
+    const u = await importText(
+      orgId,
+      [
+        header,
+        "s1,Acme,10,month,2024-01-01,fine",
+        's2,"Bolt, Inc.",ten,sometimes,2024-01-01,two problems',
+        "s3,Cid,10,month,2024-01-01,",
+        "s4,Dee,-5,month,2024-02-01,=1+1",
+      ].join("\n"),
+    );
+    expect(counts(u)).toMatchObject({ imported: 2, rejected: 2 });
+    let text = "";
+    for await (const part of rejectedRowsCsv(db(), orgId, u.id)) text += part;
+    expect(text).toBe(
+      `${header},Rejected because\r\n` +
+        `s2,"Bolt, Inc.",ten,sometimes,2024-01-01,two problems,Amount: 'ten' is not an amount; Interval: 'sometimes' is not a billing interval\r\n` +
+        "s4,Dee,-5,month,2024-02-01,'=1+1,Amount: cannot be negative\r\n",
+    );
+    // Fixed in place (the reason column left in), the file imports: the reason column is left out.
+    const fixed = text.replace("ten,sometimes", "12,month").replace("Dee,-5", "Dee,5");
+    const again = await importText(orgId, fixed);
+    expect(counts(again)).toMatchObject({ read: 2, imported: 2, rejected: 0 });
+    expect(again.mapping?.find((m) => m.header === "Rejected because")?.field).toBeNull();
+    expect(await itemIds(orgId)).toEqual(["s1", "s2", "s3", "s4"]);
   });
 });
 

@@ -145,6 +145,11 @@ export const uploadRejections = pgTable(
     field: text("field"),
     value: text("value"),
     message: text("message").notNull(),
+    /**
+     * The whole row as the file has it (a JSON array of its values), on the first problem of each rejected
+     * row; null on its further problems, on rows too long to keep, and on rows rejected as repeats.
+     */
+    record: text("record"),
   },
   (t) => [index("upload_rejections_upload_idx").on(t.uploadId, t.line, t.id)],
 );

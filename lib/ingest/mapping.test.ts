@@ -527,6 +527,8 @@ describe("detectKind", () => {
   it("subscriptions when money and dates are there, customers otherwise", () => {
     const subs = fixture("ravenstack_subscriptions.csv");
     expect(detectKind(subs.headers, subs.rows)).toMatchObject({ kind: "subscriptions", confidence: 0.9 });
+    // The reason names the fields as the mapping's dropdowns do.
+    expect(detectKind(subs.headers, subs.rows).reason).toMatch(/^found .*Start date/);
     const accounts = fixture("ravenstack_accounts.csv");
     expect(detectKind(accounts.headers, accounts.rows)).toMatchObject({ kind: "customers", confidence: 0.9 });
     const bm = fixture("baremetrics_manual_subscription_import_template.csv");

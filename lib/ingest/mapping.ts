@@ -285,7 +285,9 @@ export function detectKind(headers: readonly string[], rows: readonly (readonly 
   scored.sort((a, b) => Number(b.met) - Number(a.met) || b.score - a.score);
   const [best, second] = scored;
   if (!best) return { kind: "subscriptions", confidence: 0, reason: "no columns" };
-  const fields = best.found.map((m) => m.field).join(", ");
+  // Named as the mapping's dropdowns name them ("Start date"), not by their keys.
+  const labels = new Map(kindDef(best.kind).fields.map((f) => [f.key, f.label]));
+  const fields = best.found.map((m) => labels.get(m.field as string) ?? m.field).join(", ");
   if (!best.met) {
     return {
       kind: best.kind,

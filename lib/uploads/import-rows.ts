@@ -24,6 +24,8 @@ export type Rejection = {
   field: string | null;
   value: string | null;
   message: string;
+  /** The row's values as the file has them, on its first rejection (upload_rejections.record). */
+  record?: readonly string[];
 };
 
 export type StagedCustomer = {

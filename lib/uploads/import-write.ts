@@ -182,8 +182,16 @@ const ITEM_COLS = [
   "fx_rate",
   "customer_id",
 ];
-const REJECTION_COLS = ["upload_id", "org_id", "line", "column", "field", "value", "message"];
+const REJECTION_COLS = ["upload_id", "org_id", "line", "column", "field", "value", "message", "record"];
 const MAX_VALUE = 1000;
+/** A rejected row longer than this (as JSON) is not kept whole: its problems are still listed. */
+const MAX_RECORD = 64 * 1024;
+
+function recordJson(record: readonly string[] | undefined): string | null {
+  if (!record) return null;
+  const json = JSON.stringify(record);
+  return json.length > MAX_RECORD ? null : json;
+}
 
 const customerRow = (c: StagedCustomer) => [
   c.key,
@@ -372,6 +380,7 @@ export async function recordBatch(
         r.field,
         r.value === null ? null : r.value.length > MAX_VALUE ? `${r.value.slice(0, MAX_VALUE)}…` : r.value,
         r.message,
+        recordJson(r.record),
       ]),
     ),
   );

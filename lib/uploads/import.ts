@@ -480,6 +480,7 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
       batch.line = prevEnd;
       if (!isEmptyRecord(record)) {
         const n = normalise(record, line);
+        const before = batch.rejections.length;
         if (!n.ok) {
           batch.rejectedRows++;
           for (const e of n.errors) {
@@ -506,6 +507,9 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
             batch.rejections.push(...staged.rejections);
           }
         }
+        // A rejected row keeps its values on its first problem, for the download of the rows to fix.
+        const first = batch.rejections[before];
+        if (first) first.record = record;
       }
       if (batch.records >= batchSize) {
         const full = batch;

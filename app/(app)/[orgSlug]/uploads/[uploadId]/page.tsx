@@ -58,6 +58,7 @@ export default async function UploadPage({
         })
       : null;
   const csvHref = `/api/v1/uploads/${upload.id}/rejections.csv?org=${encodeURIComponent(org.slug)}`;
+  const rowsHref = `/api/v1/uploads/${upload.id}/rejected-rows.csv?org=${encodeURIComponent(org.slug)}`;
   const took = seconds(upload.startedAt, upload.finishedAt);
 
   return (
@@ -180,11 +181,23 @@ export default async function UploadPage({
           title={`Rejected rows (${number(upload.rowsRejected)})`}
           description={`These rows were not imported${problems > upload.rowsRejected ? `; they have ${number(problems)} problems between them, listed one per line below` : ""}. Fix them in the file and upload it again: rows already imported stay as they are.`}
         >
-          <p className="mb-3 text-sm">
-            <a href={csvHref} download className="font-medium text-indigo-700 underline">
-              Download all rejected rows (CSV)
-            </a>
-          </p>
+          <ul className="mb-3 space-y-1 text-sm">
+            <li>
+              <a href={rowsHref} download className="font-medium text-indigo-700 underline">
+                Download the rows to fix (CSV)
+              </a>
+              <span className="text-slate-600">
+                : the rejected rows as your file has them, with a last column saying what is wrong. Fix them
+                and upload that file; the extra column is left out.
+              </span>
+            </li>
+            <li>
+              <a href={csvHref} download className="font-medium text-indigo-700 underline">
+                Download all rejected rows (CSV)
+              </a>
+              <span className="text-slate-600">: one line per problem, with its line, column and value.</span>
+            </li>
+          </ul>
           <Table
             columns={[
               { label: "Line", className: "text-right" },
