@@ -313,6 +313,27 @@ describe("importing subscriptions", () => {
     expect(item?.externalId).toMatch(/^row:[0-9a-f]{32}$/);
   });
 
+  it("stores countries as ISO codes, from codes or names in any of the header languages", async () => {
+    const orgId = await newOrg("countries");
+    await importText(
+      orgId,
+      [
+        "Customer ID,Country,Amount,Interval,Start Date",
+        "c1,Germany,10,month,2024-01-01",
+        "c2,de,10,month,2024-01-01",
+        "c3,États-Unis,10,month,2024-01-01",
+        "c4,UK,10,month,2024-01-01",
+        "c5,Atlantis,10,month,2024-01-01",
+      ].join("\n"),
+    );
+    const rows = await db()
+      .select({ id: customers.externalId, country: customers.country })
+      .from(customers)
+      .where(eq(customers.orgId, orgId))
+      .orderBy(asc(customers.externalId));
+    expect(rows.map((r) => r.country)).toEqual(["DE", "DE", "US", "GB", "Atlantis"]);
+  });
+
   it("gives the line a row starts on after quoted fields that span lines, CRLF or LF", async () => {
     for (const eol of ["\r\n", "\n"]) {
       const orgId = await newOrg(`span${eol.length}`);

@@ -25,6 +25,8 @@ import {
 export type TContentProfile = {
   /** Filled (non-blank) values looked at. */
   filled: number;
+  /** Values looked at, blank ones included. */
+  total: number;
   distinct: number;
   /** Share (0..1) of filled values each type reads. */
   rates: Record<TValueType, number>;
@@ -52,6 +54,7 @@ export function profileContent(values: readonly string[]): TContentProfile {
   const isAmount = (v: string) => parseAmount(v).ok;
   return {
     filled: n,
+    total: values.length,
     distinct: new Set(filled).size,
     rates: {
       text: n ? 1 : 0,

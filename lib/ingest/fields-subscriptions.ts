@@ -94,12 +94,16 @@ const rest = [
     key: "amount",
     label: "Amount per period",
     type: "money",
+    // The price of one unit first: where a file has both (Chargebee's plan_unit_price and plan_amount,
+    // HubSpot's "Unit price" and "Amount"), the other is already multiplied by the quantity.
     aliases: [
+      "plan unit price",
+      "unit price",
+      "unit amount",
+      "price per unit",
       "amount",
       "plan amount",
       "subscription amount",
-      "unit amount",
-      "unit price",
       "recurring amount",
       "billing amount",
       "charge amount",

@@ -27,6 +27,18 @@ describe("decideFormats: date order", () => {
     ]);
   });
 
+  it("dates written with dots that cannot tell are read day first (DD.MM.YYYY), and it says so", () => {
+    const rows = [
+      ["01.02.2024", ""],
+      ["03.05.2024", "11.04.2024"],
+    ];
+    const { mapping: decided, warnings } = decideFormats("subscriptions", mapping, rows);
+    expect(decided.map((c) => c.format?.dateOrder)).toEqual(["dmy", "dmy"]);
+    expect(warnings[0]?.message).toBe(
+      "column 'Start': every date has day ≤ 12 (e.g. '01.02.2024'); reading as DD.MM.YYYY, as dates written with dots are — choose MM/DD if that's wrong",
+    );
+  });
+
   it("the user's choice wins over the data", () => {
     const rows = [["15/01/2024", "01/03/2024"]];
     const { mapping: decided } = decideFormats("subscriptions", mapping, rows, { dateOrder: "mdy" });

@@ -28,6 +28,9 @@ export type TColumnFormat = {
 export type TMappedColumn = { index: number; header: string; field: string | null; format?: TColumnFormat };
 
 /** The header of the column mapped to each field: what rejected rows and problems name as the column. */
+/** A date written with dots, day and month first: 01.02.2024, 1.2.24. */
+const DOTTED_DATE = /^\s*\d{1,2}\.\d{1,2}\.\d{2,4}\b/;
+
 export function columnOfField(mapping: readonly TMappedColumn[]): (field: string) => string | null {
   const headers = new Map(mapping.flatMap((m) => (m.field ? [[m.field, m.header] as const] : [])));
   return (field) => headers.get(field) ?? null;
@@ -107,6 +110,18 @@ export function decideFormats<T extends TMappedColumn>(
             message:
               `column ${name}: every date has day ≤ 12 (e.g. '${d.undecidedExample}'); reading as ` +
               `${reading}, ${as} — choose ${other} if that's wrong`,
+          });
+        }
+      } else if (values.filter((v) => DOTTED_DATE.test(v)).length * 2 > values.length) {
+        // 01.02.2024 is day first wherever dates are written with dots (Germany, Switzerland, Russia, …).
+        format.dateOrder = "dmy";
+        if (d.undecided > 0) {
+          warnings.push({
+            code: "ambiguous_date_order",
+            column: column.header,
+            message:
+              `column ${name}: every date has day ≤ 12 (e.g. '${d.undecidedExample}'); reading as ` +
+              "DD.MM.YYYY, as dates written with dots are — choose MM/DD if that's wrong",
           });
         }
       } else {

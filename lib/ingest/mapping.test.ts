@@ -278,6 +278,38 @@ describe("suggestMapping by header", () => {
     });
   });
 
+  it("reads the unit price as the amount when the file has the quantity's total too (Chargebee)", () => {
+    const headers = [
+      "subscriptions.id",
+      "subscriptions.plan_quantity",
+      "subscriptions.plan_unit_price",
+      "subscriptions.plan_amount",
+    ];
+    const rows = [1, 2, 3].map((n) => [`cb_${n}`, "5", "20.00", "100.00"]);
+    expect(fieldsOf(suggestMapping("subscriptions", headers, rows))).toMatchObject({
+      "subscriptions.plan_quantity": "quantity",
+      "subscriptions.plan_unit_price": "amount",
+      "subscriptions.plan_amount": null,
+    });
+  });
+
+  it("takes a column of dates by its values as the end date only when some rows have none", () => {
+    const headers = ["id", "Customer ID", "Amount", "Interval", "Start (UTC)", "Created (UTC)", "Closed"];
+    const rows = [1, 2, 3].map((n) => [
+      `sub_${n}`,
+      `cus_${n}`,
+      "49.00",
+      "month",
+      "2024-03-05",
+      "2024-03-01",
+      n === 2 ? "2024-09-01" : "",
+    ]);
+    expect(fieldsOf(suggestMapping("subscriptions", headers, rows))).toMatchObject({
+      "Created (UTC)": null,
+      Closed: "end_date",
+    });
+  });
+
   it("reads plan names from the Product column when the Plan column holds price ids", () => {
     const rows = [1, 2, 3].map((n) => [
       `sub_${n}`,

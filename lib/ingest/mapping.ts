@@ -166,6 +166,8 @@ function checkAgainstContent(c: TCandidate, def: TFieldDef, content: TContentPro
   };
 }
 
+const MONEY_FIELDS = new Set(["amount", "mrr", "discount_amount"]);
+
 /** Fields a column's values suggest, for columns whose header names none. */
 function contentCandidates(kind: TKind, index: number, c: TContentProfile): TCandidate[] {
   if (c.filled === 0) return [];
@@ -184,7 +186,9 @@ function contentCandidates(kind: TKind, index: number, c: TContentProfile): TCan
   if (rates.date >= 0.8 && !(c.excelSerial && rates.date < 1)) {
     const reason = describeRate("date", rates.date);
     add("start_date", 0.35 + 0.25 * rates.date, reason);
-    add("end_date", 0.3 + 0.25 * rates.date, reason);
+    // An end date is blank on the rows still running: a column of dates filled on every row is a
+    // creation or renewal date far more often (Stripe's "Created (UTC)", HubSpot's "Create Date").
+    if (c.filled < c.total) add("end_date", 0.3 + 0.25 * rates.date, reason);
     add("created_at", 0.35 + 0.25 * rates.date, reason);
   }
   if (rates.timestamp >= 0.9) add("timestamp", 0.6, describeRate("timestamp", rates.timestamp));
@@ -220,7 +224,13 @@ export function suggestMapping(
     const byHeader = headerCandidates(kind, index, header)
       .map((c) => checkAgainstContent(c, def.fields.find((f) => f.key === c.field) as TFieldDef, content))
       .filter((c) => c.confidence > 0);
-    candidates.push(...byHeader, ...contentCandidates(kind, index, content));
+    // A column whose header names a money field that another column took is not another money field
+    // by its values: Chargebee's plan_amount (the quantity's total) beside plan_unit_price is not MRR.
+    const named = byHeader.some((c) => MONEY_FIELDS.has(c.field));
+    const byContent = contentCandidates(kind, index, content).filter(
+      (c) => !named || !MONEY_FIELDS.has(c.field),
+    );
+    candidates.push(...byHeader, ...byContent);
   });
   return assign(headers, candidates, def);
 }
