@@ -5,6 +5,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { organizations, subscriptionItems } from "@/db/schema";
+import { setFxRate } from "@/lib/revenue/fx";
 import { runCliOn } from "@/tests/helpers/cli";
 import { createTestDb } from "@/tests/helpers/db";
 import { parseMapOptions } from "./import";
@@ -27,6 +28,56 @@ afterAll(async () => {
 const cli = (...argv: string[]) => runCliOn(handle, argv);
 
 describe("meridian import", () => {
+  it("says what it had to guess, and --date-order, --decimal and --currency decide it", async () => {
+    const [de] = await handle.db
+      .insert(organizations)
+      .values({ slug: "acme-de", name: "Acme DE" })
+      .returning();
+    await setFxRate(handle.db, { orgId: de!.id, currency: "EUR", date: "2020-01-01", rate: "1.1" });
+    const file = path.join(dir, "abos.csv");
+    writeFileSync(file, "Kunde;Betrag;Intervall;Beginn\nk1;49,00;jährlich;01.02.2024\n");
+    const guessed = await cli("import", file, "--org", "acme-de");
+    expect(guessed.code).toBe(0);
+    expect(guessed.stdout).toContain("Warnings:");
+    expect(guessed.stdout).toContain("reading as DD.MM.YYYY, as dates written with dots are");
+    const told = path.join(dir, "abos-us.csv");
+    writeFileSync(told, "Kunde;Betrag;Intervall;Beginn\nk2;1.200;jährlich;01.02.2024\n");
+    const run = await cli(
+      "import",
+      told,
+      "--org",
+      "acme-de",
+      "--date-order",
+      "mdy",
+      "--decimal",
+      ".",
+      "--currency",
+      "eur",
+      "--json",
+    );
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout), run.stdout).toMatchObject({ rows_imported: 1, warnings: [] });
+    const items = await handle.db
+      .select({
+        id: subscriptionItems.externalId,
+        start: subscriptionItems.startDate,
+        amount: subscriptionItems.unitAmount,
+        currency: subscriptionItems.currency,
+      })
+      .from(subscriptionItems)
+      .where(eq(subscriptionItems.orgId, de!.id))
+      .orderBy(subscriptionItems.startDate);
+    // k1: 01.02.2024 read day first, 49,00 in the org's USD; k2: month first as told, 1.200 with a
+    // decimal point (1.20), in EUR.
+    expect(items.map(({ start, amount, currency }) => ({ start, amount, currency }))).toEqual([
+      { start: "2024-01-02", amount: 120, currency: "EUR" },
+      { start: "2024-02-01", amount: 4900, currency: "USD" },
+    ]);
+    const bad = await cli("import", told, "--org", "acme-de", "--date-order", "ymd");
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("--date-order: use dmy (31/01/2024) or mdy (01/31/2024)");
+  });
+
   it("imports with --map overrides, prints the counts as JSON, and recognises the same file again", async () => {
     const file = path.join(dir, "subs.csv");
     writeFileSync(
@@ -57,6 +108,7 @@ describe("meridian import", () => {
       rows_rejected: 1,
       rows_unchanged: 0,
       duplicate: false,
+      warnings: [],
       error: null,
     });
     const items = await handle.db

@@ -8,7 +8,7 @@ import { organizations, UPLOAD_KINDS, type Upload, type UploadKind } from "@/db/
 import { AppError } from "@/lib/errors";
 import { describeRowError } from "@/lib/ingest/normalise";
 import { type ImportProgress, importUpload } from "@/lib/uploads/import";
-import { queueImport } from "@/lib/uploads/plan";
+import { previewUpload, queueImport } from "@/lib/uploads/plan";
 import { maxUploadBytes, storeUpload } from "@/lib/uploads/store";
 import type { CliContext } from "../context";
 
@@ -18,7 +18,17 @@ import type { CliContext } from "../context";
  * and not imported twice.
  */
 
-export type ImportOptions = { org: string; kind?: string; map?: string[] };
+export type ImportOptions = {
+  org: string;
+  kind?: string;
+  map?: string[];
+  /** dmy or mdy: how dates like 03/02/2024 are read when the file cannot tell. */
+  dateOrder?: string;
+  /** "." or ",": the decimal mark of amounts like 1.234 when the file cannot tell. */
+  decimal?: string;
+  /** Currency of amounts that name none (default: the organisation's). */
+  currency?: string;
+};
 
 export type ImportSummary = {
   upload_id: string;
@@ -28,6 +38,8 @@ export type ImportSummary = {
   rows_rejected: number;
   rows_unchanged: number;
   duplicate: boolean;
+  /** What the preview warned about before importing (a date order it had to guess, …). */
+  warnings: string[];
   error: string | null;
   /** The earlier import of the same columns whose choices and formats this file was read with. */
   remembered_from?: { upload_id: string; filename: string };
@@ -55,6 +67,25 @@ function progressBar(p: ImportProgress): string {
   return `\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}%  ${p.rowsRead.toLocaleString("en")} rows`;
 }
 
+/** --date-order, --decimal and --currency, checked. */
+function formatOptions(o: ImportOptions) {
+  if (o.dateOrder !== undefined && o.dateOrder !== "dmy" && o.dateOrder !== "mdy") {
+    throw new AppError(422, "--date-order: use dmy (31/01/2024) or mdy (01/31/2024)");
+  }
+  if (o.decimal !== undefined && o.decimal !== "." && o.decimal !== ",") {
+    throw new AppError(422, '--decimal: use "." (1,234.50) or "," (1.234,50)');
+  }
+  const currency = o.currency?.trim().toUpperCase();
+  if (currency !== undefined && !/^[A-Z]{3}$/.test(currency)) {
+    throw new AppError(422, "--currency: use a three-letter code such as EUR");
+  }
+  return {
+    ...(o.dateOrder ? { dateOrder: o.dateOrder as "dmy" | "mdy" } : {}),
+    ...(o.decimal ? { decimal: o.decimal as "." | "," } : {}),
+    ...(currency ? { defaultCurrency: currency } : {}),
+  };
+}
+
 const isUploadKind = (k: string): k is UploadKind => (UPLOAD_KINDS as readonly string[]).includes(k);
 
 export async function runImport(
@@ -71,6 +102,7 @@ export async function runImport(
   if (o.kind !== undefined && !isUploadKind(o.kind)) {
     throw new AppError(422, "--kind: use subscriptions, customers or events");
   }
+  const formats = formatOptions(o);
   let size: number;
   try {
     size = statSync(file).size;
@@ -89,14 +121,21 @@ export async function runImport(
     maxBytes,
   });
   let upload = stored.upload;
+  const warnings: string[] = [];
   if (upload.status !== "complete") {
     if (upload.status !== "importing" && upload.status !== "queued") {
-      upload = await queueImport(db, {
+      const plan = {
         orgId: org.id,
         uploadId: upload.id,
         kind: o.kind as UploadKind | undefined,
         mapping: o.map?.length ? parseMapOptions(o.map) : undefined,
-      });
+        options: formats,
+      };
+      // What the app's preview would show before the import button: said before importing.
+      const preview = await previewUpload(db, { ...plan, ...plan.options });
+      if (preview.ok)
+        warnings.push(...preview.problems.filter((p) => p.severity === "warning").map((p) => p.message));
+      upload = await queueImport(db, plan);
     }
     upload = (await importUpload(db, { orgId: org.id, uploadId: upload.id }, { onProgress })).upload;
   }
@@ -109,6 +148,7 @@ export async function runImport(
     rows_rejected: upload.rowsRejected,
     rows_unchanged: upload.rowsUnchanged,
     duplicate: stored.duplicate,
+    warnings,
     error: upload.error,
     ...(upload.options.rememberedFrom
       ? {
@@ -133,6 +173,10 @@ function summaryText(s: ImportSummary): string {
       : []),
     `${s.status}: ${n(s.rows_read)} rows read, ${n(s.rows_imported)} imported, ${n(s.rows_unchanged)} unchanged, ${n(s.rows_rejected)} rejected`,
   ];
+  if (s.warnings.length) {
+    lines.push("Warnings:");
+    for (const w of s.warnings) lines.push(`  ${w}`);
+  }
   if (s.error) lines.push(s.error);
   if (s.rejections.length) {
     lines.push("Rejected rows:");
@@ -151,7 +195,9 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
     .command("import")
     .description("import a CSV file of subscriptions, customers or product events into an organisation")
     .argument("<file>", "the CSV file")
-    .usage('<file> --org <slug> [--kind subscriptions|customers|events] [--map "Header=field" ...]')
+    .usage(
+      '<file> --org <slug> [--kind subscriptions|customers|events] [--map "Header=field" ...] [--date-order dmy|mdy] [--decimal .|,] [--currency CODE]',
+    )
     .requiredOption("--org <slug>", "organisation slug")
     .option("--kind <kind>", "subscriptions, customers or events (default: detected from the columns)")
     .option(
@@ -160,6 +206,12 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
       collect,
       [],
     )
+    .option(
+      "--date-order <order>",
+      "dmy or mdy: how to read dates like 03/02/2024 (default: decided from the data)",
+    )
+    .option("--decimal <mark>", '"." or ",": the decimal mark of amounts (default: decided from the data)')
+    .option("--currency <code>", "currency of amounts that name none (default: the organisation's)")
     .addHelpText(
       "after",
       [
@@ -184,9 +236,9 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
       );
       if (tty) ctx.io.stderr("\n");
       if (json) {
-        const { rejections: _r, duplicate: _d, error: _e, ...counts } = summary;
+        const { rejections: _r, duplicate: _d, error: _e, warnings: _w, ...counts } = summary;
         ctx.io.stdout(
-          `${JSON.stringify({ ...counts, duplicate: summary.duplicate, error: summary.error })}\n`,
+          `${JSON.stringify({ ...counts, duplicate: summary.duplicate, warnings: summary.warnings, error: summary.error })}\n`,
         );
       } else ctx.io.stdout(`${summaryText(summary)}\n`);
       if (summary.status === "failed") throw new Error(`import failed: ${summary.error ?? "unknown error"}`);
