@@ -202,6 +202,53 @@ test("upload a messy CSV, fix the mapping, import it, download the rejected rows
   });
 });
 
+test("the preview's format choices reach the import: amounts in cents, a chosen date order", async ({
+  page,
+}) => {
+  const owner = newAccount("fmt");
+  await signUp(page, owner);
+  const monthMrr = async (month: string) => {
+    const response = await page.request.get(`/api/v1/metrics/summary?org=${owner.orgSlug}&month=${month}`);
+    return ((await response.json()) as { mrr: number }).mrr;
+  };
+
+  // Baremetrics' template writes plan_amount in cents: 2 × 5000 = $100.00 of MRR in April 2020.
+  await page.goto(`/${owner.orgSlug}/uploads`);
+  await page
+    .getByLabel(/CSV file/)
+    .setInputFiles(
+      path.join(
+        import.meta.dirname,
+        "..",
+        "tests",
+        "fixtures",
+        "ingest",
+        "baremetrics_manual_subscription_import_template.csv",
+      ),
+    );
+  await page.getByRole("button", { name: "Upload and preview" }).click();
+  await expect(page.getByText(/amounts are read as cents \(5000 = 50\.00\)/)).toBeVisible();
+  await expect(page.getByLabel("Amounts are")).toHaveValue("");
+  await page.getByRole("button", { name: "Import subscriptions" }).click();
+  await expect(page.getByRole("heading", { name: "Imported", exact: true })).toBeVisible({ timeout: 60_000 });
+  expect(await monthMrr("2020-04")).toBe(100);
+
+  // 03/02/2024 cannot tell: read month first unless the user says day first, which the import keeps.
+  await page.goto(`/${owner.orgSlug}/uploads`);
+  await page.getByLabel(/CSV file/).setInputFiles({
+    name: "day-first.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from("Customer ID,Amount,Interval,Start Date\nd1,10.00,month,03/02/2024\n", "utf8"),
+  });
+  await page.getByRole("button", { name: "Upload and preview" }).click();
+  await page.getByLabel("Dates are written").selectOption("dmy");
+  const sample = page.getByRole("region", { name: /as they will be imported/ });
+  await expect(sample.getByRole("row").nth(1)).toContainText("2024-02-03");
+  await page.getByRole("button", { name: "Import subscriptions" }).click();
+  await expect(page.getByRole("heading", { name: "Imported", exact: true })).toBeVisible({ timeout: 60_000 });
+  expect(await monthMrr("2024-02")).toBe(10);
+});
+
 test("the demo org starts with the sample data, imported through the same pipeline", async ({ page }) => {
   await signIn(page, DEMO);
   await page.goto(`/${DEMO.slug}/uploads`);

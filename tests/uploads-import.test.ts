@@ -1,10 +1,12 @@
+import { readFileSync } from "node:fs";
 import { and, asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getMrrSeries } from "@/db/queries/revenue";
 import { listRejections } from "@/db/queries/uploads";
 import { customers, subscriptionItemPeriods, subscriptionItems } from "@/db/schema";
 import { setFxRate } from "@/lib/revenue/fx";
-import { previewUpload } from "@/lib/uploads/plan";
+import { importUpload } from "@/lib/uploads/import";
+import { previewUpload, queueImport } from "@/lib/uploads/plan";
 import { counts, itemsByCustomer, setupUploads } from "./helpers/uploads";
 
 const { db, newOrg, importText, store } = setupUploads();
@@ -311,6 +313,27 @@ describe("importing subscriptions", () => {
     expect(c).toEqual({ externalId: "email:ana@x.com", name: "Ana Lopez", upload: u.id });
     const [item] = await items(orgId);
     expect(item?.externalId).toMatch(/^row:[0-9a-f]{32}$/);
+  });
+
+  it("reads Baremetrics' template's plan_amount as cents, and as units when told", async () => {
+    const csv = readFileSync(
+      "tests/fixtures/ingest/baremetrics_manual_subscription_import_template.csv",
+      "utf8",
+    );
+    const orgId = await newOrg("baremetrics");
+    const u = await importText(orgId, csv);
+    expect(counts(u)).toMatchObject({ imported: 2, rejected: 0 });
+    expect(u.options.amountsIn).toBe("minor");
+    // MRR-1: 5000 cents a month, quantity 1 = $50.00 each.
+    expect((await items(orgId)).map((i) => [i.unitAmount, i.mrr])).toEqual([
+      [5000, 5000],
+      [5000, 5000],
+    ]);
+    const told = await newOrg("baremetrics-units");
+    const { upload } = await store(told, csv, "units.csv");
+    await queueImport(db(), { orgId: told, uploadId: upload.id, options: { amountsIn: "units" } });
+    await importUpload(db(), { orgId: told, uploadId: upload.id });
+    expect((await items(told)).map((i) => i.mrr)).toEqual([500_000, 500_000]);
   });
 
   it("stores countries as ISO codes, from codes or names in any of the header languages", async () => {

@@ -6,7 +6,12 @@ import { formatMoney } from "@/lib/money";
 import type { TUploadPreview } from "@/lib/uploads/plan";
 
 type Ok = Extract<TUploadPreview, { ok: true }>;
-type Options = { kind: string; dateOrder: "" | "mdy" | "dmy"; decimal: "" | "." | "," };
+type Options = {
+  kind: string;
+  dateOrder: "" | "mdy" | "dmy";
+  decimal: "" | "." | ",";
+  amountsIn: "" | "units" | "minor";
+};
 
 const KIND_LABELS: Record<string, string> = {
   subscriptions: "Subscriptions",
@@ -67,6 +72,7 @@ export function PreviewMapper({
     kind: initial.ok ? initial.kind : "subscriptions",
     dateOrder: remembered?.dateOrder ?? "",
     decimal: remembered?.decimal ?? "",
+    amountsIn: "",
   });
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -80,6 +86,7 @@ export function PreviewMapper({
       mapping: nextOverrides,
       ...(next.dateOrder ? { date_order: next.dateOrder } : {}),
       ...(next.decimal ? { decimal: next.decimal } : {}),
+      ...(next.amountsIn ? { amounts_in: next.amountsIn } : {}),
     };
   }
 
@@ -102,11 +109,12 @@ export function PreviewMapper({
   async function startImport() {
     setImporting(true);
     setError(null);
-    const { upload_id: _, ...rest } = body(overrides, options);
+    // The import takes the preview's format choices under `options` (POST /api/v1/uploads/:id/import).
+    const { upload_id: _, kind, mapping, ...formats } = body(overrides, options);
     const response = await fetch(api(`/${uploadId}/import`), {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify(rest),
+      body: JSON.stringify({ kind, mapping, options: formats }),
     });
     if (!response.ok) {
       const json = await response.json().catch(() => null);
@@ -156,7 +164,7 @@ export function PreviewMapper({
             {rememberedNote(p.remembered)} Change anything below.
           </p>
         )}
-        <div className="mt-4 grid gap-4 sm:grid-cols-3">
+        <div className="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
           <label className="text-sm font-medium text-slate-800">
             The file holds
             <select
@@ -197,6 +205,22 @@ export function PreviewMapper({
               <option value="">as detected</option>
               <option value=".">point (1,234.50)</option>
               <option value=",">comma (1.234,50)</option>
+            </select>
+          </label>
+          <label className="text-sm font-medium text-slate-800">
+            Amounts are
+            <select
+              className={`mt-1 ${select}`}
+              value={options.amountsIn}
+              onChange={(e) =>
+                refresh(overrides, { ...options, amountsIn: e.target.value as Options["amountsIn"] })
+              }
+            >
+              <option value="">
+                as detected ({p.amountsIn === "minor" ? "in cents" : "in currency units"})
+              </option>
+              <option value="units">in currency units (49.00)</option>
+              <option value="minor">in cents (4900)</option>
             </select>
           </label>
         </div>

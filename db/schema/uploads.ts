@@ -49,6 +49,8 @@ export type UploadOptions = {
   dateOrder?: "mdy" | "dmy";
   decimal?: "." | ",";
   defaultCurrency?: string;
+  /** "minor": the amounts are in cents (Baremetrics' template), as the preview decided or the user chose. */
+  amountsIn?: "units" | "minor";
   /** The user's overrides (header → field or null), kept to show and to re-run the preview. */
   overrides?: Record<string, string | null>;
   /** The earlier import of the same columns whose choices this one was read with (lib/uploads/plan.ts). */

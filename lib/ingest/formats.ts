@@ -37,7 +37,7 @@ export function columnOfField(mapping: readonly TMappedColumn[]): (field: string
 }
 
 export type TFormatWarning = {
-  code: "ambiguous_date_order" | "mixed_date_order" | "ambiguous_decimal";
+  code: "ambiguous_date_order" | "mixed_date_order" | "ambiguous_decimal" | "amounts_in_minor_units";
   column: string;
   message: string;
 };

@@ -189,6 +189,12 @@ describe("previewCsv", () => {
       end_date: "2020-05-04",
       quantity: 1,
     });
+    // Its guide: "plan_amount - cents integer $1 = 100". Read as cents, and said so; a choice wins.
+    expect(p.amountsIn).toBe("minor");
+    expect(p.problems.map((x) => x.message)).toContain(
+      "amounts are read as cents (5000 = 50.00), as Baremetrics' import template writes plan_amount — choose 'in currency units' if that's wrong",
+    );
+    expect(okPreview(previewCsv(new Uint8Array(bytes), { amountsIn: "units" })).amountsIn).toBe("units");
   });
 
   it("offers no column for the extra values of a few long rows, but does when most rows have one", () => {

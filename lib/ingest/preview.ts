@@ -5,6 +5,7 @@ import { decideFormats, type TColumnFormat, type TFormatChoices } from "./format
 import { applyOverrides, detectKind, suggestMapping, type TColumnSuggestion } from "./mapping";
 import {
   profileRecords,
+  type TAmountsIn,
   type TColumnStats,
   type TImportCheck,
   type TProblem,
@@ -34,6 +35,8 @@ export type TPreviewOptions = {
   decimal?: TDecimalMark;
   delimiter?: TDelimiter;
   defaultCurrency?: string;
+  /** Amounts in currency units or in cents; unset: cents for Baremetrics' template, else units. */
+  amountsIn?: TAmountsIn;
   /** Data rows to read (default 1,000). */
   maxRows?: number;
   /** False when `bytes` is only the start of the file: the last, possibly cut, line is left out. */
@@ -58,6 +61,7 @@ export type TPreview =
       kind: TKind;
       kindConfidence: number;
       kindReason: string;
+      amountsIn: TAmountsIn;
       headers: string[];
       mapping: TPreviewColumn[];
       /** The kind's fields, for the mapping dropdowns. */
@@ -136,6 +140,17 @@ export function previewCsv(bytes: Uint8Array, options: TPreviewOptions = {}): TP
     hints: options.formatHints,
     hintSource: options.formatHintSource,
   });
+  const amountsIn =
+    options.amountsIn ?? (kind === "subscriptions" && isBaremetricsTemplate(mapping) ? "minor" : "units");
+  if (amountsIn === "minor" && !options.amountsIn) {
+    warnings.push({
+      code: "amounts_in_minor_units",
+      column: mapping.find((m) => m.field === "amount")?.header ?? "",
+      message:
+        "amounts are read as cents (5000 = 50.00), as Baremetrics' import template writes plan_amount — choose 'in currency units' if that's wrong",
+    });
+  }
+  const check = options.check;
   const profile = profileRecords({
     kind,
     headers,
@@ -143,7 +158,7 @@ export function previewCsv(bytes: Uint8Array, options: TPreviewOptions = {}): TP
     records: data,
     options: { defaultCurrency: options.defaultCurrency ?? null },
     warnings,
-    check: options.check,
+    check: check && ((row, line, context) => check(row, line, { ...context, amountsIn })),
   });
   const problems = [
     ...structureProblems(data, headerRecord?.fields.length ?? width, scanned.openQuoteLine),
@@ -165,6 +180,7 @@ export function previewCsv(bytes: Uint8Array, options: TPreviewOptions = {}): TP
     kind,
     kindConfidence: detected.confidence,
     kindReason: detected.reason,
+    amountsIn,
     headers,
     mapping,
     fields: KINDS[kind].fields.map((f) => ({ key: f.key, label: f.label, type: f.type })),
@@ -176,6 +192,19 @@ export function previewCsv(bytes: Uint8Array, options: TPreviewOptions = {}): TP
     truncated: all.length > dataStart + maxRows || !scanned.complete || options.complete === false,
     canImport: !problems.some((p) => BLOCKING.has(p.code)),
   };
+}
+
+/**
+ * Baremetrics' manual import template (plan_oid, plan_amount, customer_oid, subscription_oid, …) writes
+ * plan_amount in cents ("$50.00 = 5000", its guide says); no other export Meridian knows does.
+ */
+function isBaremetricsTemplate(mapping: readonly { header: string; field: string | null }[]): boolean {
+  const headers = new Set(mapping.map((m) => m.header.trim().toLowerCase()));
+  const amount = mapping
+    .find((m) => m.field === "amount")
+    ?.header.trim()
+    .toLowerCase();
+  return amount === "plan_amount" && headers.has("plan_oid") && headers.has("subscription_oid");
 }
 
 function fail(code: "empty" | "binary" | "no_rows", message: string): TPreview {

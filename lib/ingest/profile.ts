@@ -28,8 +28,11 @@ export type TRecord = { fields: readonly string[]; line: number };
 export type TImportCheck = (
   row: TCanonicalRow,
   line: number,
-  context: { kind: TKind; headerOf: (field: string) => string | null },
+  context: { kind: TKind; headerOf: (field: string) => string | null; amountsIn?: TAmountsIn },
 ) => { errors: TRowError[]; mrr: TRowMrr | null };
+
+/** How the file writes amounts: in currency units (49.00) or in minor units, cents (4900). */
+export type TAmountsIn = "units" | "minor";
 
 /** A subscription row's MRR (MRR-1) as the import would store it: minor units of the reporting currency. */
 export type TRowMrr = { minor: number; currency: string };

@@ -15,6 +15,8 @@ export const ZImportOptions = z.object({
     .transform((c) => c.toUpperCase())
     .optional(),
   delimiter: z.enum([",", ";", "\t", "|"]).optional(),
+  /** "minor": amounts are in cents (5000 = 50.00); unset: decided from the file (Baremetrics' template). */
+  amounts_in: z.enum(["units", "minor"]).optional(),
 });
 
 /** An upload id from the path; anything that is not a uuid is simply not found. */

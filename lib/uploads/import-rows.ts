@@ -70,7 +70,26 @@ export type StagedRow = { line: number; customer: StagedCustomer; item: StagedIt
 /** Rates per currency, oldest first: reporting-currency units per unit of that currency (fx_rates). */
 export type RateTable = ReadonlyMap<string, readonly { date: string; rate: string }[]>;
 
-export type StageContext = { reportingCurrency: string; rates: RateTable; today: string };
+export type StageContext = {
+  reportingCurrency: string;
+  rates: RateTable;
+  today: string;
+  /** The file's amounts (amount, discount amount, MRR) are in minor units, cents: 5000 is 50.00. */
+  minorUnits?: boolean;
+};
+
+/** An amount written in minor units ("5000", "5000.00") as an integer; null when it has a fraction. */
+function wholeMinorUnits(decimal: string): { ok: true; value: number } | { ok: false; reason: string } {
+  const match = /^(-?\d+)(?:\.0+)?$/.exec(decimal);
+  const value = match ? Number(match[1]) : Number.NaN;
+  if (!Number.isSafeInteger(value)) {
+    return {
+      ok: false,
+      reason: `'${decimal}' is not a whole number of cents (the amounts are read as cents)`,
+    };
+  }
+  return { ok: true, value };
+}
 
 type AnyRow = Record<string, unknown>;
 type SubscriptionRow = TCanonicalRow<"subscriptions">;
@@ -255,11 +274,12 @@ function stageItem(
     copyLine: null,
   });
   if (row.amount != null && row.interval) {
-    const unit = toMinorUnits(row.amount, currency);
+    const minor = ctx.minorUnits ? wholeMinorUnits : (d: string) => toMinorUnits(d, currency);
+    const unit = minor(row.amount);
     if (!unit.ok) return { field: "amount", message: unit.reason, value: row.amount };
     let discountAmount: number | null = null;
     if (row.discount_amount != null) {
-      const d = toMinorUnits(row.discount_amount, currency);
+      const d = minor(row.discount_amount);
       if (!d.ok) return { field: "discount_amount", message: d.reason, value: row.discount_amount };
       discountAmount = d.value;
     }
@@ -275,7 +295,7 @@ function stageItem(
   if (row.mrr != null) {
     // A ready MRR is taken as it is (net of discounts), rounded half away from zero to the minor unit.
     const [num, den] = decimalToFraction(row.mrr);
-    const minor = Number(roundHalfAwayFromZero(num * 10n ** BigInt(exponent), den));
+    const minor = Number(roundHalfAwayFromZero(num * (ctx.minorUnits ? 1n : 10n ** BigInt(exponent)), den));
     return item({
       unitAmount: minor,
       quantity: 1,

@@ -333,6 +333,7 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
     reportingCurrency: org.currency,
     rates: await loadRates(db, orgId),
     today: hooks.today ?? new Date().toISOString().slice(0, 10),
+    minorUnits: options.amountsIn === "minor",
   };
   const engine = await detectEngine(db);
   const batchSize = hooks.batchSize ?? BATCH_ROWS;

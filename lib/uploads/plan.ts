@@ -7,7 +7,7 @@ import { decodeBytes, detectEncoding, ENCODING_SAMPLE_BYTES } from "@/lib/ingest
 import type { TKind } from "@/lib/ingest/fields";
 import { overriddenColumn } from "@/lib/ingest/mapping";
 import { previewCsv, type TPreview, type TPreviewOptions } from "@/lib/ingest/preview";
-import type { TImportCheck } from "@/lib/ingest/profile";
+import type { TAmountsIn, TImportCheck } from "@/lib/ingest/profile";
 import type { TDateOrder, TDecimalMark } from "@/lib/ingest/values";
 import { type RateTable, stageRow } from "./import-rows";
 import { readUploadBytes } from "./store";
@@ -33,6 +33,7 @@ export type TUploadPreviewOptions = {
   decimal?: TDecimalMark;
   delimiter?: TDelimiter;
   defaultCurrency?: string;
+  amountsIn?: TAmountsIn;
 };
 
 /**
@@ -193,9 +194,16 @@ async function importCheck(db: Db, orgId: string, reportingCurrency: string): Pr
     rates: await loadRates(db, orgId),
     today: new Date().toISOString().slice(0, 10),
   };
-  return (row, line, { kind, headerOf }) => {
+  const inMinorUnits = { ...ctx, minorUnits: true };
+  return (row, line, { kind, headerOf, amountsIn }) => {
     if (kind === "events") return { errors: [], mrr: null };
-    const staged = stageRow(kind, row as Record<string, unknown>, line, headerOf, ctx);
+    const staged = stageRow(
+      kind,
+      row as Record<string, unknown>,
+      line,
+      headerOf,
+      amountsIn === "minor" ? inMinorUnits : ctx,
+    );
     if (staged.ok) {
       const item = staged.row.item;
       return { errors: [], mrr: item ? { minor: item.mrr, currency: reportingCurrency } : null };
@@ -267,6 +275,7 @@ export type TQueueImport = {
     decimal?: TDecimalMark;
     defaultCurrency?: string;
     delimiter?: TDelimiter;
+    amountsIn?: TAmountsIn;
   };
 };
 
@@ -316,6 +325,7 @@ export async function queueImport(db: Db, input: TQueueImport): Promise<Upload> 
       ...(dateOrder ? { dateOrder } : {}),
       ...(decimal ? { decimal } : {}),
       defaultCurrency: o.defaultCurrency ?? (await orgCurrency(db, input.orgId)),
+      ...(preview.amountsIn === "minor" ? { amountsIn: "minor" as const } : {}),
       ...(overrides ? { overrides } : {}),
       ...(remembered
         ? { rememberedFrom: { uploadId: remembered.uploadId, filename: remembered.filename } }

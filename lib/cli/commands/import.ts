@@ -28,6 +28,8 @@ export type ImportOptions = {
   decimal?: string;
   /** Currency of amounts that name none (default: the organisation's). */
   currency?: string;
+  /** "units" (49.00) or "cents" (4900); default: decided from the file (Baremetrics' template is cents). */
+  amountsIn?: string;
 };
 
 export type ImportSummary = {
@@ -79,7 +81,11 @@ function formatOptions(o: ImportOptions) {
   if (currency !== undefined && !/^[A-Z]{3}$/.test(currency)) {
     throw new AppError(422, "--currency: use a three-letter code such as EUR");
   }
+  if (o.amountsIn !== undefined && o.amountsIn !== "units" && o.amountsIn !== "cents") {
+    throw new AppError(422, "--amounts-in: use units (49.00) or cents (4900)");
+  }
   return {
+    ...(o.amountsIn ? { amountsIn: o.amountsIn === "cents" ? ("minor" as const) : ("units" as const) } : {}),
     ...(o.dateOrder ? { dateOrder: o.dateOrder as "dmy" | "mdy" } : {}),
     ...(o.decimal ? { decimal: o.decimal as "." | "," } : {}),
     ...(currency ? { defaultCurrency: currency } : {}),
@@ -196,7 +202,7 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
     .description("import a CSV file of subscriptions, customers or product events into an organisation")
     .argument("<file>", "the CSV file")
     .usage(
-      '<file> --org <slug> [--kind subscriptions|customers|events] [--map "Header=field" ...] [--date-order dmy|mdy] [--decimal .|,] [--currency CODE]',
+      '<file> --org <slug> [--kind subscriptions|customers|events] [--map "Header=field" ...] [--date-order dmy|mdy] [--decimal .|,] [--currency CODE] [--amounts-in units|cents]',
     )
     .requiredOption("--org <slug>", "organisation slug")
     .option("--kind <kind>", "subscriptions, customers or events (default: detected from the columns)")
@@ -212,6 +218,7 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
     )
     .option("--decimal <mark>", '"." or ",": the decimal mark of amounts (default: decided from the data)')
     .option("--currency <code>", "currency of amounts that name none (default: the organisation's)")
+    .option("--amounts-in <unit>", "units (49.00) or cents (4900) (default: decided from the file)")
     .addHelpText(
       "after",
       [

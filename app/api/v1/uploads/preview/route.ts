@@ -18,6 +18,7 @@ export const POST = apiHandler({ role: "viewer", body: ZPreviewBody }, async ({ 
     decimal: body.decimal,
     defaultCurrency: body.default_currency,
     delimiter: body.delimiter,
+    amountsIn: body.amounts_in,
   });
   return { upload_id: body.upload_id, ...preview };
 });

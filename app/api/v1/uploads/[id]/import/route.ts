@@ -27,6 +27,7 @@ export const POST = apiHandler<never, typeof ZImportBody, { id: string }>(
         decimal: o.decimal,
         defaultCurrency: o.default_currency,
         delimiter: o.delimiter,
+        amountsIn: o.amounts_in,
       },
     });
     await sendEvent(uploadImportRequested.create({ orgId: org.id, uploadId: upload.id }));
