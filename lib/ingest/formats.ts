@@ -99,40 +99,23 @@ export function decideFormats<T extends TMappedColumn>(
         }
       } else if (fileOrder && fileOrder.decision.order !== "ambiguous") {
         format.dateOrder = fileOrder.decision.order;
-      } else if (hint?.dateOrder) {
-        format.dateOrder = hint.dateOrder;
-        if (d.undecided > 0) {
-          const [reading, other] =
-            hint.dateOrder === "dmy" ? ["DD/MM/YYYY", "MM/DD"] : ["MM/DD/YYYY", "DD/MM"];
-          warnings.push({
-            code: "ambiguous_date_order",
-            column: column.header,
-            message:
-              `column ${name}: every date has day ≤ 12 (e.g. '${d.undecidedExample}'); reading as ` +
-              `${reading}, ${as} — choose ${other} if that's wrong`,
-          });
-        }
-      } else if (values.filter((v) => DOTTED_DATE.test(v)).length * 2 > values.length) {
-        // 01.02.2024 is day first wherever dates are written with dots (Germany, Switzerland, Russia, …).
-        format.dateOrder = "dmy";
-        if (d.undecided > 0) {
-          warnings.push({
-            code: "ambiguous_date_order",
-            column: column.header,
-            message:
-              `column ${name}: every date has day ≤ 12 (e.g. '${d.undecidedExample}'); reading as ` +
-              "DD.MM.YYYY, as dates written with dots are — choose MM/DD if that's wrong",
-          });
-        }
       } else {
-        format.dateOrder = "mdy";
+        // Nothing in the column decides: an earlier import's choice, dots (01.02.2024 is day first
+        // wherever dates are written with dots: Germany, Switzerland, Russia, …), else month first.
+        const dotted = values.filter((v) => DOTTED_DATE.test(v)).length * 2 > values.length;
+        const [order, reading, why] = hint?.dateOrder
+          ? [hint.dateOrder, hint.dateOrder === "dmy" ? "DD/MM/YYYY" : "MM/DD/YYYY", `, ${as}`]
+          : dotted
+            ? (["dmy", "DD.MM.YYYY", ", as dates written with dots are"] as const)
+            : (["mdy", "MM/DD/YYYY", ""] as const);
+        format.dateOrder = order;
         if (d.undecided > 0) {
           warnings.push({
             code: "ambiguous_date_order",
             column: column.header,
             message:
               `column ${name}: every date has day ≤ 12 (e.g. '${d.undecidedExample}'); reading as ` +
-              "MM/DD/YYYY — choose DD/MM if that's wrong",
+              `${reading}${why} — choose ${order === "dmy" ? "MM/DD" : "DD/MM"} if that's wrong`,
           });
         }
       }

@@ -1,5 +1,9 @@
 import { z } from "zod";
+import type { Db } from "@/db/client";
+import { getUpload } from "@/db/queries/uploads";
 import { UPLOAD_KINDS } from "@/db/schema/uploads";
+import { apiHandler } from "@/lib/api/handler";
+import { csvStreamResponse } from "@/lib/csv";
 import { notFound } from "@/lib/errors";
 
 /** Shared by the /api/v1/uploads routes. */
@@ -25,4 +29,17 @@ export function uploadIdParam(id: string): string {
     throw notFound("Upload not found.");
   }
   return id.toLowerCase();
+}
+
+/** GET route of one of an upload's CSV exports: the org's upload or 404, streamed as `<file>-<suffix>`. */
+export function uploadCsvRoute(
+  lines: (db: Db, orgId: string, uploadId: string) => AsyncGenerator<string>,
+  suffix: string,
+) {
+  return apiHandler<never, never, { id: string }>({ role: "viewer" }, async ({ db, org, params }) => {
+    const upload = await getUpload(db, org.id, uploadIdParam(params.id));
+    if (!upload) throw notFound("Upload not found.");
+    const name = upload.filename.replace(/\.csv$/i, "");
+    return csvStreamResponse(lines(db, org.id, upload.id), `${name}-${suffix}`);
+  });
 }
