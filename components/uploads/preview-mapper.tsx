@@ -216,9 +216,7 @@ export function PreviewMapper({
                 refresh(overrides, { ...options, amountsIn: e.target.value as Options["amountsIn"] })
               }
             >
-              <option value="">
-                as detected ({p.amountsIn === "minor" ? "in cents" : "in currency units"})
-              </option>
+              <option value="">as detected ({p.amountsIn === "minor" ? "cents" : "units"})</option>
               <option value="units">in currency units (49.00)</option>
               <option value="minor">in cents (4900)</option>
             </select>
