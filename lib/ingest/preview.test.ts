@@ -174,6 +174,17 @@ describe("previewCsv", () => {
     expect(p.sample[0]?.row?.start_date).toBe("2024-01-01");
   });
 
+  it("says when a mapped MRR column is not used because amount and interval are mapped too", () => {
+    const p = okPreview(
+      previewCsv(
+        utf8("Customer,Amount,Interval,MRR,Start\nA,120.00,year,0.00,2024-01-01\nB,10,month,10,2024-01-01\n"),
+      ),
+    );
+    expect(p.problems.filter((x) => x.code === "mrr_not_used").map((x) => x.message)).toEqual([
+      "column 'MRR' (MRR) is used only on rows without an amount and interval: the others' MRR is computed from 'Amount' and 'Interval'. Leave one of them out if they disagree",
+    ]);
+  });
+
   it("maps and reads the Baremetrics template", () => {
     const bytes = readFileSync("tests/fixtures/ingest/baremetrics_manual_subscription_import_template.csv");
     const p = okPreview(previewCsv(new Uint8Array(bytes)));

@@ -69,6 +69,7 @@ export type TProblemCode =
   | "unknown_field"
   | TFormatWarning["code"]
   | "csv_error"
+  | "mrr_not_used"
   | "more_problems";
 
 export type TProblem = {
@@ -164,7 +165,7 @@ export function profileRecords({
 }
 
 function mappingProblems(kind: TKind, mapping: readonly TMappedColumn[]): TProblem[] {
-  return validateMapping(kind, mapping).map((issue) => ({
+  const problems: TProblem[] = validateMapping(kind, mapping).map((issue) => ({
     code:
       issue.code === "missing"
         ? "missing_required"
@@ -174,6 +175,18 @@ function mappingProblems(kind: TKind, mapping: readonly TMappedColumn[]): TProbl
     severity: "error",
     message: issue.message,
   }));
+  // A row with an amount and its interval has its MRR computed (MRR-1); the file's MRR is then unused.
+  const column = (field: string) => mapping.find((m) => m.field === field)?.header;
+  const [amount, interval, mrr] = [column("amount"), column("interval"), column("mrr")];
+  if (kind === "subscriptions" && amount && interval && mrr) {
+    problems.push({
+      code: "mrr_not_used",
+      severity: "warning",
+      column: mrr,
+      message: `column '${mrr}' (MRR) is used only on rows without an amount and interval: the others' MRR is computed from '${amount}' and '${interval}'. Leave one of them out if they disagree`,
+    });
+  }
+  return problems;
 }
 
 /** Repeated row ids (an id on two rows would import as one) and rows repeated exactly. */
