@@ -9,6 +9,7 @@ describe("toCsv", () => {
         ['=HYPERLINK("x")', 12.5],
         ["+1", -3],
         ["-2", null],
+        ["-2+3+cmd", null],
         ["@SUM(A1)", 0],
         ["\tTab", 1],
         ["\rCR", 1],
@@ -19,7 +20,9 @@ describe("toCsv", () => {
       "name,mrr",
       '"\'=HYPERLINK(""x"")",12.5',
       "'+1,-3",
-      "'-2,",
+      // A negative number is a value (written as is); a minus followed by anything else is defused.
+      "-2,",
+      "'-2+3+cmd,",
       "'@SUM(A1),0",
       "'\tTab,1",
       '"\'\rCR",1',
