@@ -63,7 +63,11 @@ describe("batches", () => {
     expect(await customerName(orgId, "c1")).toBe("Acme");
     const rejected = await listRejections(db(), orgId, u.id);
     expect(rejected.map((r) => [r.line, r.value, r.message])).toEqual([
-      [5, "s1", "repeats the subscription of an earlier row (same id 's1'); it is imported once"],
+      [
+        5,
+        "s1",
+        "repeats the subscription of an earlier row (same id 's1'); it is imported once. If the file has a row per subscription item, map the item's id column as the subscription id to import each item",
+      ],
     ]);
   });
 

@@ -242,7 +242,12 @@ function repeatRejection(kind: BatchInput["kind"], key: string, row: StagedRow, 
     value: byRow ? null : key,
     message: `repeats the ${what} of ${firstLine ? `row ${firstLine}` : "an earlier row"} (${
       byRow ? "same customer, plan, start date and amount" : `same id '${key}'`
-    }); it is imported once`,
+    }); it is imported once${
+      // A subscription with several items on rows of their own (an add-on): say how to keep each.
+      kind === "subscriptions" && !byRow
+        ? ". If the file has a row per subscription item, map the item's id column as the subscription id to import each item"
+        : ""
+    }`,
   };
 }
 
