@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ITEM_STATUSES } from "@/db/schema/subscription-items";
+import { countryCode } from "./country";
 import { type KINDS, kindDef, type TKind, type TValueType } from "./fields";
 import type { TMappedColumn } from "./formats";
 import {
@@ -159,6 +160,16 @@ type TAmountMeta = { currency: string | null; field: string; header: string };
 export type TRowNormaliser<K extends TKind> = (record: readonly string[], line: number) => TNormalised<K>;
 
 /** The per-row function for one mapping: parsers chosen and configured once. */
+/** A country as its ISO code where the text names one ("Germany" → DE): the preview shows what is stored. */
+function countryParser(parse: (text: string) => TParsed<unknown>): (text: string) => TParsed<unknown> {
+  return (text) => {
+    const parsed = parse(text);
+    return parsed.ok && typeof parsed.value === "string"
+      ? { ok: true, value: countryCode(parsed.value) }
+      : parsed;
+  };
+}
+
 export function createRowNormaliser<K extends TKind>(
   kind: K,
   mapping: readonly TMappedColumn[],
@@ -175,7 +186,10 @@ export function createRowNormaliser<K extends TKind>(
       index: column.index,
       header: column.header,
       field: field.key,
-      parse: columnParser(field.type, column),
+      parse:
+        field.key === "country"
+          ? countryParser(columnParser(field.type, column))
+          : columnParser(field.type, column),
     });
   }
   const checks = rowChecks(kind, headerOf);

@@ -174,6 +174,17 @@ describe("previewCsv", () => {
     expect(p.sample[0]?.row?.start_date).toBe("2024-01-01");
   });
 
+  it("shows a country named in words as the code the import stores", () => {
+    const p = okPreview(
+      previewCsv(
+        utf8(
+          "Customer,Country,Amount,Interval,Start\nA,Deutschland,10,month,2024-01-01\nB,Atlantis,10,month,2024-01-01\n",
+        ),
+      ),
+    );
+    expect(p.sample.map((r) => r.row?.country)).toEqual(["DE", "Atlantis"]);
+  });
+
   it("says when a mapped MRR column is not used because amount and interval are mapped too", () => {
     const p = okPreview(
       previewCsv(

@@ -27,6 +27,10 @@ describe("parseInterval", () => {
     ["per month", "month", 1],
     ["every 2 months", "month", 2],
     ["every other month", "month", 2],
+    // HubSpot's own spellings.
+    ["Per six months", "month", 6],
+    ["Every two years", "year", 2],
+    ["Every three months", "month", 3],
     ["Quarterly", "month", 3],
     ["quarter", "month", 3],
     ["3 months", "month", 3],

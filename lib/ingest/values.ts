@@ -86,7 +86,25 @@ define("year", 2, ["biennial", "biennially"]);
 for (const [unit, count, words] of other.INTERVAL_WORDS) define(unit, count, [...words]);
 
 const PREFIXES = ["every", "per", "each", "a", ...other.INTERVAL_PREFIXES].join("|");
-const INTERVAL = new RegExp(`^(?:(?:${PREFIXES})\\s+|\\/\\s*)?(\\d+|other)?\\s*([a-z ]+?)$`);
+/** Counts written out, as HubSpot writes its intervals ("Per six months", "Every two years"). */
+const COUNT_WORDS: Record<string, number> = {
+  other: 2,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+};
+const INTERVAL = new RegExp(
+  `^(?:(?:${PREFIXES})\\s+|\\/\\s*)?(\\d+|${Object.keys(COUNT_WORDS).join("|")})?\\s*([a-z ]+?)$`,
+);
 const ISO_DURATION = /^p(\d+)([dwmy])$/;
 const ONE_TIME = /^(one ?time|once|lifetime|single|one off)$/;
 
@@ -111,7 +129,8 @@ function readInterval(text: string): TParsed<TInterval> {
   const word = iso ? (iso[2] ?? "") : (m?.[2] ?? "").trim();
   const base = PERIOD_WORDS[word];
   if (!base) return { ok: false, reason: `'${text}' is not a billing interval` };
-  const times = iso ? Number(iso[1]) : m?.[1] === "other" ? 2 : Number(m?.[1] ?? 1);
+  const count = m?.[1];
+  const times = iso ? Number(iso[1]) : count === undefined ? 1 : (COUNT_WORDS[count] ?? Number(count));
   return intervalOf(base.unit, base.count * times, text);
 }
 

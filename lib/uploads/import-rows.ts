@@ -1,6 +1,5 @@
 import { hash } from "node:crypto";
 import type { IntervalUnit, ItemStatus } from "@/db/schema";
-import { countryCode } from "@/lib/ingest/country";
 import type { TCanonicalRow } from "@/lib/ingest/normalise";
 import type { TInterval } from "@/lib/ingest/values";
 import { currencyExponent, decimalToFraction, roundHalfAwayFromZero } from "@/lib/metrics/mrr";
@@ -179,7 +178,7 @@ export function stageRow(
     fallbackName: name ?? str(row.company) ?? email ?? key,
     email,
     company: str(row.company),
-    country: countryCode(str(row.country)),
+    country: str(row.country),
     industry: str(row.industry),
     segment: str(row.segment),
   };
