@@ -90,6 +90,11 @@ function wholeMinorUnits(decimal: string): { ok: true; value: number } | { ok: f
   return { ok: true, value };
 }
 
+/** An amount of the file in minor units of `currency`, read as cents when the file writes cents. */
+function amountMinor(decimal: string, currency: string, ctx: StageContext) {
+  return ctx.minorUnits ? wholeMinorUnits(decimal) : toMinorUnits(decimal, currency);
+}
+
 type AnyRow = Record<string, unknown>;
 type SubscriptionRow = TCanonicalRow<"subscriptions">;
 
@@ -273,12 +278,11 @@ function stageItem(
     copyLine: null,
   });
   if (row.amount != null && row.interval) {
-    const minor = ctx.minorUnits ? wholeMinorUnits : (d: string) => toMinorUnits(d, currency);
-    const unit = minor(row.amount);
+    const unit = amountMinor(row.amount, currency, ctx);
     if (!unit.ok) return { field: "amount", message: unit.reason, value: row.amount };
     let discountAmount: number | null = null;
     if (row.discount_amount != null) {
-      const d = minor(row.discount_amount);
+      const d = amountMinor(row.discount_amount, currency, ctx);
       if (!d.ok) return { field: "discount_amount", message: d.reason, value: row.discount_amount };
       discountAmount = d.value;
     }

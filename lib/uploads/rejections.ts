@@ -14,72 +14,18 @@ import type { TMappedColumn } from "@/lib/ingest/formats";
 
 const PAGE = 5_000;
 
-export async function* rejectionsCsv(db: Db, orgId: string, uploadId: string): AsyncGenerator<string> {
-  const [upload] = await db
-    .select({ id: uploads.id })
-    .from(uploads)
-    .where(and(eq(uploads.orgId, orgId), eq(uploads.id, uploadId)));
-  if (!upload) throw notFound("Upload not found.");
-  yield "line,column,value,message\r\n";
-  let after = 0;
-  for (;;) {
-    const page = await db
-      .select({
-        id: uploadRejections.id,
-        line: uploadRejections.line,
-        column: uploadRejections.column,
-        value: uploadRejections.value,
-        message: uploadRejections.message,
-      })
-      .from(uploadRejections)
-      .where(
-        and(
-          eq(uploadRejections.orgId, orgId),
-          eq(uploadRejections.uploadId, uploadId),
-          gt(uploadRejections.id, after),
-        ),
-      )
-      .orderBy(asc(uploadRejections.id))
-      .limit(PAGE);
-    if (page.length === 0) return;
-    yield page.map((r) => `${[r.line, r.column, r.value, r.message].map(csvField).join(",")}\r\n`).join("");
-    after = page[page.length - 1]?.id ?? after;
-    if (page.length < PAGE) return;
-  }
-}
-
-/** The column after the file's own ones in rejectedRowsCsv: every problem of the row. */
-export const REASON_COLUMN = "Rejected because";
-
-/**
- * The rejected rows as the file has them, to fix and upload again: the file's header, then each rejected
- * row's values in file order, with one more column listing its problems. Rows whose values were not kept
- * (too long, rejected as a repeat, or imported before the values were kept) are left out; the count of
- * those is the caller's to say (rejectionsCsv lists every problem). Cells go through csvField like every
- * export.
- */
-export async function* rejectedRowsCsv(db: Db, orgId: string, uploadId: string): AsyncGenerator<string> {
+/** The org's upload (its mapping too), or "not found". */
+async function uploadOf(db: Db, orgId: string, uploadId: string) {
   const [upload] = await db
     .select({ id: uploads.id, mapping: uploads.mapping })
     .from(uploads)
     .where(and(eq(uploads.orgId, orgId), eq(uploads.id, uploadId)));
   if (!upload) throw notFound("Upload not found.");
-  const headers = [...((upload.mapping ?? []) as TMappedColumn[])]
-    .sort((a, b) => a.index - b.index)
-    .map((m) => m.header);
-  const line = (cells: readonly string[]) => `${cells.map(csvField).join(",")}\r\n`;
-  yield line([...headers, REASON_COLUMN]);
-  let pending: { line: number; values: string[] | null; reasons: string[] } | null = null;
-  const flush = () => {
-    const row = pending;
-    pending = null;
-    if (!row?.values) return "";
-    const values = Array.from(
-      { length: Math.max(headers.length, row.values.length) },
-      (_, i) => row.values?.[i] ?? "",
-    );
-    return line([...values, row.reasons.join("; ")]);
-  };
+  return upload;
+}
+
+/** An upload's rejections in file order (line, then as recorded), a page at a time, by keyset. */
+async function* rejectionPages(db: Db, orgId: string, uploadId: string) {
   let after = { line: 0, id: 0 };
   for (;;) {
     const page = await db
@@ -87,6 +33,7 @@ export async function* rejectedRowsCsv(db: Db, orgId: string, uploadId: string):
         id: uploadRejections.id,
         line: uploadRejections.line,
         column: uploadRejections.column,
+        value: uploadRejections.value,
         message: uploadRejections.message,
         record: uploadRejections.record,
       })
@@ -103,6 +50,51 @@ export async function* rejectedRowsCsv(db: Db, orgId: string, uploadId: string):
       )
       .orderBy(asc(uploadRejections.line), asc(uploadRejections.id))
       .limit(PAGE);
+    if (page.length > 0) yield page;
+    const last = page[page.length - 1];
+    if (!last || page.length < PAGE) return;
+    after = { line: last.line, id: last.id };
+  }
+}
+
+const csvLine = (cells: readonly (string | number | null)[]) => `${cells.map(csvField).join(",")}\r\n`;
+
+export async function* rejectionsCsv(db: Db, orgId: string, uploadId: string): AsyncGenerator<string> {
+  await uploadOf(db, orgId, uploadId);
+  yield "line,column,value,message\r\n";
+  for await (const page of rejectionPages(db, orgId, uploadId)) {
+    yield page.map((r) => csvLine([r.line, r.column, r.value, r.message])).join("");
+  }
+}
+
+/** The column after the file's own ones in rejectedRowsCsv: every problem of the row. */
+export const REASON_COLUMN = "Rejected because";
+
+/**
+ * The rejected rows as the file has them, to fix and upload again: the file's header, then each rejected
+ * row's values in file order, with one more column listing its problems. Rows whose values were not kept
+ * (too long, rejected as a repeat, or imported before the values were kept) are left out; the count of
+ * those is the caller's to say (rejectionsCsv lists every problem). Cells go through csvField like every
+ * export.
+ */
+export async function* rejectedRowsCsv(db: Db, orgId: string, uploadId: string): AsyncGenerator<string> {
+  const upload = await uploadOf(db, orgId, uploadId);
+  const headers = [...((upload.mapping ?? []) as TMappedColumn[])]
+    .sort((a, b) => a.index - b.index)
+    .map((m) => m.header);
+  yield csvLine([...headers, REASON_COLUMN]);
+  let pending: { line: number; values: string[] | null; reasons: string[] } | null = null;
+  const flush = () => {
+    const row = pending;
+    pending = null;
+    if (!row?.values) return "";
+    const values = Array.from(
+      { length: Math.max(headers.length, row.values.length) },
+      (_, i) => row.values?.[i] ?? "",
+    );
+    return csvLine([...values, row.reasons.join("; ")]);
+  };
+  for await (const page of rejectionPages(db, orgId, uploadId)) {
     let out = "";
     for (const r of page) {
       if (pending && pending.line !== r.line) out += flush();
@@ -111,9 +103,6 @@ export async function* rejectedRowsCsv(db: Db, orgId: string, uploadId: string):
       pending.reasons.push(r.column ? `${r.column}: ${r.message}` : r.message);
     }
     if (out) yield out;
-    const last = page[page.length - 1];
-    if (!last || page.length < PAGE) break;
-    after = { line: last.line, id: last.id };
   }
   const rest = flush();
   if (rest) yield rest;

@@ -45,7 +45,8 @@ export default async function UploadPage({
   const running = upload.status === "queued" || upload.status === "importing";
   const finished = upload.status === "complete" || upload.status === "failed";
   // Failed before anything was read: the file itself is unreadable (empty, binary, only a header).
-  const unreadable = upload.status === "failed" && !uploadWasImported(upload);
+  const imported = uploadWasImported(upload);
+  const unreadable = upload.status === "failed" && !imported;
   const rejections = finished ? await listRejections(db, org.id, upload.id, { limit: REJECTIONS_SHOWN }) : [];
   const problems = upload.rowsRejected > 0 ? await countRejectionProblems(db, org.id, upload.id) : 0;
   const preview =
@@ -226,37 +227,29 @@ export default async function UploadPage({
         </Card>
       )}
 
-      {canWrite && !running && !uploadWasImported(upload) && (
+      {canWrite && !running && (
+        // Never imported (at its preview, or unreadable): discarded at once. Imported: undone, once confirmed.
         <Card
-          title="Discard this upload"
-          description="Nothing from this file has been imported. Discarding removes the stored file; your data is not touched."
+          title={imported ? "Delete this upload" : "Discard this upload"}
+          description={
+            imported
+              ? "Removes the file and everything its import created (its subscription items, and customers nothing else refers to), and updates the metrics. Recorded in the audit log."
+              : "Nothing from this file has been imported. Discarding removes the stored file; your data is not touched."
+          }
         >
           <ActionForm
             action={deleteUploadAction}
             hidden={{ orgSlug: org.slug, uploadId: upload.id }}
-            submitLabel="Discard upload"
-            pendingLabel="Discarding…"
-            submitVariant="secondary"
-          />
-        </Card>
-      )}
-
-      {canWrite && !running && uploadWasImported(upload) && (
-        <Card
-          title="Delete this upload"
-          description="Removes the file and everything its import created (its subscription items, and customers nothing else refers to), and updates the metrics. Recorded in the audit log."
-        >
-          <ActionForm
-            action={deleteUploadAction}
-            hidden={{ orgSlug: org.slug, uploadId: upload.id }}
-            submitLabel="Delete upload and undo its import"
-            pendingLabel="Deleting…"
-            submitVariant="danger"
+            submitLabel={imported ? "Delete upload and undo its import" : "Discard upload"}
+            pendingLabel={imported ? "Deleting…" : "Discarding…"}
+            submitVariant={imported ? "danger" : "secondary"}
           >
-            <CheckboxField
-              name="confirm"
-              label={`Yes, remove what the import of ‘${upload.filename}’ created (${number(upload.rowsImported)} rows imported).`}
-            />
+            {imported && (
+              <CheckboxField
+                name="confirm"
+                label={`Yes, remove what the import of ‘${upload.filename}’ created (${number(upload.rowsImported)} rows imported).`}
+              />
+            )}
           </ActionForm>
         </Card>
       )}
