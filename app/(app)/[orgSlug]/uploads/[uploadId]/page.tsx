@@ -247,7 +247,7 @@ export default async function UploadPage({
             {imported && (
               <CheckboxField
                 name="confirm"
-                label={`Yes, remove what the import of ‘${upload.filename}’ created (${number(upload.rowsImported)} rows imported).`}
+                label={`Yes, remove what the import of ‘${upload.filename}’ created (${number(upload.rowsImported)} ${upload.rowsImported === 1 ? "row" : "rows"} imported).`}
               />
             )}
           </ActionForm>
