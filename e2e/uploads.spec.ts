@@ -249,6 +249,45 @@ test("the preview's format choices reach the import: amounts in cents, a chosen 
   expect(await monthMrr("2024-02")).toBe(10);
 });
 
+test("undoing next month's export puts back the subscriptions it changed", async ({ page }) => {
+  const owner = newAccount("undo");
+  await signUp(page, owner);
+  const importFile = async (name: string, body: string) => {
+    await page.goto(`/${owner.orgSlug}/uploads`);
+    await page
+      .getByLabel(/CSV file/)
+      .setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(body) });
+    await page.getByRole("button", { name: "Upload and preview" }).click();
+    await page.getByRole("button", { name: "Import subscriptions" }).click();
+    await expect(page.getByRole("heading", { name: "Imported", exact: true })).toBeVisible({
+      timeout: 60_000,
+    });
+  };
+  const header = "Subscription ID,Customer ID,Customer Name,Amount,Interval,Start Date\n";
+  await importFile(
+    "october.csv",
+    `${header}s1,c1,Acme,100.00,month,2024-01-01\ns2,c2,Globex,50.00,month,2024-01-01\n`,
+  );
+  expect(await summary(page, owner.orgSlug)).toMatchObject({ mrr: 150, active_customers: 2 });
+  // Next month's export: s1 doubled, and Globex renamed.
+  await importFile(
+    "november.csv",
+    `${header}s1,c1,Acme,200.00,month,2024-01-01\ns2,c2,Globex Corp,50.00,month,2024-01-01\n`,
+  );
+  expect(await summary(page, owner.orgSlug)).toMatchObject({ mrr: 250 });
+
+  await page.getByLabel(/Yes, remove what the import of ‘november\.csv’ created/).check();
+  await page.getByRole("button", { name: "Delete upload and undo its import" }).click();
+  await expect(page.getByRole("status")).toContainText(
+    "Upload deleted: 0 subscription items and 0 customers removed; 1 item and 1 customer it had changed put back as they were before it, and the metrics updated.",
+  );
+  await screenshots(page, "upload-undo-restored");
+  expect(await summary(page, owner.orgSlug)).toMatchObject({ mrr: 150, active_customers: 2 });
+  await page.goto(`/${owner.orgSlug}/customers`);
+  await expect(page.getByTestId("customer-c2")).toContainText("Globex");
+  await expect(page.getByTestId("customer-c2")).not.toContainText("Globex Corp");
+});
+
 test("the demo org starts with the sample data, imported through the same pipeline", async ({ page }) => {
   await signIn(page, DEMO);
   await page.goto(`/${DEMO.slug}/uploads`);

@@ -237,7 +237,15 @@ describe("uploads API", () => {
     });
     expect(undo).toMatchObject({
       status: 200,
-      body: { upload_id: id, items_deleted: 1, customers_deleted: 1, plans_deleted: 1 },
+      body: {
+        upload_id: id,
+        items_deleted: 1,
+        customers_deleted: 1,
+        plans_deleted: 1,
+        items_restored: 0,
+        customers_restored: 0,
+        changes_kept: 0,
+      },
     });
     expect((await call(r.one.GET as Route, `/api/v1/uploads/${id}`, { params: { id } })).status).toBe(404);
   });

@@ -5,7 +5,7 @@ import { getUpload, listRejections, listUploads } from "@/db/queries/uploads";
 import { queryRows } from "@/db/rows";
 import { auditLogs, customers, plans, subscriptionItems, uploads } from "@/db/schema";
 import { rebuildRevenue } from "@/lib/metrics/derive";
-import { saveSubscriptionItem, upsertCustomer } from "@/lib/revenue/items";
+import { endSubscriptionItem, saveSubscriptionItem, upsertCustomer } from "@/lib/revenue/items";
 import { importUpload } from "@/lib/uploads/import";
 import { queueImport } from "@/lib/uploads/plan";
 import { deleteUpload } from "@/lib/uploads/undo";
@@ -322,17 +322,146 @@ describe("undo", () => {
     expect(await movements(orgId)).not.toEqual(before);
 
     const result = await deleteUpload(db(), { orgId, uploadId: u.id, actorUserId: null, asOf: AS_OF });
-    expect(result).toEqual({ uploadId: u.id, itemsDeleted: 20, customersDeleted: 6, plansDeleted: 3 });
+    expect(result).toEqual({
+      uploadId: u.id,
+      itemsDeleted: 20,
+      customersDeleted: 6,
+      plansDeleted: 3,
+      itemsRestored: 0,
+      // The file named c1 "Customer 1": undo gives it back its name.
+      customersRestored: 1,
+      changesKept: 0,
+    });
     expect(await movements(orgId)).toEqual(before);
     const left = await db()
       .select({ id: customers.externalId })
       .from(customers)
       .where(eq(customers.orgId, orgId));
     expect(left).toEqual([{ id: "c1" }]);
+    const [kept] = await db().select().from(customers).where(eq(customers.orgId, orgId));
+    expect(kept?.name).toBe("Kept");
     expect(await itemCount(orgId)).toBe(1);
     expect(await db().select().from(plans).where(eq(plans.orgId, orgId))).toEqual([]);
     expect(await getUpload(db(), orgId, u.id)).toBeUndefined();
     const [log] = await db().select().from(auditLogs).where(eq(auditLogs.orgId, orgId));
     expect(log).toMatchObject({ action: "upload.deleted", target: u.id });
+  });
+});
+
+describe("undo of an upload that changed an earlier upload's rows", () => {
+  const item = async (orgId: string, key: string) => {
+    const [row] = await db()
+      .select({
+        mrr: subscriptionItems.mrr,
+        unitAmount: subscriptionItems.unitAmount,
+        customer: customers.externalId,
+        plan: plans.externalId,
+        endDate: subscriptionItems.endDate,
+      })
+      .from(subscriptionItems)
+      .innerJoin(customers, eq(customers.id, subscriptionItems.customerId))
+      .leftJoin(plans, eq(plans.id, subscriptionItems.planId))
+      .where(and(eq(subscriptionItems.orgId, orgId), eq(subscriptionItems.externalId, key)));
+    return row;
+  };
+  const customerName = async (orgId: string, key: string) =>
+    (
+      await db()
+        .select({ name: customers.name })
+        .from(customers)
+        .where(and(eq(customers.orgId, orgId), eq(customers.externalId, key)))
+    )[0]?.name;
+  const undo = (orgId: string, uploadId: string) =>
+    deleteUpload(db(), { orgId, uploadId, actorUserId: null, asOf: AS_OF });
+
+  it("puts back the items and customers it changed, as they were before it, and the metrics with them", async () => {
+    const orgId = await newOrg("undo-restore");
+    await importText(orgId, file(rows(0, 8)));
+    const before = await movements(orgId);
+    // s2: $30 → $35 and plan P2 → P9 (a new plan); s3 moves from c3 to a new customer c99; c1 is renamed.
+    const changed = rows(0, 8).map((r) =>
+      r.startsWith("s2,")
+        ? r.replace(",P2,30,USD", ",P9,35,USD")
+        : r.startsWith("s3,")
+          ? r.replace("s3,c3,Customer 3", "s3,c99,Customer 99")
+          : r.replace(",Customer 1,", ",Renamed,"),
+    );
+    const b = await importText(orgId, file(changed));
+    expect(counts(b)).toMatchObject({ imported: 2, unchanged: 6 });
+    expect(await item(orgId, "s2")).toMatchObject({ unitAmount: 3_500, plan: "P9" });
+    expect(await item(orgId, "s3")).toMatchObject({ customer: "c99" });
+    expect(await customerName(orgId, "c1")).toBe("Renamed");
+    expect(await movements(orgId)).not.toEqual(before);
+
+    const result = await undo(orgId, b.id);
+    expect(result).toMatchObject({
+      itemsDeleted: 0,
+      customersDeleted: 1, // c99, which only s3 named while b stood
+      plansDeleted: 1, // P9
+      itemsRestored: 2,
+      customersRestored: 1,
+      changesKept: 0,
+    });
+    expect(await item(orgId, "s2")).toMatchObject({ unitAmount: 3_000, mrr: 3_000, plan: "P2" });
+    expect(await item(orgId, "s3")).toMatchObject({ customer: "c3" });
+    expect(await customerName(orgId, "c1")).toBe("Customer 1");
+    expect(await customerName(orgId, "c99")).toBeUndefined();
+    expect(await movements(orgId)).toEqual(before);
+    const [log] = await db().select().from(auditLogs).where(eq(auditLogs.orgId, orgId));
+    expect(log?.metadata).toMatchObject({ restored: { items: 2, customers: 1 } });
+  });
+
+  it("a later upload's change stays until it is undone too, in either order", async () => {
+    for (const order of ["later first", "earlier first"] as const) {
+      const orgId = await newOrg(`undo-chain-${order.split(" ")[0]}`);
+      await importText(orgId, file(rows(0, 4)));
+      const at = (amount: number) =>
+        file(rows(0, 4).map((r) => (r.startsWith("s2,") ? r.replace(",30,USD", `,${amount},USD`) : r)));
+      const b = await importText(orgId, at(35));
+      const c = await importText(orgId, at(40));
+      expect((await item(orgId, "s2"))?.unitAmount).toBe(4_000);
+      if (order === "earlier first") {
+        expect(await undo(orgId, b.id)).toMatchObject({ itemsRestored: 0, changesKept: 0 });
+        expect((await item(orgId, "s2"))?.unitAmount).toBe(4_000); // c's change stands
+        expect(await undo(orgId, c.id)).toMatchObject({ itemsRestored: 1 });
+      } else {
+        expect(await undo(orgId, c.id)).toMatchObject({ itemsRestored: 1 });
+        expect((await item(orgId, "s2"))?.unitAmount).toBe(3_500);
+        expect(await undo(orgId, b.id)).toMatchObject({ itemsRestored: 1 });
+      }
+      expect((await item(orgId, "s2"))?.unitAmount).toBe(3_000);
+    }
+  });
+
+  it("keeps a change made since by hand, and says so", async () => {
+    const orgId = await newOrg("undo-kept");
+    await importText(orgId, file(rows(0, 4)));
+    const b = await importText(
+      orgId,
+      file(rows(0, 4).map((r) => (r.startsWith("s2,") ? r.replace(",30,USD", ",35,USD") : r))),
+    );
+    const [s2] = await db()
+      .select({ id: subscriptionItems.id })
+      .from(subscriptionItems)
+      .where(and(eq(subscriptionItems.orgId, orgId), eq(subscriptionItems.externalId, "s2")));
+    await endSubscriptionItem(db(), { orgId, itemId: s2?.id ?? "", endDate: "2024-10-01" });
+    expect(await undo(orgId, b.id)).toMatchObject({ itemsRestored: 0, changesKept: 1 });
+    expect(await item(orgId, "s2")).toMatchObject({ unitAmount: 3_500, endDate: "2024-10-01" });
+  });
+
+  it("undoing the upload that created an item another upload changed deletes it, with the change", async () => {
+    const orgId = await newOrg("undo-creator");
+    const a = await importText(orgId, file(rows(0, 4)));
+    await importText(
+      orgId,
+      file(rows(0, 4).map((r) => (r.startsWith("s2,") ? r.replace(",30,USD", ",35,USD") : r))),
+    );
+    expect(await undo(orgId, a.id)).toMatchObject({ itemsDeleted: 4, itemsRestored: 0 });
+    expect(await item(orgId, "s2")).toBeUndefined();
+    const left = await queryRows<{ n: number | string }>(
+      db(),
+      sql`SELECT count(*) AS n FROM upload_item_changes c JOIN uploads u ON u.id = c.upload_id WHERE u.org_id = ${orgId}`,
+    );
+    expect(Number(left[0]?.n)).toBe(0);
   });
 });

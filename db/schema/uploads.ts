@@ -14,7 +14,9 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { customers } from "./customers";
 import { organizations } from "./organizations";
+import { subscriptionItems } from "./subscription-items";
 import { users } from "./users";
 
 /** Raw bytes: a Buffer on postgres.js, a Uint8Array on PGlite; both are Uint8Arrays. */
@@ -173,4 +175,49 @@ export const uploadTouchedCustomers = pgTable(
     customerId: uuid("customer_id").notNull(),
   },
   (t) => [primaryKey({ columns: [t.uploadId, t.customerId] })],
+);
+
+/**
+ * What an import changed in an item that it did not create (an earlier upload's, matched by its key):
+ * the item's fields before and after (lib/uploads/import-sql.ts, ITEM_FIELDS), so that undoing the
+ * upload can put them back (lib/uploads/undo.ts). `seq` orders the changes of several uploads to one
+ * item: undoing one that a later upload changed again hands its `before` on to that later change.
+ */
+export const uploadItemChanges = pgTable(
+  "upload_item_changes",
+  {
+    seq: bigserial("seq", { mode: "number" }).primaryKey(),
+    uploadId: uuid("upload_id")
+      .notNull()
+      .references(() => uploads.id, { onDelete: "cascade" }),
+    itemId: uuid("item_id")
+      .notNull()
+      .references(() => subscriptionItems.id, { onDelete: "cascade" }),
+    before: jsonb("before").notNull(),
+    after: jsonb("after").notNull(),
+  },
+  (t) => [
+    uniqueIndex("upload_item_changes_upload_item_idx").on(t.uploadId, t.itemId),
+    index("upload_item_changes_item_idx").on(t.itemId, t.seq),
+  ],
+);
+
+/** The same for customers' attributes an import changed on a customer it did not create. */
+export const uploadCustomerChanges = pgTable(
+  "upload_customer_changes",
+  {
+    seq: bigserial("seq", { mode: "number" }).primaryKey(),
+    uploadId: uuid("upload_id")
+      .notNull()
+      .references(() => uploads.id, { onDelete: "cascade" }),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    before: jsonb("before").notNull(),
+    after: jsonb("after").notNull(),
+  },
+  (t) => [
+    uniqueIndex("upload_customer_changes_upload_customer_idx").on(t.uploadId, t.customerId),
+    index("upload_customer_changes_customer_idx").on(t.customerId, t.seq),
+  ],
 );

@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getUpload } from "@/db/queries/uploads";
 import { notFound } from "@/lib/errors";
+import { plural } from "@/lib/format";
 import { deleteUpload, uploadWasImported } from "@/lib/uploads/undo";
 import { action } from "./safe-action";
 
@@ -31,8 +32,15 @@ export const deleteUploadAction = action(
     }
     const removed =
       result.eventsDeleted !== undefined
-        ? `${result.eventsDeleted} product events`
-        : `${result.itemsDeleted} subscription items and ${result.customersDeleted} customers`;
-    redirect(`/${org.slug}/uploads?deleted=${encodeURIComponent(removed)}`);
+        ? plural(result.eventsDeleted, "product event")
+        : `${plural(result.itemsDeleted, "subscription item")} and ${plural(result.customersDeleted, "customer")}`;
+    const restored =
+      result.itemsRestored + result.customersRestored > 0
+        ? `${plural(result.itemsRestored, "item")} and ${plural(result.customersRestored, "customer")}`
+        : "";
+    const query = new URLSearchParams({ deleted: removed });
+    if (restored) query.set("restored", restored);
+    if (result.changesKept > 0) query.set("kept", String(result.changesKept));
+    redirect(`/${org.slug}/uploads?${query}`);
   },
 );

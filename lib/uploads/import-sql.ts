@@ -12,6 +12,11 @@ export const REBUILD_ABOVE = 5_000;
 /** The customer id of upload_touched_customers' "rebuild the org" marker. */
 export const ALL_CUSTOMERS = "00000000-0000-0000-0000-000000000000";
 
+/** `jsonb_build_object` of these columns of `alias`: a row's fields as upload_*_changes keep them. */
+export function fieldsJson(alias: string, fields: readonly string[]) {
+  return sql.raw(`jsonb_build_object(${fields.map((f) => `'${f}', ${alias}.${f}`).join(", ")})`);
+}
+
 /** What the statements need to know of the batch. */
 export type BatchTarget = { orgId: string; uploadId: string; rebuildAbove?: number };
 
@@ -58,6 +63,8 @@ export async function customerIdsByKey(
 
 /** Attributes a row may leave empty: the stored value stays (`name` has its own rule). */
 const KEPT = ["email", "company", "country", "industry", "segment"] as const;
+/** A customer's attributes an import writes: what upload_customer_changes keeps before and after. */
+export const CUSTOMER_FIELDS = ["name", ...KEPT] as const;
 const KEPT_SET = sql.raw(KEPT.map((k) => `${k} = coalesce(excluded.${k}, c.${k})`).join(", "));
 const KEPT_GIVEN = sql.raw(KEPT.map((k) => `coalesce(excluded.${k}, c.${k})`).join(", "));
 const KEPT_STORED = sql.raw(KEPT.map((k) => `c.${k}`).join(", "));
@@ -79,23 +86,37 @@ export async function upsertCustomers(
   const written = new Map<string, string>();
   for (const named of [true, false]) {
     const name = sql.raw(named ? "excluded.name" : "c.name");
+    // A customer another upload (or the Stripe sync, or a form) created keeps its attributes from before
+    // the change in upload_customer_changes, read by a lookup on its id from the statement's snapshot.
     const rows = await queryRows<{ k: string; id: string }>(
       tx,
-      sql`INSERT INTO customers AS c
-          (org_id, external_id, name, email, company, country, industry, segment, source_upload_id)
-        SELECT ${input.orgId}::uuid, s.key, coalesce(s.name, s.fallback_name), s.email, s.company, s.country,
-          s.industry, s.segment, ${input.uploadId}::uuid
-        FROM ${sql.raw(stage)} s WHERE ${sql.raw(named ? "s.name IS NOT NULL" : "s.name IS NULL")}
-        ON CONFLICT (org_id, external_id) DO UPDATE SET name = ${name}, ${KEPT_SET}, updated_at = now()
-        WHERE (${name}, ${KEPT_GIVEN}) IS DISTINCT FROM (c.name, ${KEPT_STORED})
-        RETURNING c.external_id AS k, c.id`,
+      sql`WITH up AS (
+          INSERT INTO customers AS c
+            (org_id, external_id, name, email, company, country, industry, segment, source_upload_id)
+          SELECT ${input.orgId}::uuid, s.key, coalesce(s.name, s.fallback_name), s.email, s.company, s.country,
+            s.industry, s.segment, ${input.uploadId}::uuid
+          FROM ${sql.raw(stage)} s WHERE ${sql.raw(named ? "s.name IS NOT NULL" : "s.name IS NULL")}
+          ON CONFLICT (org_id, external_id) DO UPDATE SET name = ${name}, ${KEPT_SET}, updated_at = now()
+          WHERE (${name}, ${KEPT_GIVEN}) IS DISTINCT FROM (c.name, ${KEPT_STORED})
+          RETURNING c.external_id AS k, c.id,
+            CASE WHEN NOT (xmax = 0) AND c.source_upload_id IS DISTINCT FROM ${input.uploadId}::uuid
+              THEN ${fieldsJson("c", CUSTOMER_FIELDS)} END AS after
+        ), changes AS (
+          INSERT INTO upload_customer_changes (upload_id, customer_id, before, after)
+          SELECT ${input.uploadId}::uuid, up.id, b.before, up.after FROM up
+          CROSS JOIN LATERAL (
+            SELECT ${fieldsJson("o", CUSTOMER_FIELDS)} AS before FROM customers o WHERE o.id = up.id LIMIT 1) b
+          WHERE up.after IS NOT NULL
+          ON CONFLICT (upload_id, customer_id) DO UPDATE SET after = excluded.after
+        )
+        SELECT k, id FROM up`,
     );
     for (const r of rows) written.set(r.k, r.id);
   }
   return written;
 }
 
-const ITEM_FIELDS = [
+export const ITEM_FIELDS = [
   "customer_id",
   "plan_id",
   "quantity",
@@ -112,14 +133,18 @@ const ITEM_FIELDS = [
   "fx_rate",
 ];
 const ITEM_VALUES = sql.raw(ITEM_FIELDS.join(", "));
+/** An item's fields (ITEM_FIELDS) as a JSON object: what upload_item_changes keeps before and after. */
+export const itemJson = (alias: string) => fieldsJson(alias, ITEM_FIELDS);
 const itemTuple = (table: string) => sql.raw(`(${ITEM_FIELDS.map((c) => `${table}.${c}`).join(", ")})`);
 const ITEM_SETS = sql.raw(ITEM_FIELDS.map((c) => `${c} = excluded.${c}`).join(", "));
 
 /**
  * Items upserted by (org, csv, key) in one statement. Returns how many were new or changed, and the keys
  * that repeat an item an earlier batch of this upload created (those are neither written nor counted).
- * Every CTE and the final SELECT read the snapshot from before the statement: `prev` is an updated
- * item's customer before the update, and `repeats` sees only what earlier batches wrote.
+ * An item an earlier upload created that this row changes keeps its fields from before the change in
+ * upload_item_changes (the first change per upload; a later batch's updates only its `after`), for undo.
+ * Every CTE and the final SELECT read the snapshot from before the statement: `changes` and `touched` see
+ * an updated item as it was before the update, and `repeats` sees only what earlier batches wrote.
  */
 export async function upsertItems(
   tx: Db,
@@ -155,7 +180,15 @@ export async function upsertItems(
       ON CONFLICT (org_id, source, external_id) DO UPDATE SET ${ITEM_SETS}, updated_at = now()
       WHERE subscription_items.source_upload_id IS DISTINCT FROM ${uploadId}::uuid
         AND ${itemTuple("subscription_items")} IS DISTINCT FROM ${itemTuple("excluded")}
-      RETURNING id, external_id, customer_id, status, start_date, end_date, (xmax = 0) AS inserted
+      RETURNING id, external_id, customer_id, status, start_date, end_date, (xmax = 0) AS inserted,
+        CASE WHEN NOT (xmax = 0) THEN ${itemJson("subscription_items")} END AS after
+    ), changes AS (
+      INSERT INTO upload_item_changes (upload_id, item_id, before, after)
+      SELECT ${uploadId}::uuid, up.id, b.before, up.after FROM up
+      CROSS JOIN LATERAL (
+        SELECT ${itemJson("i")} AS before FROM subscription_items i WHERE i.id = up.id LIMIT 1) b
+      WHERE NOT up.inserted
+      ON CONFLICT (upload_id, item_id) DO UPDATE SET after = excluded.after
     ), periods_gone AS (
       DELETE FROM subscription_item_periods WHERE item_id IN (SELECT id FROM up WHERE NOT inserted)
     ), periods_new AS (

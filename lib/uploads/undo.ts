@@ -6,13 +6,15 @@ import { audit } from "@/lib/audit";
 import { conflict, notFound } from "@/lib/errors";
 import { rebuildEventRollups } from "@/lib/events/write";
 import { updateRevenueForCustomers } from "@/lib/metrics/derive";
+import { CUSTOMER_FIELDS, fieldsJson, ITEM_FIELDS, itemJson } from "./import-sql";
 
 /*
  * Undo of an upload: the items it created, the customers and plans it created that nothing else uses
  * any more, its bytes, rejected rows and the upload itself, and the derived metrics of the customers
  * whose items went, in one transaction. An events upload: the product events it stored (not those the org
- * already had when it was imported), then the org's engagement rollups rebuilt from the events left. Changes the upload made to rows an earlier upload or another
- * source created stay (there is no history to restore them from).
+ * already had when it was imported), then the org's engagement rollups rebuilt from the events left.
+ * Items and customers the upload changed but did not create get back the fields they had before it
+ * (upload_item_changes, upload_customer_changes; restoreChanges below).
  */
 
 /** An import that has not written anything for this long is taken as dead (its process was killed). */
@@ -31,6 +33,14 @@ export type DeleteUploadResult = {
   itemsDeleted: number;
   customersDeleted: number;
   plansDeleted: number;
+  /** Items and customers an earlier upload (or another source) created that got back their fields from before. */
+  itemsRestored: number;
+  customersRestored: number;
+  /**
+   * Changes left as they are because the item or customer was changed since, other than by an upload
+   * (a form, by hand): restoring would overwrite that.
+   */
+  changesKept: number;
   /** Events uploads only. */
   eventsDeleted?: number;
 };
@@ -61,7 +71,8 @@ export async function deleteUpload(
       sql`DELETE FROM subscription_items WHERE org_id = ${orgId} AND source_upload_id = ${uploadId}
           RETURNING customer_id`,
     );
-    const affected = [...new Set(items.map((i) => i.customer_id))];
+    const restored = await restoreChanges(tx, orgId, uploadId);
+    const affected = [...new Set([...items.map((i) => i.customer_id), ...restored.customerIds])];
     const customers = await queryRows<{ id: string }>(
       tx,
       sql`DELETE FROM customers c WHERE c.org_id = ${orgId} AND c.source_upload_id = ${uploadId}
@@ -104,6 +115,9 @@ export async function deleteUpload(
       itemsDeleted: items.length,
       customersDeleted: customers.length,
       plansDeleted: plans.length,
+      itemsRestored: restored.items,
+      customersRestored: restored.customers,
+      changesKept: restored.kept,
       ...(upload.kind === "events" ? { eventsDeleted } : {}),
     };
     await audit(tx, {
@@ -115,10 +129,104 @@ export async function deleteUpload(
         filename: upload.filename,
         items: items.length,
         customers: customers.length,
+        ...(restored.items + restored.customers > 0
+          ? { restored: { items: restored.items, customers: restored.customers } }
+          : {}),
+        ...(restored.kept > 0 ? { changesKept: restored.kept } : {}),
         ...(eventsDeleted > 0 ? { events: eventsDeleted } : {}),
       },
       ip: ip ?? null,
     });
     return result;
   });
+}
+
+type Restored = { items: number; customers: number; kept: number; customerIds: string[] };
+
+/** Item fields that the restore sets from the record `r` (its plan only while the plan still exists). */
+const ITEM_RESTORE_SETS = sql.raw(
+  ITEM_FIELDS.map((f) =>
+    f === "plan_id" ? "plan_id = (SELECT p.id FROM plans p WHERE p.id = r.plan_id)" : `${f} = r.${f}`,
+  ).join(", "),
+);
+const CUSTOMER_RESTORE_SETS = sql.raw(CUSTOMER_FIELDS.map((f) => `${f} = r.${f}`).join(", "));
+
+/**
+ * Puts back what the upload changed in items and customers it did not create. Each change is one of:
+ * - handed on: a later upload changed the same row again; that change's `before` becomes this one's, so
+ *   undoing the later upload too restores the row as it was before both;
+ * - restored: the row is still exactly as this upload left it; it gets its fields from before (an
+ *   item's status periods rebuilt from its status as the import writes them, its customer only while that
+ *   customer exists, its plan only while that plan does);
+ * - kept: the row was changed since, other than by an upload (a form, the Stripe sync), and stays.
+ * Deleting the upload afterwards removes its change records (cascade). Returns the customers whose items
+ * changed, for the derived metrics: the item's customer as the upload left it, and as restored.
+ */
+async function restoreChanges(tx: Db, orgId: string, uploadId: string): Promise<Restored> {
+  const later = (table: string, key: string) =>
+    sql.raw(`(SELECT min(x.seq) FROM ${table} x WHERE x.${key} = m.${key} AND x.seq > m.seq)`);
+  const handOn = async (table: string, key: string) => {
+    const rows = await queryRows<{ n: number | string }>(
+      tx,
+      sql`WITH moved AS (
+            UPDATE ${sql.raw(table)} n SET before = m.before FROM ${sql.raw(table)} m
+            WHERE m.upload_id = ${uploadId} AND n.seq = ${later(table, key)} RETURNING 1)
+          SELECT count(*) AS n FROM moved`,
+    );
+    return Number(rows[0]?.n ?? 0);
+  };
+  const total = async (table: string) => {
+    const rows = await queryRows<{ n: number | string }>(
+      tx,
+      sql`SELECT count(*) AS n FROM ${sql.raw(table)} WHERE upload_id = ${uploadId}`,
+    );
+    return Number(rows[0]?.n ?? 0);
+  };
+
+  const itemChanges = await total("upload_item_changes");
+  const customerChanges = await total("upload_customer_changes");
+  if (itemChanges + customerChanges === 0) return { items: 0, customers: 0, kept: 0, customerIds: [] };
+  const handedOn =
+    (await handOn("upload_item_changes", "item_id")) +
+    (await handOn("upload_customer_changes", "customer_id"));
+
+  const items = await queryRows<{ id: string; customer_id: string; was: string }>(
+    tx,
+    sql`WITH r AS (
+          SELECT m.item_id, m.after, v.* FROM upload_item_changes m,
+            jsonb_populate_record(null::subscription_items, m.before) v
+          WHERE m.upload_id = ${uploadId} AND ${later("upload_item_changes", "item_id")} IS NULL
+        ), restored AS (
+          UPDATE subscription_items i SET ${ITEM_RESTORE_SETS}, updated_at = now()
+          FROM r
+          WHERE i.id = r.item_id AND i.org_id = ${orgId} AND ${itemJson("i")} = r.after
+            AND EXISTS (SELECT 1 FROM customers c WHERE c.org_id = ${orgId} AND c.id = r.customer_id)
+          RETURNING i.id, i.customer_id, i.status, i.start_date, i.end_date, r.after ->> 'customer_id' AS was
+        ), periods_gone AS (
+          DELETE FROM subscription_item_periods WHERE item_id IN (SELECT id FROM restored)
+        ), periods_new AS (
+          INSERT INTO subscription_item_periods (org_id, item_id, kind, start_date, end_date)
+          SELECT ${orgId}::uuid, id, status::text::item_period_kind, start_date, end_date FROM restored
+          WHERE status IN ('trialing', 'paused')
+        )
+        SELECT id, customer_id, was FROM restored`,
+  );
+  const customers = await queryRows<{ id: string }>(
+    tx,
+    sql`WITH r AS (
+          SELECT m.customer_id AS cid, m.after, v.* FROM upload_customer_changes m,
+            jsonb_populate_record(null::customers, m.before) v
+          WHERE m.upload_id = ${uploadId} AND ${later("upload_customer_changes", "customer_id")} IS NULL
+        )
+        UPDATE customers c SET ${CUSTOMER_RESTORE_SETS}, updated_at = now()
+        FROM r
+        WHERE c.id = r.cid AND c.org_id = ${orgId} AND ${fieldsJson("c", CUSTOMER_FIELDS)} = r.after
+        RETURNING c.id`,
+  );
+  return {
+    items: items.length,
+    customers: customers.length,
+    kept: itemChanges + customerChanges - handedOn - items.length - customers.length,
+    customerIds: [...new Set(items.flatMap((i) => [i.customer_id, i.was]))],
+  };
 }

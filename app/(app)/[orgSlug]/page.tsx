@@ -4,14 +4,13 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { getDb } from "@/db/client";
 import { countOrgData } from "@/db/queries/customers";
 import { requireOrgPage } from "@/lib/auth/org-context";
+import { plural } from "@/lib/format";
 import { countMembers } from "@/lib/orgs/members";
 import { hasRole } from "@/lib/orgs/roles";
 
 export const metadata: Metadata = { title: "Home" };
 
 type Step = { title: string; body: string; done?: boolean; links: { href: string; label: string }[] };
-
-const plural = (n: number, noun: string) => `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
 
 export default async function OrgHome({ params }: { params: Promise<{ orgSlug: string }> }) {
   const { orgSlug } = await params;

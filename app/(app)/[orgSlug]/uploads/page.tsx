@@ -23,10 +23,15 @@ export default async function UploadsPage({
   searchParams,
 }: {
   params: Promise<{ orgSlug: string }>;
-  searchParams: Promise<{ deleted?: string | string[]; discarded?: string | string[] }>;
+  searchParams: Promise<{
+    deleted?: string | string[];
+    restored?: string | string[];
+    kept?: string | string[];
+    discarded?: string | string[];
+  }>;
 }) {
   const { orgSlug } = await params;
-  const { deleted, discarded } = await searchParams;
+  const { deleted, restored, kept, discarded } = await searchParams;
   const { org, role } = await requireOrgPage(orgSlug, "viewer", `/${orgSlug}/uploads`);
   const uploads = await listUploads(getDb(), org.id);
   const canWrite = hasRole(role, "member");
@@ -42,7 +47,12 @@ export default async function UploadsPage({
       />
       {typeof deleted === "string" && (
         <p role="status" className="rounded-md bg-emerald-50 p-3 text-sm text-emerald-900">
-          Upload deleted: {deleted.slice(0, 200)} removed, and the metrics updated.
+          Upload deleted: {deleted.slice(0, 200)} removed
+          {typeof restored === "string" &&
+            `; ${restored.slice(0, 200)} it had changed put back as they were before it`}
+          {typeof kept === "string" &&
+            `; ${kept.slice(0, 20)} it had changed left as they are, because they were changed by hand since`}
+          , and the metrics updated.
         </p>
       )}
       {typeof discarded === "string" && (

@@ -233,7 +233,7 @@ export default async function UploadPage({
           title={imported ? "Delete this upload" : "Discard this upload"}
           description={
             imported
-              ? "Removes the file and everything its import created (its subscription items, and customers nothing else refers to), and updates the metrics. Recorded in the audit log."
+              ? "Removes the file and everything its import created (its subscription items, and customers nothing else refers to), puts back what it changed in items and customers an earlier upload created, and updates the metrics. Recorded in the audit log."
               : "Nothing from this file has been imported. Discarding removes the stored file; your data is not touched."
           }
         >

@@ -28,6 +28,9 @@ export const DELETE = apiHandler<never, never, { id: string }>(
       items_deleted: r.itemsDeleted,
       customers_deleted: r.customersDeleted,
       plans_deleted: r.plansDeleted,
+      items_restored: r.itemsRestored,
+      customers_restored: r.customersRestored,
+      changes_kept: r.changesKept,
       ...(r.eventsDeleted === undefined ? {} : { events_deleted: r.eventsDeleted }),
     };
   },
