@@ -249,31 +249,55 @@ test("the preview's format choices reach the import: amounts in cents, a chosen 
   expect(await monthMrr("2024-02")).toBe(10);
 });
 
-test("undoing next month's export puts back the subscriptions it changed", async ({ page }) => {
+test("next month's export: its changes take effect on the day chosen, and undoing it puts them back", async ({
+  page,
+}) => {
   const owner = newAccount("undo");
   await signUp(page, owner);
-  const importFile = async (name: string, body: string) => {
+  const mrrIn = async (month: string) => {
+    const response = await page.request.get(`/api/v1/metrics/summary?org=${owner.orgSlug}&month=${month}`);
+    return ((await response.json()) as { mrr: number }).mrr;
+  };
+  const upload = async (name: string, body: string) => {
     await page.goto(`/${owner.orgSlug}/uploads`);
     await page
       .getByLabel(/CSV file/)
       .setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(body) });
     await page.getByRole("button", { name: "Upload and preview" }).click();
+  };
+  const importIt = async () => {
     await page.getByRole("button", { name: "Import subscriptions" }).click();
     await expect(page.getByRole("heading", { name: "Imported", exact: true })).toBeVisible({
       timeout: 60_000,
     });
   };
   const header = "Subscription ID,Customer ID,Customer Name,Amount,Interval,Start Date\n";
-  await importFile(
+  await upload(
     "october.csv",
     `${header}s1,c1,Acme,100.00,month,2024-01-01\ns2,c2,Globex,50.00,month,2024-01-01\n`,
   );
+  await expect(page.getByRole("heading", { name: "Subscriptions imported before" })).toHaveCount(0);
+  await importIt();
   expect(await summary(page, owner.orgSlug)).toMatchObject({ mrr: 150, active_customers: 2 });
-  // Next month's export: s1 doubled, and Globex renamed.
-  await importFile(
+
+  // Next month's export: s1 doubled from 2024-11-01, and Globex renamed.
+  await upload(
     "november.csv",
     `${header}s1,c1,Acme,200.00,month,2024-01-01\ns2,c2,Globex Corp,50.00,month,2024-01-01\n`,
   );
+  await expect(page.getByTestId("earlier")).toContainText(
+    "2 of the 2 rows checked are subscriptions an earlier upload imported; 1 of them changes its amount, plan, quantity or status.",
+  );
+  await expect(page.getByRole("combobox", { name: "Changes", exact: true })).toHaveValue("day");
+  await page.getByLabel("Take effect on", { exact: true }).fill("2024-11-01");
+  await screenshots(page, "upload-preview-earlier");
+  await importIt();
+  await expect(page.getByTestId("changed-earlier")).toContainText(
+    "Changed 1 subscription item and 1 customer that earlier uploads imported: 1 change took effect on 2024-11-01",
+  );
+  // October keeps its revenue; November shows the expansion.
+  expect(await mrrIn("2024-10")).toBe(150);
+  expect(await mrrIn("2024-11")).toBe(250);
   expect(await summary(page, owner.orgSlug)).toMatchObject({ mrr: 250 });
 
   await page.getByLabel(/Yes, remove what the import of ‘november\.csv’ created/).check();
@@ -282,6 +306,7 @@ test("undoing next month's export puts back the subscriptions it changed", async
     "Upload deleted: 0 subscription items and 0 customers removed; 1 item and 1 customer it had changed put back as they were before it, and the metrics updated.",
   );
   await screenshots(page, "upload-undo-restored");
+  expect(await mrrIn("2024-11")).toBe(150);
   expect(await summary(page, owner.orgSlug)).toMatchObject({ mrr: 150, active_customers: 2 });
   await page.goto(`/${owner.orgSlug}/customers`);
   await expect(page.getByTestId("customer-c2")).toContainText("Globex");

@@ -348,6 +348,9 @@ describe("undo", () => {
   });
 });
 
+/** The file's changes to earlier uploads' items are corrections: rewritten from each item's start. */
+const CORRECTIONS = { options: { changesFrom: "start" } };
+
 describe("undo of an upload that changed an earlier upload's rows", () => {
   const item = async (orgId: string, key: string) => {
     const [row] = await db()
@@ -386,7 +389,7 @@ describe("undo of an upload that changed an earlier upload's rows", () => {
           ? r.replace("s3,c3,Customer 3", "s3,c99,Customer 99")
           : r.replace(",Customer 1,", ",Renamed,"),
     );
-    const b = await importText(orgId, file(changed));
+    const b = await importText(orgId, file(changed), CORRECTIONS);
     expect(counts(b)).toMatchObject({ imported: 2, unchanged: 6 });
     expect(await item(orgId, "s2")).toMatchObject({ unitAmount: 3_500, plan: "P9" });
     expect(await item(orgId, "s3")).toMatchObject({ customer: "c99" });
@@ -407,8 +410,10 @@ describe("undo of an upload that changed an earlier upload's rows", () => {
     expect(await customerName(orgId, "c1")).toBe("Customer 1");
     expect(await customerName(orgId, "c99")).toBeUndefined();
     expect(await movements(orgId)).toEqual(before);
-    const [log] = await db().select().from(auditLogs).where(eq(auditLogs.orgId, orgId));
-    expect(log?.metadata).toMatchObject({ restored: { items: 2, customers: 1 } });
+    const logs = await db().select().from(auditLogs).where(eq(auditLogs.orgId, orgId));
+    expect(logs.find((l) => l.action === "upload.deleted")?.metadata).toMatchObject({
+      restored: { items: 2, customers: 1 },
+    });
   });
 
   it("a later upload's change stays until it is undone too, in either order", async () => {
@@ -417,8 +422,8 @@ describe("undo of an upload that changed an earlier upload's rows", () => {
       await importText(orgId, file(rows(0, 4)));
       const at = (amount: number) =>
         file(rows(0, 4).map((r) => (r.startsWith("s2,") ? r.replace(",30,USD", `,${amount},USD`) : r)));
-      const b = await importText(orgId, at(35));
-      const c = await importText(orgId, at(40));
+      const b = await importText(orgId, at(35), CORRECTIONS);
+      const c = await importText(orgId, at(40), CORRECTIONS);
       expect((await item(orgId, "s2"))?.unitAmount).toBe(4_000);
       if (order === "earlier first") {
         expect(await undo(orgId, b.id)).toMatchObject({ itemsRestored: 0, changesKept: 0 });
@@ -439,6 +444,7 @@ describe("undo of an upload that changed an earlier upload's rows", () => {
     const b = await importText(
       orgId,
       file(rows(0, 4).map((r) => (r.startsWith("s2,") ? r.replace(",30,USD", ",35,USD") : r))),
+      CORRECTIONS,
     );
     const [s2] = await db()
       .select({ id: subscriptionItems.id })
@@ -455,6 +461,7 @@ describe("undo of an upload that changed an earlier upload's rows", () => {
     await importText(
       orgId,
       file(rows(0, 4).map((r) => (r.startsWith("s2,") ? r.replace(",30,USD", ",35,USD") : r))),
+      CORRECTIONS,
     );
     expect(await undo(orgId, a.id)).toMatchObject({ itemsDeleted: 4, itemsRestored: 0 });
     expect(await item(orgId, "s2")).toBeUndefined();
@@ -463,5 +470,152 @@ describe("undo of an upload that changed an earlier upload's rows", () => {
       sql`SELECT count(*) AS n FROM upload_item_changes c JOIN uploads u ON u.id = c.upload_id WHERE u.org_id = ${orgId}`,
     );
     expect(Number(left[0]?.n)).toBe(0);
+  });
+});
+
+describe("next month's export: changed terms take effect on the day chosen (changesFrom)", () => {
+  const parts = (orgId: string, prefix: string) =>
+    db()
+      .select({
+        key: subscriptionItems.externalId,
+        startDate: subscriptionItems.startDate,
+        endDate: subscriptionItems.endDate,
+        startedOn: subscriptionItems.startedOn,
+        unitAmount: subscriptionItems.unitAmount,
+        status: subscriptionItems.status,
+      })
+      .from(subscriptionItems)
+      .where(
+        and(eq(subscriptionItems.orgId, orgId), sql`${subscriptionItems.externalId} LIKE ${`${prefix}%`}`),
+      )
+      .orderBy(subscriptionItems.startDate);
+  const month = (list: Awaited<ReturnType<typeof movements>>, m: string) => {
+    const found = list.find((x) => x.month === m);
+    if (!found) throw new Error(`no ${m}`);
+    return found;
+  };
+  const undo = (orgId: string, uploadId: string) =>
+    deleteUpload(db(), { orgId, uploadId, actorUserId: null, asOf: AS_OF });
+
+  it("splits the item there: the months before keep their revenue, the change is that month's expansion; undo joins it again", async () => {
+    const orgId = await newOrg("split");
+    const a = await importText(orgId, file(rows(0, 8)));
+    expect(a.options.changesFrom).toBe(new Date().toISOString().slice(0, 10)); // the default: the day it was queued
+    const before = await movements(orgId);
+    // s2: $30 a month from 2024-03-01, now $35.
+    const next = rows(0, 8).map((r) => (r.startsWith("s2,") ? r.replace(",30,USD", ",35,USD") : r));
+    const b = await importText(orgId, file(next), { options: { changesFrom: "2024-07-15" } });
+    expect(counts(b)).toMatchObject({ imported: 1, unchanged: 7, rejected: 0 });
+    expect(await parts(orgId, "s2")).toEqual([
+      {
+        key: "s2@2024-03-01..2024-07-15",
+        startDate: "2024-03-01",
+        endDate: "2024-07-15",
+        startedOn: null,
+        unitAmount: 3_000,
+        status: "active",
+      },
+      {
+        key: "s2",
+        startDate: "2024-07-15",
+        endDate: null,
+        startedOn: "2024-03-01",
+        unitAmount: 3_500,
+        status: "active",
+      },
+    ]);
+    const after = await movements(orgId);
+    for (const m of ["2024-03", "2024-04", "2024-05", "2024-06"])
+      expect(month(after, m)).toEqual(month(before, m));
+    expect(month(after, "2024-07").expansion - month(before, "2024-07").expansion).toBe(500);
+    expect(month(after, "2024-12").endMrr - month(before, "2024-12").endMrr).toBe(500);
+
+    // The same rows from another file, in another order: nothing to change, nothing split again.
+    const again = await importText(orgId, file([...next].reverse()), {
+      options: { changesFrom: "2024-08-01" },
+    });
+    expect(counts(again)).toMatchObject({ imported: 0, unchanged: 8 });
+    expect((await parts(orgId, "s2")).length).toBe(2);
+    // A later file ends s2: its later part ends; its terms did not change, so nothing is split.
+    const ended = next.map((r) => (r.startsWith("s2,") ? r.replace(/,$/, ",2024-10-01") : r));
+    const c = await importText(orgId, file(ended), { options: { changesFrom: "2024-09-01" } });
+    expect(counts(c)).toMatchObject({ imported: 1, unchanged: 7 });
+    expect((await parts(orgId, "s2")).map((p) => [p.key, p.startDate, p.endDate])).toEqual([
+      ["s2@2024-03-01..2024-07-15", "2024-03-01", "2024-07-15"],
+      ["s2", "2024-07-15", "2024-10-01"],
+    ]);
+
+    // Undo goes latest first across a split: b's split cannot be handed on to c's change.
+    await expect(undo(orgId, b.id)).rejects.toThrow(
+      /imported after this file, changed the same subscriptions again: delete it first/,
+    );
+    expect(await undo(orgId, c.id)).toMatchObject({ itemsRestored: 1 });
+    expect((await parts(orgId, "s2")).at(-1)?.endDate).toBeNull();
+    expect(await undo(orgId, b.id)).toMatchObject({ itemsDeleted: 0, itemsRestored: 1, changesKept: 0 });
+    expect(await parts(orgId, "s2")).toEqual([
+      {
+        key: "s2",
+        startDate: "2024-03-01",
+        endDate: null,
+        startedOn: null,
+        unitAmount: 3_000,
+        status: "active",
+      },
+    ]);
+    expect(await movements(orgId)).toEqual(before);
+  });
+
+  it("a trial that converts is split into its trial and its paid part; a day before the start changes it from its start", async () => {
+    const orgId = await newOrg("split-trial");
+    const head = "subscription_id,customer_id,amount,interval,start_date,status\n";
+    await importText(orgId, `${head}t1,c1,20,month,2024-02-01,trialing\nt2,c2,10,month,2024-06-01,active\n`);
+    const u = await importText(
+      orgId,
+      `${head}t1,c1,20,month,2024-02-01,active\nt2,c2,15,month,2024-06-01,active\n`,
+      {
+        options: { changesFrom: "2024-05-01" },
+      },
+    );
+    expect(counts(u)).toMatchObject({ imported: 2 });
+    expect((await parts(orgId, "t1")).map((p) => [p.key, p.startDate, p.endDate, p.status])).toEqual([
+      ["t1@2024-02-01..2024-05-01", "2024-02-01", "2024-05-01", "trialing"],
+      ["t1", "2024-05-01", null, "active"],
+    ]);
+    const periods = await queryRows<{
+      key: string;
+      kind: string;
+      start_date: string;
+      end_date: string | null;
+    }>(
+      db(),
+      sql`SELECT i.external_id AS key, p.kind, p.start_date::text, p.end_date::text FROM subscription_item_periods p
+          JOIN subscription_items i ON i.id = p.item_id WHERE i.org_id = ${orgId}`,
+    );
+    expect(periods).toEqual([
+      {
+        key: "t1@2024-02-01..2024-05-01",
+        kind: "trialing",
+        start_date: "2024-02-01",
+        end_date: "2024-05-01",
+      },
+    ]);
+    // t2 started after the day: $15 from its start, one item.
+    expect((await parts(orgId, "t2")).map((p) => [p.key, p.startDate, p.unitAmount])).toEqual([
+      ["t2", "2024-06-01", 1_500],
+    ]);
+    const list = await movements(orgId);
+    expect(month(list, "2024-04").endMrr).toBe(0);
+    expect(month(list, "2024-05")).toMatchObject({ new: 2_000, endMrr: 2_000 });
+    expect(month(list, "2024-06")).toMatchObject({ new: 1_500, endMrr: 3_500 });
+  });
+
+  it("undoing the upload that created a split item deletes both of its parts", async () => {
+    const orgId = await newOrg("split-creator");
+    const a = await importText(orgId, file(rows(0, 4)));
+    const next = rows(0, 4).map((r) => (r.startsWith("s2,") ? r.replace(",30,USD", ",35,USD") : r));
+    await importText(orgId, file(next), { options: { changesFrom: "2024-07-15" } });
+    expect((await parts(orgId, "s2")).length).toBe(2);
+    expect(await undo(orgId, a.id)).toMatchObject({ itemsDeleted: 5 });
+    expect(await itemCount(orgId)).toBe(0);
   });
 });

@@ -91,9 +91,10 @@ describe("importing subscriptions", () => {
     expect(await mrrIn("2024-04")).toBe(7_000);
     expect(await mrrIn("2024-12")).toBe(7_000);
 
-    // The trial converts: the same rows again with S-1 no longer a trial.
-    const again = await importText(orgId, file("FALSE"));
+    // The trial converts on 2024-06-01: the same rows again with S-1 no longer a trial, taking effect then.
+    const again = await importText(orgId, file("FALSE"), { options: { changesFrom: "2024-06-01" } });
     expect(counts(again)).toEqual({ status: "complete", read: 5, imported: 1, unchanged: 3, rejected: 1 });
+    expect(await mrrIn("2024-04")).toBe(7_000);
     expect(await mrrIn("2024-12")).toBe(12_000);
     const periods = await db()
       .select({ item: subscriptionItems.externalId, kind: subscriptionItemPeriods.kind })
@@ -101,6 +102,7 @@ describe("importing subscriptions", () => {
       .innerJoin(subscriptionItems, eq(subscriptionItems.id, subscriptionItemPeriods.itemId))
       .where(eq(subscriptionItemPeriods.orgId, orgId));
     expect(periods.sort((a, b) => a.item.localeCompare(b.item))).toEqual([
+      { item: "S-1@2024-03-01..2024-06-01", kind: "trialing" },
       { item: "S-3", kind: "trialing" },
       { item: "S-4", kind: "trialing" },
     ]);

@@ -74,6 +74,11 @@ export function PreviewMapper({
     decimal: remembered?.decimal ?? "",
     amountsIn: "",
   });
+  // Changes to subscriptions an earlier upload imported: from a day (split there), or from their start.
+  const [changes, setChanges] = useState<{ mode: "day" | "start"; day: string }>({
+    mode: "day",
+    day: new Date().toISOString().slice(0, 10),
+  });
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   const [importing, setImporting] = useState(false);
@@ -111,10 +116,15 @@ export function PreviewMapper({
     setError(null);
     // The import takes the preview's format choices under `options` (POST /api/v1/uploads/:id/import).
     const { upload_id: _, kind, mapping, ...formats } = body(overrides, options);
+    const changesFrom = changes.mode === "start" ? "start" : changes.day;
     const response = await fetch(api(`/${uploadId}/import`), {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ kind, mapping, options: formats }),
+      body: JSON.stringify({
+        kind,
+        mapping,
+        options: { ...formats, ...(kind === "subscriptions" ? { changes_from: changesFrom } : {}) },
+      }),
     });
     if (!response.ok) {
       const json = await response.json().catch(() => null);
@@ -223,6 +233,52 @@ export function PreviewMapper({
           </label>
         </div>
       </section>
+
+      {p.kind === "subscriptions" && p.earlier && p.earlier.matched > 0 && (
+        <section
+          aria-labelledby="earlier"
+          className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200"
+        >
+          <h2 id="earlier" className="text-base font-semibold text-slate-900">
+            Subscriptions imported before
+          </h2>
+          <p className="mt-1 text-sm text-slate-600" data-testid="earlier">
+            {p.earlier.matched.toLocaleString("en-US")} of the {p.rowsSampled.toLocaleString("en-US")} rows
+            checked {p.earlier.matched === 1 ? "is a subscription" : "are subscriptions"} an earlier upload
+            imported
+            {p.earlier.changed > 0
+              ? `; ${p.earlier.changed.toLocaleString("en-US")} of them ${p.earlier.changed === 1 ? "changes its" : "change their"} amount, plan, quantity or status.`
+              : ", unchanged."}{" "}
+            A change that takes effect on a day shows as expansion or contraction then, and the months before
+            keep their revenue; a correction rewrites the subscription from its start.
+          </p>
+          <div className="mt-3 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+            <label className="text-sm font-medium text-slate-800">
+              Changes
+              <select
+                className={`mt-1 ${select}`}
+                value={changes.mode}
+                onChange={(e) => setChanges({ ...changes, mode: e.target.value as "day" | "start" })}
+              >
+                <option value="day">take effect on a day</option>
+                <option value="start">are corrections, from the start</option>
+              </select>
+            </label>
+            {changes.mode === "day" && (
+              <label className="text-sm font-medium text-slate-800">
+                Take effect on
+                <input
+                  type="date"
+                  required
+                  className={`mt-1 ${select}`}
+                  value={changes.day}
+                  onChange={(e) => setChanges({ ...changes, day: e.target.value })}
+                />
+              </label>
+            )}
+          </div>
+        </section>
+      )}
 
       <section aria-labelledby="mapping" className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
         <h2 id="mapping" className="text-base font-semibold text-slate-900">

@@ -1,5 +1,6 @@
-import { and, asc, count, desc, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { queryRows } from "@/db/rows";
 import { type Upload, uploadRejections, uploads } from "@/db/schema";
 
 /** The org's uploads, newest first (files still being stored are left out). */
@@ -41,6 +42,34 @@ export async function countRejectionProblems(db: Db, orgId: string, uploadId: st
     .from(uploadRejections)
     .where(and(eq(uploadRejections.orgId, orgId), eq(uploadRejections.uploadId, uploadId)));
   return Number(row?.n ?? 0);
+}
+
+/**
+ * What an upload changed in rows an earlier upload (or another source) created, which undo puts back:
+ * items (of them, `split`: changes that took effect on its `changesFrom` day) and customers.
+ */
+export async function countUploadChanges(
+  db: Db,
+  orgId: string,
+  uploadId: string,
+): Promise<{ items: number; split: number; customers: number }> {
+  const [row] = await queryRows<{
+    items: number | string;
+    split: number | string;
+    customers: number | string;
+  }>(
+    db,
+    sql`SELECT
+          (SELECT count(*) FROM upload_item_changes c WHERE c.upload_id = u.id) AS items,
+          (SELECT count(*) FROM upload_item_changes c WHERE c.upload_id = u.id AND c.split_item_id IS NOT NULL) AS split,
+          (SELECT count(*) FROM upload_customer_changes c WHERE c.upload_id = u.id) AS customers
+        FROM uploads u WHERE u.org_id = ${orgId} AND u.id = ${uploadId}`,
+  );
+  return {
+    items: Number(row?.items ?? 0),
+    split: Number(row?.split ?? 0),
+    customers: Number(row?.customers ?? 0),
+  };
 }
 
 /** An upload's rejected rows in file order: one entry per problem (a row may have several). */

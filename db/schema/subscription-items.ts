@@ -61,6 +61,12 @@ export const subscriptionItems = pgTable(
     /** Recurring discount per billing period, minor units of the item's currency. */
     discountAmount: bigint("discount_amount", { mode: "number" }),
     startDate: date("start_date").notNull(),
+    /**
+     * Set on the later part of a subscription an import split (an upload's changed terms that take effect
+     * on a day after its start, lib/uploads/import-sql.ts): the start its source gives, while
+     * `start_date` is the day these terms took effect. Null: `start_date` is the source's start.
+     */
+    startedOn: date("started_on"),
     /** Exclusive: the first day without service (MRR-2). Null: open-ended. */
     endDate: date("end_date"),
     status: itemStatusEnum("status").notNull().default("active"),

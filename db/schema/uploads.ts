@@ -55,6 +55,12 @@ export type UploadOptions = {
   amountsIn?: "units" | "minor";
   /** The user's overrides (header → field or null), kept to show and to re-run the preview. */
   overrides?: Record<string, string | null>;
+  /**
+   * Subscriptions: the day (YYYY-MM-DD) the file's changes to items an earlier upload created take
+   * effect: such an item is split there (lib/uploads/import-sql.ts, splitChangedItems). "start": they are
+   * corrections, applied from each item's start. Unset (imports queued before this option): "start".
+   */
+  changesFrom?: string;
   /** The earlier import of the same columns whose choices this one was read with (lib/uploads/plan.ts). */
   rememberedFrom?: { uploadId: string; filename: string };
 };
@@ -195,10 +201,17 @@ export const uploadItemChanges = pgTable(
       .references(() => subscriptionItems.id, { onDelete: "cascade" }),
     before: jsonb("before").notNull(),
     after: jsonb("after").notNull(),
+    /**
+     * When the change took effect on a day after the item's start: the item that keeps the earlier terms
+     * up to that day (the split's first part), which undo deletes as it restores the item.
+     */
+    splitItemId: uuid("split_item_id").references(() => subscriptionItems.id, { onDelete: "set null" }),
   },
   (t) => [
     uniqueIndex("upload_item_changes_upload_item_idx").on(t.uploadId, t.itemId),
     index("upload_item_changes_item_idx").on(t.itemId, t.seq),
+    // Deleting an item looks its split records up (ON DELETE SET NULL): without it, a scan per item.
+    index("upload_item_changes_split_idx").on(t.splitItemId),
   ],
 );
 

@@ -21,6 +21,13 @@ export const ZImportOptions = z.object({
   delimiter: z.enum([",", ";", "\t", "|"]).optional(),
   /** "minor": amounts are in cents (5000 = 50.00); unset: decided from the file (Baremetrics' template). */
   amounts_in: z.enum(["units", "minor"]).optional(),
+  /**
+   * Subscriptions: the day changes to items an earlier upload imported take effect (they are split
+   * there), or "start" to correct them from each item's start. Default: the day the import is queued.
+   */
+  changes_from: z
+    .union([z.literal("start"), z.iso.date({ error: 'Use a date (YYYY-MM-DD) or "start".' })])
+    .optional(),
 });
 
 /** An upload id from the path; anything that is not a uuid is simply not found. */

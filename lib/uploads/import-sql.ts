@@ -18,7 +18,16 @@ export function fieldsJson(alias: string, fields: readonly string[]) {
 }
 
 /** What the statements need to know of the batch. */
-export type BatchTarget = { orgId: string; uploadId: string; rebuildAbove?: number };
+export type BatchTarget = {
+  orgId: string;
+  uploadId: string;
+  rebuildAbove?: number;
+  /**
+   * The day (YYYY-MM-DD) this file's changes to items an earlier upload created take effect
+   * (UploadOptions.changesFrom; splitChangedItems). Unset: from each item's start.
+   */
+  changesFrom?: string;
+};
 
 /**
  * Customers-kind only: keys of this batch that an earlier batch of the same upload created, one
@@ -133,10 +142,44 @@ export const ITEM_FIELDS = [
   "fx_rate",
 ];
 const ITEM_VALUES = sql.raw(ITEM_FIELDS.join(", "));
-/** An item's fields (ITEM_FIELDS) as a JSON object: what upload_item_changes keeps before and after. */
-export const itemJson = (alias: string) => fieldsJson(alias, ITEM_FIELDS);
-const itemTuple = (table: string) => sql.raw(`(${ITEM_FIELDS.map((c) => `${table}.${c}`).join(", ")})`);
-const ITEM_SETS = sql.raw(ITEM_FIELDS.map((c) => `${c} = excluded.${c}`).join(", "));
+/** What upload_item_changes keeps of an item before and after a change, and undo restores. */
+export const CHANGE_FIELDS = [...ITEM_FIELDS, "started_on"];
+/** An item's CHANGE_FIELDS as a JSON object. */
+export const itemJson = (alias: string) => fieldsJson(alias, CHANGE_FIELDS);
+/** The stored item as a file row would give it: a split item's start is its `started_on`. */
+const STORED_TUPLE = sql.raw(
+  `(${ITEM_FIELDS.map((c) => (c === "start_date" ? "coalesce(t.started_on, t.start_date)" : `t.${c}`)).join(", ")})`,
+);
+const EXCLUDED_TUPLE = sql.raw(`(${ITEM_FIELDS.map((c) => `excluded.${c}`).join(", ")})`);
+// A split item (started_on set) keeps the day its terms took effect as its start, and an end the file
+// puts before that day ends it that day (its earlier part keeps the service up to then).
+const SPLIT = "t.started_on IS NOT NULL";
+const ITEM_SETS = sql.raw(
+  [
+    ...ITEM_FIELDS.map((c) =>
+      c === "start_date"
+        ? `start_date = CASE WHEN ${SPLIT} THEN t.start_date ELSE excluded.start_date END`
+        : c === "end_date"
+          ? `end_date = CASE WHEN ${SPLIT} AND excluded.end_date < t.start_date THEN t.start_date ELSE excluded.end_date END`
+          : `${c} = excluded.${c}`,
+    ),
+    `started_on = CASE WHEN ${SPLIT} THEN excluded.start_date END`,
+  ].join(", "),
+);
+/** The terms whose change splits an item (what it pays and for what): not its customer or dates. */
+const TERMS = [
+  "plan_id",
+  "quantity",
+  "unit_amount",
+  "currency",
+  "interval_unit",
+  "interval_count",
+  "discount_percent",
+  "discount_amount",
+  "status",
+  "mrr",
+];
+const terms = (alias: string) => sql.raw(`(${TERMS.map((c) => `${alias}.${c}`).join(", ")})`);
 
 /**
  * Items upserted by (org, csv, key) in one statement. Returns how many were new or changed, and the keys
@@ -151,7 +194,7 @@ export async function upsertItems(
   input: BatchTarget,
   stage: string,
   track: boolean,
-): Promise<{ changed: number; repeats: string[] }> {
+): Promise<{ changed: number; repeats: string[]; changedItems: string[] }> {
   const { orgId, uploadId } = input;
   const s = sql.raw(stage);
   await tx.execute(sql`
@@ -166,22 +209,26 @@ export async function upsertItems(
         UNION SELECT i.customer_id FROM up JOIN subscription_items i ON i.id = up.id WHERE NOT up.inserted) t
       ON CONFLICT DO NOTHING)`
     : sql``;
-  const [row] = await queryRows<{ changed: number | string; repeats: string[] | string | null }>(
+  const [row] = await queryRows<{
+    changed: number | string;
+    changed_items: string[] | string | null;
+    repeats: string[] | string | null;
+  }>(
     tx,
     // The staged customer_id comes resolved (import-write.ts): looking it up here, once per item row,
     // cost ~14% of this statement's time. The (org, customer) foreign key still checks that it is this org's.
     sql`WITH up AS (
-      INSERT INTO subscription_items (org_id, source, external_id, source_upload_id, ${ITEM_VALUES})
+      INSERT INTO subscription_items AS t (org_id, source, external_id, source_upload_id, ${ITEM_VALUES})
       SELECT ${orgId}::uuid, 'csv', s.key, ${uploadId}::uuid, s.customer_id, p.id, s.quantity, s.unit_amount, s.currency,
         s.interval_unit::interval_unit, s.interval_count, s.discount_percent, s.discount_amount, s.start_date,
         s.end_date, s.status::item_status, s.mrr, s.fx_rate
       FROM ${s} s
       LEFT JOIN plans p ON p.org_id = ${orgId} AND p.external_id = s.plan
       ON CONFLICT (org_id, source, external_id) DO UPDATE SET ${ITEM_SETS}, updated_at = now()
-      WHERE subscription_items.source_upload_id IS DISTINCT FROM ${uploadId}::uuid
-        AND ${itemTuple("subscription_items")} IS DISTINCT FROM ${itemTuple("excluded")}
-      RETURNING id, external_id, customer_id, status, start_date, end_date, (xmax = 0) AS inserted,
-        CASE WHEN NOT (xmax = 0) THEN ${itemJson("subscription_items")} END AS after
+      WHERE t.source_upload_id IS DISTINCT FROM ${uploadId}::uuid
+        AND ${STORED_TUPLE} IS DISTINCT FROM ${EXCLUDED_TUPLE}
+      RETURNING t.id, t.external_id, t.customer_id, t.status, t.start_date, t.end_date, (xmax = 0) AS inserted,
+        CASE WHEN NOT (xmax = 0) THEN ${itemJson("t")} END AS after
     ), changes AS (
       INSERT INTO upload_item_changes (upload_id, item_id, before, after)
       SELECT ${uploadId}::uuid, up.id, b.before, up.after FROM up
@@ -189,6 +236,7 @@ export async function upsertItems(
         SELECT ${itemJson("i")} AS before FROM subscription_items i WHERE i.id = up.id LIMIT 1) b
       WHERE NOT up.inserted
       ON CONFLICT (upload_id, item_id) DO UPDATE SET after = excluded.after
+      RETURNING item_id
     ), periods_gone AS (
       DELETE FROM subscription_item_periods WHERE item_id IN (SELECT id FROM up WHERE NOT inserted)
     ), periods_new AS (
@@ -196,7 +244,7 @@ export async function upsertItems(
       SELECT ${orgId}::uuid, id, status::text::item_period_kind, start_date, end_date FROM up
       WHERE status IN ('trialing', 'paused')
     )${touched}
-    SELECT (SELECT count(*) FROM up) AS changed,
+    SELECT (SELECT count(*) FROM up) AS changed, (SELECT json_agg(item_id) FROM changes) AS changed_items,
       (SELECT json_agg(r.key)
         FROM (SELECT s.key FROM ${s} s WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.external_id = s.key)) r
         CROSS JOIN LATERAL (
@@ -205,11 +253,74 @@ export async function upsertItems(
             AND i.source_upload_id = ${uploadId}::uuid
           LIMIT 1) hit) AS repeats`,
   );
-  const repeats = row?.repeats ?? null;
+  const list = (v: string[] | string | null | undefined): string[] =>
+    v == null ? [] : typeof v === "string" ? JSON.parse(v) : v;
   return {
     changed: Number(row?.changed ?? 0),
-    repeats: repeats === null ? [] : typeof repeats === "string" ? JSON.parse(repeats) : repeats,
+    repeats: list(row?.repeats),
+    changedItems: list(row?.changed_items),
   };
+}
+
+/**
+ * After upsertItems: the items an earlier upload created whose terms (TERMS) this batch changed, and
+ * that were live on `changesFrom` after starting before it, are split there instead of rewritten from
+ * their start. The item (its key, so the next file still finds it) now starts on `changesFrom` with the
+ * new terms, keeping the file's start as `started_on`; a new item with the earlier terms (its key
+ * `<key>@<start>..<changesFrom>`, created by the same upload as the item) runs from the item's start to
+ * that day. So next month's export shows its changes as expansion or contraction from that day, and the
+ * months before keep the revenue they had. The change record names the new item (undo deletes it and
+ * restores the item). Status periods are rebuilt for both parts. Returns how many items were split.
+ */
+export async function splitChangedItems(
+  tx: Db,
+  input: BatchTarget,
+  itemIds: readonly string[],
+): Promise<number> {
+  const day = input.changesFrom;
+  if (!day || itemIds.length === 0) return 0;
+  const { orgId, uploadId } = input;
+  const rows = await queryRows<{ n: number | string }>(
+    tx,
+    sql`WITH s AS (
+          SELECT m.seq, i.id AS item_id, i.external_id AS key, i.source_upload_id AS src, b.*,
+            meridian_uuidv7() AS part_id
+          FROM upload_item_changes m
+          JOIN subscription_items i ON i.id = m.item_id AND i.org_id = ${orgId}
+          CROSS JOIN LATERAL jsonb_populate_record(null::subscription_items, m.before) b
+          WHERE m.upload_id = ${uploadId} AND m.item_id = ANY(${`{${itemIds.join(",")}}`}::uuid[])
+            AND m.split_item_id IS NULL
+            AND b.start_date < ${day}::date AND (b.end_date IS NULL OR b.end_date > ${day}::date)
+            AND i.start_date = b.start_date AND (i.end_date IS NULL OR i.end_date > ${day}::date)
+            AND b.status <> 'canceled' AND i.status <> 'canceled'
+            AND ${terms("b")} IS DISTINCT FROM ${terms("i")}
+        ), part AS (
+          INSERT INTO subscription_items (id, org_id, source, external_id, source_upload_id, ${ITEM_VALUES}, started_on)
+          SELECT s.part_id, ${orgId}::uuid, 'csv', s.key || '@' || s.start_date || '..' || ${day}, s.src,
+            s.customer_id, (SELECT p.id FROM plans p WHERE p.id = s.plan_id), s.quantity, s.unit_amount,
+            s.currency, s.interval_unit, s.interval_count, s.discount_percent, s.discount_amount, s.start_date,
+            ${day}::date, s.status, s.mrr, s.fx_rate, s.started_on
+          FROM s
+          RETURNING id, status, start_date, end_date
+        ), moved AS (
+          UPDATE subscription_items i SET start_date = ${day}::date,
+            started_on = coalesce(s.started_on, s.start_date), updated_at = now()
+          FROM s WHERE i.id = s.item_id
+          RETURNING i.id, i.status, i.start_date, i.end_date, ${itemJson("i")} AS after
+        ), recorded AS (
+          UPDATE upload_item_changes m SET split_item_id = s.part_id, after = moved.after
+          FROM s JOIN moved ON moved.id = s.item_id WHERE m.seq = s.seq
+        ), periods_gone AS (
+          DELETE FROM subscription_item_periods WHERE item_id IN (SELECT item_id FROM s)
+        ), periods_new AS (
+          INSERT INTO subscription_item_periods (org_id, item_id, kind, start_date, end_date)
+          SELECT ${orgId}::uuid, id, status::text::item_period_kind, start_date, end_date
+          FROM (SELECT * FROM part UNION ALL SELECT id, status, start_date, end_date FROM moved) x
+          WHERE status IN ('trialing', 'paused')
+        )
+        SELECT count(*) AS n FROM s`,
+  );
+  return Number(rows[0]?.n ?? 0);
 }
 
 /**

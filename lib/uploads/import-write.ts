@@ -7,6 +7,7 @@ import type { Rejection, StagedCustomer, StagedItem, StagedRow } from "./import-
 import {
   customerIdsByKey,
   customersWrittenByThisUpload,
+  splitChangedItems,
   trackTouched,
   upsertCustomers,
   upsertItems,
@@ -64,6 +65,8 @@ export type BatchInput = {
   knownCustomerId?: (key: string) => string | undefined;
   /** Default REBUILD_ABOVE (tests lower it). */
   rebuildAbove?: number;
+  /** The day changes to earlier uploads' items take effect (BatchTarget.changesFrom). */
+  changesFrom?: string;
   /** Milliseconds per step are added here (bench:import's breakdown). */
   timings?: Map<string, number>;
 };
@@ -345,10 +348,12 @@ async function writeRows(
           items.map((i) => [...itemValues(i), idOf(i.customerKey)]),
         ),
   );
-  const { changed, repeats } = await timed(input, "upsert items", () =>
+  const { changed, repeats, changedItems } = await timed(input, "upsert items", () =>
     upsertItems(tx, input, stageI, track),
   );
   if (repeats.length > 0) throw new RepeatsFound(repeats);
+  if (changedItems.length > 0)
+    await timed(input, "split items", () => splitChangedItems(tx, input, changedItems));
   written.push(...customers);
   return { imported: changed, keep, dups };
 }

@@ -311,6 +311,8 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
   const { orgId, id: uploadId } = upload;
   const kind = upload.kind ?? "subscriptions";
   const options = upload.options;
+  const changesFrom =
+    options.changesFrom && options.changesFrom !== "start" ? options.changesFrom : undefined;
   const mapping = (upload.mapping ?? []) as TMappedColumn[];
   const normalise = createRowNormaliser(kind, mapping, { defaultCurrency: options.defaultCurrency ?? null });
   const headerOf = columnOfField(mapping);
@@ -381,6 +383,7 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
         rejections: batch.rejections,
         rejectedRows: batch.rejectedRows,
         rebuildAbove: hooks.rebuildAbove,
+        ...(changesFrom ? { changesFrom } : {}),
         alreadyWritten: kind === "subscriptions" ? (c) => memory.wrote(c) : undefined,
         knownCustomerId: kind === "subscriptions" ? (key) => memory.idOf(key) : undefined,
       });

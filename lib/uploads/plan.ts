@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, isNotNull, ne } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { queryRows } from "@/db/rows";
 import { fxRates, organizations, type Upload, type UploadOptions, uploads } from "@/db/schema";
 import { AppError, conflict, notFound } from "@/lib/errors";
 import type { TDelimiter } from "@/lib/ingest/dialect";
@@ -9,7 +10,7 @@ import { overriddenColumn } from "@/lib/ingest/mapping";
 import { previewCsv, type TPreview, type TPreviewOptions } from "@/lib/ingest/preview";
 import type { TAmountsIn, TImportCheck } from "@/lib/ingest/profile";
 import type { TDateOrder, TDecimalMark } from "@/lib/ingest/values";
-import { type RateTable, stageRow } from "./import-rows";
+import { type RateTable, type StagedItem, stageRow } from "./import-rows";
 import { readUploadBytes } from "./store";
 
 /*
@@ -55,8 +56,18 @@ export type TRememberedMapping = {
   formats: Record<number, { dateOrder?: TDateOrder; decimal?: TDecimalMark }>;
 };
 
+/**
+ * Subscriptions: of the rows checked, how many name an item an earlier upload imported (by its key), and
+ * how many of those change its terms (plan, quantity, amount, interval, discount, status or MRR) — which
+ * then take effect on the import's `changesFrom` day.
+ */
+export type TEarlierItems = { matched: number; changed: number };
+
 export type TUploadPreview =
-  | (Extract<TPreview, { ok: true }> & { remembered: TRememberedMapping | null })
+  | (Extract<TPreview, { ok: true }> & {
+      remembered: TRememberedMapping | null;
+      earlier: TEarlierItems | null;
+    })
   | Extract<TPreview, { ok: false }>
   | { ok: false; error: { code: "too_many_columns"; message: string } };
 
@@ -146,7 +157,7 @@ function withRemembered(
     const column = overriddenColumn(again.mapping, key);
     if (column && !mineColumns.has(column.index)) column.reason = reason;
   }
-  return { ...again, remembered };
+  return { ...again, remembered, earlier: null };
 }
 
 async function findUpload(db: Db, orgId: string, uploadId: string): Promise<Upload> {
@@ -188,7 +199,12 @@ export async function loadRates(db: Db, orgId: string): Promise<RateTable> {
  * a row the import would reject (no exchange rate for its currency on its start date, a canceled row
  * without an end date, ...) is a problem in the preview too.
  */
-async function importCheck(db: Db, orgId: string, reportingCurrency: string): Promise<TImportCheck> {
+async function importCheck(
+  db: Db,
+  orgId: string,
+  reportingCurrency: string,
+  onItem: (item: StagedItem) => void,
+): Promise<TImportCheck> {
   const ctx = {
     reportingCurrency,
     rates: await loadRates(db, orgId),
@@ -206,11 +222,53 @@ async function importCheck(db: Db, orgId: string, reportingCurrency: string): Pr
     );
     if (staged.ok) {
       const item = staged.row.item;
+      if (item) onItem(item);
       return { errors: [], mrr: item ? { minor: item.mrr, currency: reportingCurrency } : null };
     }
     const errors = staged.rejections.map((r) => ({ ...r, field: r.field ?? "", code: "rule" as const }));
     return { errors, mrr: null };
   };
+}
+
+/** TEarlierItems of the preview's staged items: one lookup by the items' unique key each. */
+async function earlierItems(
+  db: Db,
+  orgId: string,
+  uploadId: string,
+  items: readonly StagedItem[],
+): Promise<TEarlierItems> {
+  if (items.length === 0) return { matched: 0, changed: 0 };
+  const rows = items.map((i) => ({
+    key: i.key,
+    plan: i.plan,
+    quantity: i.quantity,
+    unit_amount: i.unitAmount,
+    currency: i.currency,
+    interval_unit: i.intervalUnit,
+    interval_count: i.intervalCount,
+    discount_percent: i.discountPercent,
+    discount_amount: i.discountAmount,
+    status: i.status,
+    mrr: i.mrr,
+  }));
+  const [row] = await queryRows<{ matched: number | string; changed: number | string }>(
+    db,
+    sql`SELECT count(*) AS matched,
+          count(*) FILTER (WHERE (p.external_id, i.quantity, i.unit_amount, i.currency, i.interval_unit::text,
+            i.interval_count, i.discount_percent, i.discount_amount, i.status::text, i.mrr)
+            IS DISTINCT FROM (s.plan, s.quantity, s.unit_amount, s.currency, s.interval_unit, s.interval_count,
+            s.discount_percent, s.discount_amount, s.status, s.mrr)) AS changed
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS s(key text, plan text, quantity integer,
+          unit_amount bigint, currency text, interval_unit text, interval_count integer, discount_percent numeric,
+          discount_amount bigint, status text, mrr bigint)
+        CROSS JOIN LATERAL (
+          SELECT * FROM subscription_items x
+          WHERE x.org_id = ${orgId} AND x.source = 'csv' AND x.external_id = s.key
+            AND x.source_upload_id IS DISTINCT FROM ${uploadId}::uuid
+          LIMIT 1) i
+        LEFT JOIN plans p ON p.id = i.plan_id`,
+  );
+  return { matched: Number(row?.matched ?? 0), changed: Number(row?.changed ?? 0) };
 }
 
 /** Roughly how many columns the widest of the first lines has, by its most frequent delimiter. */
@@ -234,7 +292,9 @@ export async function previewUpload(
   const upload = await findUpload(db, orgId, uploadId);
   const reportingCurrency = await orgCurrency(db, orgId);
   const defaultCurrency = options.defaultCurrency ?? reportingCurrency;
-  const check = await importCheck(db, orgId, reportingCurrency);
+  // The items the latest run of the preview staged (the one returned), for earlierItems.
+  let staged: StagedItem[] = [];
+  const check = await importCheck(db, orgId, reportingCurrency, (item) => staged.push(item));
   for (const head of HEADS) {
     const bytes = await readUploadBytes(db, orgId, uploadId, { maxBytes: head });
     const complete = bytes.length >= upload.sizeBytes;
@@ -248,13 +308,22 @@ export async function previewUpload(
         },
       };
     }
-    const run = (o: TPreviewOptions) => previewCsv(bytes, { ...o, defaultCurrency, complete, check });
+    const run = (o: TPreviewOptions) => {
+      staged = [];
+      return previewCsv(bytes, { ...o, defaultCurrency, complete, check });
+    };
     const preview = run(options);
     if (preview.ok) {
       const remembered = await rememberedMapping(db, { orgId, uploadId, headers: preview.headers });
       // Read as another kind than the earlier file, its choices would not fit.
       const fits = remembered && (options.kind === undefined || options.kind === remembered.kind);
-      return fits ? withRemembered(run, options, remembered) : { ...preview, remembered: null };
+      const result = fits
+        ? withRemembered(run, options, remembered)
+        : { ...preview, remembered: null, earlier: null };
+      if (!result.ok) return result;
+      const earlier =
+        result.kind === "subscriptions" ? await earlierItems(db, orgId, uploadId, staged) : null;
+      return { ...result, earlier };
     }
     if (complete || preview.error.code !== "no_rows") return preview;
   }
@@ -276,6 +345,8 @@ export type TQueueImport = {
     defaultCurrency?: string;
     delimiter?: TDelimiter;
     amountsIn?: TAmountsIn;
+    /** UploadOptions.changesFrom: a day (YYYY-MM-DD) or "start"; default the day the import is queued. */
+    changesFrom?: string;
   };
 };
 
@@ -326,6 +397,9 @@ export async function queueImport(db: Db, input: TQueueImport): Promise<Upload> 
       ...(decimal ? { decimal } : {}),
       defaultCurrency: o.defaultCurrency ?? (await orgCurrency(db, input.orgId)),
       ...(preview.amountsIn === "minor" ? { amountsIn: "minor" as const } : {}),
+      ...(preview.kind === "subscriptions"
+        ? { changesFrom: o.changesFrom ?? new Date().toISOString().slice(0, 10) }
+        : {}),
       ...(overrides ? { overrides } : {}),
       ...(remembered
         ? { rememberedFrom: { uploadId: remembered.uploadId, filename: remembered.filename } }

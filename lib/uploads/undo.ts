@@ -6,7 +6,7 @@ import { audit } from "@/lib/audit";
 import { conflict, notFound } from "@/lib/errors";
 import { rebuildEventRollups } from "@/lib/events/write";
 import { updateRevenueForCustomers } from "@/lib/metrics/derive";
-import { CUSTOMER_FIELDS, fieldsJson, ITEM_FIELDS, itemJson } from "./import-sql";
+import { CHANGE_FIELDS, CUSTOMER_FIELDS, fieldsJson, itemJson } from "./import-sql";
 
 /*
  * Undo of an upload: the items it created, the customers and plans it created that nothing else uses
@@ -65,6 +65,20 @@ export async function deleteUpload(
     const running = upload.status === "importing" || upload.status === "queued";
     if (running && Date.now() - upload.updatedAt.getTime() < STALE_MS) {
       throw conflict("This upload is being imported; wait until it finishes, then delete it.");
+    }
+    // A split cannot be handed on to a later change (restoreChanges): that later upload goes first.
+    const [later] = await queryRows<{ filename: string }>(
+      tx,
+      sql`SELECT u.filename FROM upload_item_changes m
+          JOIN upload_item_changes n ON n.item_id = m.item_id AND n.seq > m.seq
+          JOIN uploads u ON u.id = n.upload_id AND u.org_id = ${orgId}
+          WHERE m.upload_id = ${uploadId} AND (m.split_item_id IS NOT NULL OR n.split_item_id IS NOT NULL)
+          LIMIT 1`,
+    );
+    if (later) {
+      throw conflict(
+        `‘${later.filename}’, imported after this file, changed the same subscriptions again: delete it first, then this one.`,
+      );
     }
     const items = await queryRows<{ customer_id: string }>(
       tx,
@@ -145,7 +159,7 @@ type Restored = { items: number; customers: number; kept: number; customerIds: s
 
 /** Item fields that the restore sets from the record `r` (its plan only while the plan still exists). */
 const ITEM_RESTORE_SETS = sql.raw(
-  ITEM_FIELDS.map((f) =>
+  CHANGE_FIELDS.map((f) =>
     f === "plan_id" ? "plan_id = (SELECT p.id FROM plans p WHERE p.id = r.plan_id)" : `${f} = r.${f}`,
   ).join(", "),
 );
@@ -193,7 +207,7 @@ async function restoreChanges(tx: Db, orgId: string, uploadId: string): Promise<
   const items = await queryRows<{ id: string; customer_id: string; was: string }>(
     tx,
     sql`WITH r AS (
-          SELECT m.item_id, m.after, v.* FROM upload_item_changes m,
+          SELECT m.item_id, m.after, m.split_item_id, v.* FROM upload_item_changes m,
             jsonb_populate_record(null::subscription_items, m.before) v
           WHERE m.upload_id = ${uploadId} AND ${later("upload_item_changes", "item_id")} IS NULL
         ), restored AS (
@@ -201,7 +215,11 @@ async function restoreChanges(tx: Db, orgId: string, uploadId: string): Promise<
           FROM r
           WHERE i.id = r.item_id AND i.org_id = ${orgId} AND ${itemJson("i")} = r.after
             AND EXISTS (SELECT 1 FROM customers c WHERE c.org_id = ${orgId} AND c.id = r.customer_id)
-          RETURNING i.id, i.customer_id, i.status, i.start_date, i.end_date, r.after ->> 'customer_id' AS was
+          RETURNING i.id, i.customer_id, i.status, i.start_date, i.end_date, r.after ->> 'customer_id' AS was,
+            r.split_item_id
+        ), parts_gone AS (
+          DELETE FROM subscription_items WHERE org_id = ${orgId}
+            AND id IN (SELECT split_item_id FROM restored WHERE split_item_id IS NOT NULL)
         ), periods_gone AS (
           DELETE FROM subscription_item_periods WHERE item_id IN (SELECT id FROM restored)
         ), periods_new AS (

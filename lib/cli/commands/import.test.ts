@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { eq } from "drizzle-orm";
+import { eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { organizations, subscriptionItems } from "@/db/schema";
@@ -137,6 +137,43 @@ describe("meridian import", () => {
       .from(subscriptionItems)
       .where(eq(subscriptionItems.externalId, "r3"));
     expect(r3).toEqual([{ id: "r3", mrr: 2000 }]);
+  });
+
+  it("says when rows change subscriptions imported before, and --changes-from sets the day they take effect", async () => {
+    await handle.db.insert(organizations).values({ slug: "acme-next", name: "Acme next" });
+    const head = "Subscription ID,Customer ID,Amount,Interval,Start Date\n";
+    const october = path.join(dir, "october.csv");
+    writeFileSync(october, `${head}n1,k1,100.00,month,2024-01-01\nn2,k2,50.00,month,2024-01-01\n`);
+    expect((await cli("import", october, "--org", "acme-next")).code).toBe(0);
+    const november = path.join(dir, "november.csv");
+    writeFileSync(november, `${head}n1,k1,200.00,month,2024-01-01\nn2,k2,50.00,month,2024-01-01\n`);
+    const bad = await cli("import", november, "--org", "acme-next", "--changes-from", "2024-13-01");
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("--changes-from: use a date (2024-11-01) or start");
+    const run = await cli("import", november, "--org", "acme-next", "--changes-from", "2024-11-01", "--json");
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      rows_imported: 1,
+      rows_unchanged: 1,
+      warnings: [
+        expect.stringContaining(
+          "1 of the first rows changes subscriptions imported before: the changes take effect on 2024-11-01",
+        ),
+      ],
+    });
+    const n1 = await handle.db
+      .select({
+        key: subscriptionItems.externalId,
+        start: subscriptionItems.startDate,
+        end: subscriptionItems.endDate,
+      })
+      .from(subscriptionItems)
+      .where(like(subscriptionItems.externalId, "n1%"))
+      .orderBy(subscriptionItems.startDate);
+    expect(n1).toEqual([
+      { key: "n1@2024-01-01..2024-11-01", start: "2024-01-01", end: "2024-11-01" },
+      { key: "n1", start: "2024-11-01", end: null },
+    ]);
   });
 
   it("fails with one line for an unreadable file, an unknown org or a bad --map", async () => {

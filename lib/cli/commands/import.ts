@@ -30,6 +30,8 @@ export type ImportOptions = {
   currency?: string;
   /** "units" (49.00) or "cents" (4900); default: decided from the file (Baremetrics' template is cents). */
   amountsIn?: string;
+  /** A day (YYYY-MM-DD) or "start": when changes to subscriptions imported before take effect. */
+  changesFrom?: string;
 };
 
 export type ImportSummary = {
@@ -84,12 +86,23 @@ function formatOptions(o: ImportOptions) {
   if (o.amountsIn !== undefined && o.amountsIn !== "units" && o.amountsIn !== "cents") {
     throw new AppError(422, "--amounts-in: use units (49.00) or cents (4900)");
   }
+  const changesFrom = o.changesFrom?.trim();
+  if (changesFrom !== undefined && changesFrom !== "start" && !isDay(changesFrom)) {
+    throw new AppError(422, "--changes-from: use a date (2024-11-01) or start");
+  }
   return {
+    ...(changesFrom ? { changesFrom } : {}),
     ...(o.amountsIn ? { amountsIn: o.amountsIn === "cents" ? ("minor" as const) : ("units" as const) } : {}),
     ...(o.dateOrder ? { dateOrder: o.dateOrder as "dmy" | "mdy" } : {}),
     ...(o.decimal ? { decimal: o.decimal as "." | "," } : {}),
     ...(currency ? { defaultCurrency: currency } : {}),
   };
+}
+
+/** A real calendar day written YYYY-MM-DD. */
+function isDay(v: string): boolean {
+  const d = new Date(`${v}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
 }
 
 const isUploadKind = (k: string): k is UploadKind => (UPLOAD_KINDS as readonly string[]).includes(k);
@@ -139,8 +152,11 @@ export async function runImport(
       };
       // What the app's preview would show before the import button: said before importing.
       const preview = await previewUpload(db, { ...plan, ...plan.options });
-      if (preview.ok)
+      if (preview.ok) {
         warnings.push(...preview.problems.filter((p) => p.severity === "warning").map((p) => p.message));
+        if (preview.earlier?.changed)
+          warnings.push(earlierWarning(preview.earlier.changed, formats.changesFrom));
+      }
       upload = await queueImport(db, plan);
     }
     upload = (await importUpload(db, { orgId: org.id, uploadId: upload.id }, { onProgress })).upload;
@@ -166,6 +182,14 @@ export async function runImport(
       : {}),
     rejections: rejections.map(({ line, column, value, message }) => ({ line, column, value, message })),
   };
+}
+
+/** The warning for rows that change subscriptions an earlier upload imported. */
+function earlierWarning(changed: number, changesFrom: string | undefined): string {
+  const rows = `${changed.toLocaleString("en")} of the first rows change${changed === 1 ? "s" : ""} subscriptions imported before`;
+  return changesFrom === "start"
+    ? `${rows}: they are corrected from each subscription's start (--changes-from start).`
+    : `${rows}: the changes take effect on ${changesFrom ?? new Date().toISOString().slice(0, 10)}, the months before keep their revenue (--changes-from DATE chooses the day, --changes-from start corrects them from each subscription's start instead).`;
 }
 
 function summaryText(s: ImportSummary): string {
@@ -202,7 +226,7 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
     .description("import a CSV file of subscriptions, customers or product events into an organisation")
     .argument("<file>", "the CSV file")
     .usage(
-      '<file> --org <slug> [--kind subscriptions|customers|events] [--map "Header=field" ...] [--date-order dmy|mdy] [--decimal .|,] [--currency CODE] [--amounts-in units|cents]',
+      '<file> --org <slug> [--kind subscriptions|customers|events] [--map "Header=field" ...] [--date-order dmy|mdy] [--decimal .|,] [--currency CODE] [--amounts-in units|cents] [--changes-from DAY|start]',
     )
     .requiredOption("--org <slug>", "organisation slug")
     .option("--kind <kind>", "subscriptions, customers or events (default: detected from the columns)")
@@ -219,6 +243,10 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
     .option("--decimal <mark>", '"." or ",": the decimal mark of amounts (default: decided from the data)')
     .option("--currency <code>", "currency of amounts that name none (default: the organisation's)")
     .option("--amounts-in <unit>", "units (49.00) or cents (4900) (default: decided from the file)")
+    .option(
+      "--changes-from <day>",
+      "the day changes to subscriptions imported before take effect (YYYY-MM-DD), or start to correct them from their start (default: today)",
+    )
     .addHelpText(
       "after",
       [

@@ -8,10 +8,10 @@ import { AutoRefresh } from "@/components/uploads/auto-refresh";
 import { PreviewMapper } from "@/components/uploads/preview-mapper";
 import { ProgressBar, progressPercent, progressStep, UploadStatusBadge } from "@/components/uploads/status";
 import { getDb } from "@/db/client";
-import { countRejectionProblems, getUpload, listRejections } from "@/db/queries/uploads";
+import { countRejectionProblems, countUploadChanges, getUpload, listRejections } from "@/db/queries/uploads";
 import { deleteUploadAction } from "@/lib/actions/delete-upload";
 import { requireOrgPage } from "@/lib/auth/org-context";
-import { formatBytes, formatDateTime } from "@/lib/format";
+import { formatBytes, formatDateTime, plural } from "@/lib/format";
 import { hasRole } from "@/lib/orgs/roles";
 import { previewUpload } from "@/lib/uploads/plan";
 import { uploadWasImported } from "@/lib/uploads/undo";
@@ -49,6 +49,8 @@ export default async function UploadPage({
   const unreadable = upload.status === "failed" && !imported;
   const rejections = finished ? await listRejections(db, org.id, upload.id, { limit: REJECTIONS_SHOWN }) : [];
   const problems = upload.rowsRejected > 0 ? await countRejectionProblems(db, org.id, upload.id) : 0;
+  const changed = imported ? await countUploadChanges(db, org.id, upload.id) : null;
+  const changesFrom = upload.options.changesFrom;
   const preview =
     upload.status === "uploaded" && canWrite
       ? await previewUpload(db, {
@@ -141,6 +143,16 @@ export default async function UploadPage({
               </div>
             ))}
           </dl>
+          {changed && changed.items + changed.customers > 0 && (
+            <p className="mt-3 text-sm text-slate-700" data-testid="changed-earlier">
+              Changed {plural(changed.items, "subscription item")} and {plural(changed.customers, "customer")}{" "}
+              that earlier uploads imported
+              {changed.split > 0 && changesFrom && changesFrom !== "start"
+                ? `: ${plural(changed.split, "change")} took effect on ${changesFrom} (the months before keep the earlier terms)${changed.items > changed.split ? ", the others apply from each item's start" : ""}`
+                : ""}
+              . Deleting this upload puts them back as they were.
+            </p>
+          )}
           <p className="mt-3 text-xs text-slate-500">
             {upload.kind ? `Kind: ${upload.kind}. ` : ""}
             {upload.options.rememberedFrom && (

@@ -28,6 +28,7 @@ export const POST = apiHandler<never, typeof ZImportBody, { id: string }>(
         defaultCurrency: o.default_currency,
         delimiter: o.delimiter,
         amountsIn: o.amounts_in,
+        changesFrom: o.changes_from,
       },
     });
     await sendEvent(uploadImportRequested.create({ orgId: org.id, uploadId: upload.id }));
