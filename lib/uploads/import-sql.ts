@@ -166,19 +166,11 @@ const ITEM_SETS = sql.raw(
     `started_on = CASE WHEN ${SPLIT} THEN excluded.start_date END`,
   ].join(", "),
 );
-/** The terms whose change splits an item (what it pays and for what): not its customer or dates. */
-const TERMS = [
-  "plan_id",
-  "quantity",
-  "unit_amount",
-  "currency",
-  "interval_unit",
-  "interval_count",
-  "discount_percent",
-  "discount_amount",
-  "status",
-  "mrr",
-];
+/**
+ * The terms whose change splits an item (what it pays and for what, and its status): not its customer,
+ * its dates or its exchange rate.
+ */
+const TERMS = ITEM_FIELDS.filter((c) => !["customer_id", "start_date", "end_date", "fx_rate"].includes(c));
 const terms = (alias: string) => sql.raw(`(${TERMS.map((c) => `${alias}.${c}`).join(", ")})`);
 
 /**
