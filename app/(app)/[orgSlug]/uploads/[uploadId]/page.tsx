@@ -145,7 +145,13 @@ export default async function UploadPage({
           </dl>
           {changed && changed.items + changed.customers > 0 && (
             <p className="mt-3 text-sm text-slate-700" data-testid="changed-earlier">
-              Changed {plural(changed.items, "subscription item")} and {plural(changed.customers, "customer")}{" "}
+              Changed{" "}
+              {[
+                changed.items > 0 ? plural(changed.items, "subscription item") : null,
+                changed.customers > 0 ? plural(changed.customers, "customer") : null,
+              ]
+                .filter(Boolean)
+                .join(" and ")}{" "}
               that earlier uploads imported
               {changed.split > 0 && changesFrom && changesFrom !== "start"
                 ? `: ${plural(changed.split, "change")} took effect on ${changesFrom} (the months before keep the earlier terms)${changed.items > changed.split ? ", the others apply from each item's start" : ""}`
@@ -259,7 +265,7 @@ export default async function UploadPage({
             {imported && (
               <CheckboxField
                 name="confirm"
-                label={`Yes, remove what the import of ‘${upload.filename}’ created (${number(upload.rowsImported)} ${upload.rowsImported === 1 ? "row" : "rows"} imported).`}
+                label={`Yes, remove what the import of ‘${upload.filename}’ created${changed && changed.items + changed.customers > 0 ? " and put back what it changed" : ""} (${number(upload.rowsImported)} ${upload.rowsImported === 1 ? "row" : "rows"} imported).`}
               />
             )}
           </ActionForm>
