@@ -17,6 +17,7 @@ export function ItemsTable({
   /** The link that opens an item's edit panel; undefined for read-only viewers. */
   editHref?: (item: CustomerItem) => string;
 }) {
+  const today = new Date().toISOString().slice(0, 10);
   return (
     <Table
       columns={[
@@ -55,7 +56,7 @@ export function ItemsTable({
             <td className="hidden py-2 pr-4 sm:table-cell">{item.currency}</td>
             <td className="whitespace-nowrap py-2 pr-4 tabular-nums">{item.startDate}</td>
             <td className="whitespace-nowrap py-2 pr-4 tabular-nums">{item.endDate ?? "—"}</td>
-            <td className="py-2 pr-4">{item.status.replace("_", " ")}</td>
+            <td className="py-2 pr-4">{statusNow(item, today)}</td>
             <td className="whitespace-nowrap py-2 pr-4 text-right tabular-nums">
               {formatMoney(mrr.now, reportingCurrency)}
               {mrr.paying !== null && (
@@ -70,4 +71,15 @@ export function ItemsTable({
       })}
     </Table>
   );
+}
+
+/**
+ * The item's status as of today: an active or past-due item whose end date has passed is "ended" (the
+ * earlier part of an item an import split, say, or a row exported before its cancellation showed).
+ */
+function statusNow(item: CustomerItem, today: string): string {
+  const ended = item.endDate !== null && item.endDate <= today;
+  return ended && (item.status === "active" || item.status === "past_due")
+    ? "ended"
+    : item.status.replace("_", " ");
 }
