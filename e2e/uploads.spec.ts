@@ -31,10 +31,29 @@ async function screenshots(page: Page, name: string) {
   await page.setViewportSize(VIEWPORTS.desktop);
 }
 
-async function summary(page: Page, slug: string) {
-  const response = await page.request.get(`/api/v1/metrics/summary?org=${slug}&month=${thisMonth}`);
+async function summary(page: Page, slug: string, month = thisMonth) {
+  const response = await page.request.get(`/api/v1/metrics/summary?org=${slug}&month=${month}`);
   expect(response.status()).toBe(200);
   return (await response.json()) as { mrr: number; active_customers: number };
+}
+
+/** From the uploads page: a file (a path, or a name and its text) uploaded to its preview. */
+async function uploadToPreview(page: Page, slug: string, file: string | { name: string; text: string }) {
+  await page.goto(`/${slug}/uploads`);
+  await page
+    .getByLabel(/CSV file/)
+    .setInputFiles(
+      typeof file === "string"
+        ? file
+        : { name: file.name, mimeType: "text/csv", buffer: Buffer.from(file.text, "utf8") },
+    );
+  await page.getByRole("button", { name: "Upload and preview" }).click();
+}
+
+/** From the preview: imports, and waits for the import to finish. */
+async function importSubscriptions(page: Page) {
+  await page.getByRole("button", { name: "Import subscriptions" }).click();
+  await expect(page.getByRole("heading", { name: "Imported", exact: true })).toBeVisible({ timeout: 60_000 });
 }
 
 test("upload a messy CSV, fix the mapping, import it, download the rejected rows, undo it", async ({
@@ -207,45 +226,35 @@ test("the preview's format choices reach the import: amounts in cents, a chosen 
 }) => {
   const owner = newAccount("fmt");
   await signUp(page, owner);
-  const monthMrr = async (month: string) => {
-    const response = await page.request.get(`/api/v1/metrics/summary?org=${owner.orgSlug}&month=${month}`);
-    return ((await response.json()) as { mrr: number }).mrr;
-  };
+  const monthMrr = async (month: string) => (await summary(page, owner.orgSlug, month)).mrr;
 
   // Baremetrics' template writes plan_amount in cents: 2 × 5000 = $100.00 of MRR in April 2020.
-  await page.goto(`/${owner.orgSlug}/uploads`);
-  await page
-    .getByLabel(/CSV file/)
-    .setInputFiles(
-      path.join(
-        import.meta.dirname,
-        "..",
-        "tests",
-        "fixtures",
-        "ingest",
-        "baremetrics_manual_subscription_import_template.csv",
-      ),
-    );
-  await page.getByRole("button", { name: "Upload and preview" }).click();
+  await uploadToPreview(
+    page,
+    owner.orgSlug,
+    path.join(
+      import.meta.dirname,
+      "..",
+      "tests",
+      "fixtures",
+      "ingest",
+      "baremetrics_manual_subscription_import_template.csv",
+    ),
+  );
   await expect(page.getByText(/amounts are read as cents \(5000 = 50\.00\)/)).toBeVisible();
   await expect(page.getByLabel("Amounts are")).toHaveValue("");
-  await page.getByRole("button", { name: "Import subscriptions" }).click();
-  await expect(page.getByRole("heading", { name: "Imported", exact: true })).toBeVisible({ timeout: 60_000 });
+  await importSubscriptions(page);
   expect(await monthMrr("2020-04")).toBe(100);
 
   // 03/02/2024 cannot tell: read month first unless the user says day first, which the import keeps.
-  await page.goto(`/${owner.orgSlug}/uploads`);
-  await page.getByLabel(/CSV file/).setInputFiles({
+  await uploadToPreview(page, owner.orgSlug, {
     name: "day-first.csv",
-    mimeType: "text/csv",
-    buffer: Buffer.from("Customer ID,Amount,Interval,Start Date\nd1,10.00,month,03/02/2024\n", "utf8"),
+    text: "Customer ID,Amount,Interval,Start Date\nd1,10.00,month,03/02/2024\n",
   });
-  await page.getByRole("button", { name: "Upload and preview" }).click();
   await page.getByLabel("Dates are written").selectOption("dmy");
   const sample = page.getByRole("region", { name: /as they will be imported/ });
   await expect(sample.getByRole("row").nth(1)).toContainText("2024-02-03");
-  await page.getByRole("button", { name: "Import subscriptions" }).click();
-  await expect(page.getByRole("heading", { name: "Imported", exact: true })).toBeVisible({ timeout: 60_000 });
+  await importSubscriptions(page);
   expect(await monthMrr("2024-02")).toBe(10);
 });
 
@@ -254,30 +263,15 @@ test("next month's export: its changes take effect on the day chosen, and undoin
 }) => {
   const owner = newAccount("undo");
   await signUp(page, owner);
-  const mrrIn = async (month: string) => {
-    const response = await page.request.get(`/api/v1/metrics/summary?org=${owner.orgSlug}&month=${month}`);
-    return ((await response.json()) as { mrr: number }).mrr;
-  };
-  const upload = async (name: string, body: string) => {
-    await page.goto(`/${owner.orgSlug}/uploads`);
-    await page
-      .getByLabel(/CSV file/)
-      .setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(body) });
-    await page.getByRole("button", { name: "Upload and preview" }).click();
-  };
-  const importIt = async () => {
-    await page.getByRole("button", { name: "Import subscriptions" }).click();
-    await expect(page.getByRole("heading", { name: "Imported", exact: true })).toBeVisible({
-      timeout: 60_000,
-    });
-  };
+  const mrrIn = async (month: string) => (await summary(page, owner.orgSlug, month)).mrr;
+  const upload = (name: string, text: string) => uploadToPreview(page, owner.orgSlug, { name, text });
   const header = "Subscription ID,Customer ID,Customer Name,Amount,Interval,Start Date\n";
   await upload(
     "october.csv",
     `${header}s1,c1,Acme,100.00,month,2024-01-01\ns2,c2,Globex,50.00,month,2024-01-01\n`,
   );
   await expect(page.getByRole("heading", { name: "Subscriptions imported before" })).toHaveCount(0);
-  await importIt();
+  await importSubscriptions(page);
   expect(await summary(page, owner.orgSlug)).toMatchObject({ mrr: 150, active_customers: 2 });
 
   // Next month's export: s1 doubled from 2024-11-01, and Globex renamed.
@@ -291,7 +285,7 @@ test("next month's export: its changes take effect on the day chosen, and undoin
   await expect(page.getByRole("combobox", { name: "Changes", exact: true })).toHaveValue("day");
   await page.getByLabel("Take effect on", { exact: true }).fill("2024-11-01");
   await screenshots(page, "upload-preview-earlier");
-  await importIt();
+  await importSubscriptions(page);
   await expect(page.getByTestId("changed-earlier")).toContainText(
     "Changed 1 subscription item and 1 customer that earlier uploads imported: 1 change took effect on 2024-11-01",
   );
