@@ -61,6 +61,12 @@ export type UploadOptions = {
    * corrections, applied from each item's start. Unset (imports queued before this option): "start".
    */
   changesFrom?: string;
+  /**
+   * Subscriptions: the file lists every live subscription, so the items earlier uploads imported that it
+   * does not list end on this day (YYYY-MM-DD; lib/uploads/import-sql.ts, endMissingItems). Unset: they
+   * are left as they are.
+   */
+  endMissingOn?: string;
   /** The earlier import of the same columns whose choices this one was read with (lib/uploads/plan.ts). */
   rememberedFrom?: { uploadId: string; filename: string };
 };
@@ -105,6 +111,11 @@ export const uploads = pgTable(
     resumeLine: integer("resume_line"),
     /** Every record has been read and committed; only the metrics update is left. */
     readComplete: boolean("read_complete").notNull().default(false),
+    /**
+     * With options.endMissingOn: how many items earlier uploads imported this file did not list and the
+     * import ended (after its last batch); null until then, so a re-run after a stop never ends them twice.
+     */
+    itemsEnded: integer("items_ended"),
     error: text("error"),
     queuedAt: timestamp("queued_at", { withTimezone: true }),
     startedAt: timestamp("started_at", { withTimezone: true }),
@@ -181,6 +192,23 @@ export const uploadTouchedCustomers = pgTable(
     customerId: uuid("customer_id").notNull(),
   },
   (t) => [primaryKey({ columns: [t.uploadId, t.customerId] })],
+);
+
+/**
+ * With options.endMissingOn: the items the file lists (new, changed or unchanged), committed with each
+ * batch, so the end of the import knows which of the earlier uploads' items the file left out, however
+ * often it was interrupted. Emptied when the import ends. No foreign key to the item: rows live only
+ * while the import runs, and deleting items need not look here.
+ */
+export const uploadSeenItems = pgTable(
+  "upload_seen_items",
+  {
+    uploadId: uuid("upload_id")
+      .notNull()
+      .references(() => uploads.id, { onDelete: "cascade" }),
+    itemId: uuid("item_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.uploadId, t.itemId] })],
 );
 
 /**

@@ -27,6 +27,8 @@ export type BatchTarget = {
    * (UploadOptions.changesFrom; splitChangedItems). Unset: from each item's start.
    */
   changesFrom?: string;
+  /** UploadOptions.endMissingOn: each batch records the items it saw (recordSeenItems). */
+  endMissingOn?: string;
 };
 
 /**
@@ -313,6 +315,61 @@ export async function splitChangedItems(
         SELECT count(*) AS n FROM s`,
   );
   return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * With endMissingOn: the items the batch's rows name (written, unchanged, or new), by their unique key,
+ * for endMissingItems at the end of the import.
+ */
+export async function recordSeenItems(tx: Db, input: BatchTarget, stage: string): Promise<void> {
+  await tx.execute(
+    sql`INSERT INTO upload_seen_items (upload_id, item_id)
+        SELECT ${input.uploadId}::uuid, i.id FROM ${sql.raw(stage)} s
+        JOIN subscription_items i ON i.org_id = ${input.orgId} AND i.source = 'csv' AND i.external_id = s.key
+        ON CONFLICT DO NOTHING`,
+  );
+}
+
+/**
+ * With endMissingOn, after the last batch: the items earlier uploads imported that were live on that day
+ * (started before it, not yet ended, not canceled) and that this file does not list end that day. Each
+ * keeps its fields from before in upload_item_changes, so undoing the upload puts its end back; its
+ * status stays (a trial that ended never paid), its status periods end with it. Not the first part of
+ * a split (it ends where its item's later terms start), nor anything the Stripe sync or a form wrote.
+ * Returns the items' customers, one per ended item.
+ */
+export async function endMissingItems(
+  tx: Db,
+  input: BatchTarget & { endMissingOn: string },
+): Promise<string[]> {
+  const { orgId, uploadId, endMissingOn: day } = input;
+  const rows = await queryRows<{ customer_id: string }>(
+    tx,
+    sql`WITH gone AS (
+          SELECT i.id, ${itemJson("i")} AS before FROM subscription_items i
+          WHERE i.org_id = ${orgId} AND i.source = 'csv' AND i.source_upload_id IS DISTINCT FROM ${uploadId}::uuid
+            AND i.start_date < ${day}::date AND (i.end_date IS NULL OR i.end_date > ${day}::date)
+            AND i.status <> 'canceled'
+            AND NOT EXISTS (
+              SELECT 1 FROM upload_seen_items s WHERE s.upload_id = ${uploadId} AND s.item_id = i.id)
+            AND NOT EXISTS (SELECT 1 FROM upload_item_changes x WHERE x.split_item_id = i.id)
+        ), ended AS (
+          UPDATE subscription_items i SET end_date = ${day}::date, updated_at = now()
+          FROM gone WHERE i.id = gone.id
+          RETURNING i.id, i.customer_id, i.status, i.start_date, i.end_date, ${itemJson("i")} AS after
+        ), changes AS (
+          INSERT INTO upload_item_changes (upload_id, item_id, before, after)
+          SELECT ${uploadId}::uuid, ended.id, gone.before, ended.after FROM ended JOIN gone ON gone.id = ended.id
+        ), periods_gone AS (
+          DELETE FROM subscription_item_periods WHERE item_id IN (SELECT id FROM ended)
+        ), periods_new AS (
+          INSERT INTO subscription_item_periods (org_id, item_id, kind, start_date, end_date)
+          SELECT ${orgId}::uuid, id, status::text::item_period_kind, start_date, end_date FROM ended
+          WHERE status IN ('trialing', 'paused')
+        )
+        SELECT customer_id FROM ended`,
+  );
+  return rows.map((r) => r.customer_id);
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Rejection, StagedCustomer, StagedItem, StagedRow } from "./import-
 import {
   customerIdsByKey,
   customersWrittenByThisUpload,
+  recordSeenItems,
   splitChangedItems,
   trackTouched,
   upsertCustomers,
@@ -67,6 +68,8 @@ export type BatchInput = {
   rebuildAbove?: number;
   /** The day changes to earlier uploads' items take effect (BatchTarget.changesFrom). */
   changesFrom?: string;
+  /** UploadOptions.endMissingOn: the batch records the items it saw (BatchTarget.endMissingOn). */
+  endMissingOn?: string;
   /** Milliseconds per step are added here (bench:import's breakdown). */
   timings?: Map<string, number>;
 };
@@ -354,6 +357,7 @@ async function writeRows(
   if (repeats.length > 0) throw new RepeatsFound(repeats);
   if (changedItems.length > 0)
     await timed(input, "split items", () => splitChangedItems(tx, input, changedItems));
+  if (input.endMissingOn) await timed(input, "seen items", () => recordSeenItems(tx, input, stageI));
   written.push(...customers);
   return { imported: changed, keep, dups };
 }

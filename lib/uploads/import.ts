@@ -4,7 +4,7 @@ import { pipeline } from "node:stream/promises";
 import type { CsvError } from "csv-parse";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { organizations, type Upload, uploads, uploadTouchedCustomers } from "@/db/schema";
+import { organizations, type Upload, uploadSeenItems, uploads, uploadTouchedCustomers } from "@/db/schema";
 import { AppError, notFound } from "@/lib/errors";
 import type { TEvent } from "@/lib/events/event";
 import { createDecodeStream, type TEncoding } from "@/lib/ingest/encoding";
@@ -20,6 +20,7 @@ import {
   type StagedRow,
   stageRow,
 } from "./import-rows";
+import { endMissingItems, trackTouched } from "./import-sql";
 import { ALL_CUSTOMERS, detectEngine, ImportSuperseded, prepareBatch, writeBatch } from "./import-write";
 import { loadRates, queueImport } from "./plan";
 import { uploadByteStream } from "./store";
@@ -236,6 +237,10 @@ export async function importUpload(
  * idempotent, so a stop before `complete` only means the next run rebuilds again.
  */
 async function finish(db: Db, upload: Upload, hooks: ImportHooks): Promise<Upload> {
+  const day = upload.options.endMissingOn;
+  if (day && upload.kind === "subscriptions" && upload.itemsEnded === null) {
+    await endMissing(db, upload, day, hooks);
+  }
   const touched = await db
     .select({ id: uploadTouchedCustomers.customerId })
     .from(uploadTouchedCustomers)
@@ -258,6 +263,37 @@ async function finish(db: Db, upload: Upload, hooks: ImportHooks): Promise<Uploa
       bytesProcessed: upload.sizeBytes,
       finishedAt: new Date(),
     });
+  });
+}
+
+/**
+ * UploadOptions.endMissingOn, once: ends the earlier uploads' items the file did not list
+ * (endMissingItems), records their customers as touched, and sets items_ended, in one transaction that
+ * first locks the upload and checks items_ended is still null (a re-run after a stop, or a second run,
+ * finds it set and skips this). The items seen are no longer needed then.
+ */
+async function endMissing(db: Db, upload: Upload, day: string, hooks: ImportHooks): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [now] = await tx
+      .select({ itemsEnded: uploads.itemsEnded })
+      .from(uploads)
+      .where(and(eq(uploads.orgId, upload.orgId), eq(uploads.id, upload.id)))
+      .for("update");
+    if (!now || now.itemsEnded !== null) return;
+    const target = { orgId: upload.orgId, uploadId: upload.id, rebuildAbove: hooks.rebuildAbove };
+    const customers = await endMissingItems(tx, { ...target, endMissingOn: day });
+    const distinct = [...new Set(customers)];
+    if (distinct.length > 0 && (await trackTouched(tx, target, distinct.length))) {
+      await tx
+        .insert(uploadTouchedCustomers)
+        .values(distinct.map((customerId) => ({ uploadId: upload.id, customerId })))
+        .onConflictDoNothing();
+    }
+    await tx.delete(uploadSeenItems).where(eq(uploadSeenItems.uploadId, upload.id));
+    await tx
+      .update(uploads)
+      .set({ itemsEnded: customers.length, updatedAt: new Date() })
+      .where(and(eq(uploads.orgId, upload.orgId), eq(uploads.id, upload.id)));
   });
 }
 
@@ -384,6 +420,7 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
         rejectedRows: batch.rejectedRows,
         rebuildAbove: hooks.rebuildAbove,
         ...(changesFrom ? { changesFrom } : {}),
+        ...(kind === "subscriptions" && options.endMissingOn ? { endMissingOn: options.endMissingOn } : {}),
         alreadyWritten: kind === "subscriptions" ? (c) => memory.wrote(c) : undefined,
         knownCustomerId: kind === "subscriptions" ? (key) => memory.idOf(key) : undefined,
       });

@@ -347,6 +347,11 @@ export type TQueueImport = {
     amountsIn?: TAmountsIn;
     /** UploadOptions.changesFrom: a day (YYYY-MM-DD) or "start"; default the day the import is queued. */
     changesFrom?: string;
+    /**
+     * The file lists every live subscription: the earlier uploads' items it leaves out end on the
+     * changesFrom day (the day the import is queued when that is "start" or unset): UploadOptions.endMissingOn.
+     */
+    endMissing?: boolean;
   };
 };
 
@@ -397,9 +402,7 @@ export async function queueImport(db: Db, input: TQueueImport): Promise<Upload> 
       ...(decimal ? { decimal } : {}),
       defaultCurrency: o.defaultCurrency ?? (await orgCurrency(db, input.orgId)),
       ...(preview.amountsIn === "minor" ? { amountsIn: "minor" as const } : {}),
-      ...(preview.kind === "subscriptions"
-        ? { changesFrom: o.changesFrom ?? new Date().toISOString().slice(0, 10) }
-        : {}),
+      ...(preview.kind === "subscriptions" ? subscriptionDays(o) : {}),
       ...(overrides ? { overrides } : {}),
       ...(remembered
         ? { rememberedFrom: { uploadId: remembered.uploadId, filename: remembered.filename } }
@@ -421,6 +424,16 @@ export async function queueImport(db: Db, input: TQueueImport): Promise<Upload> 
     .returning();
   if (!queued) throw notFound("Upload not found.");
   return queued;
+}
+
+/** UploadOptions.changesFrom and endMissingOn from the import's options. */
+function subscriptionDays(o: NonNullable<TQueueImport["options"]>): UploadOptions {
+  const today = new Date().toISOString().slice(0, 10);
+  const changesFrom = o.changesFrom ?? today;
+  return {
+    changesFrom,
+    ...(o.endMissing ? { endMissingOn: changesFrom === "start" ? today : changesFrom } : {}),
+  };
 }
 
 /**

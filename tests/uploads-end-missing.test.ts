@@ -1,0 +1,189 @@
+import { and, eq, sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { getMovements } from "@/db/queries/revenue";
+import { queryRows } from "@/db/rows";
+import { subscriptionItems, uploads } from "@/db/schema";
+import { saveSubscriptionItem, upsertCustomer } from "@/lib/revenue/items";
+import { importUpload } from "@/lib/uploads/import";
+import { queueImport } from "@/lib/uploads/plan";
+import { deleteUpload } from "@/lib/uploads/undo";
+import { AS_OF, counts, setupUploads } from "./helpers/uploads";
+
+/*
+ * A file that lists every live subscription (a full export each month): with `endMissing`, the items
+ * earlier uploads imported that it leaves out end on the day chosen (churn that month, MOV-4), and undo
+ * puts them back.
+ */
+
+const { db, newOrg, store, importText } = setupUploads();
+
+const HEADER =
+  "subscription_id,customer_id,customer_name,plan,amount,currency,interval,start_date,end_date,status";
+/** s<i>: customer c<i>, $10 × (i % 5 + 1) a month from 2024-0<i % 8 + 1>-01; s0 and s4 ended 2024-09-01. */
+function row(i: number, status = ""): string {
+  const end = i % 4 === 0 ? "2024-09-01" : "";
+  return `s${i},c${i},Customer ${i},P${i % 3},${10 * ((i % 5) + 1)},USD,month,2024-0${(i % 8) + 1}-01,${end},${status}`;
+}
+const file = (ids: number[]) => `${[HEADER, ...ids.map((i) => row(i))].join("\n")}\n`;
+const ALL = [0, 1, 2, 3, 4, 5, 6, 7];
+const WITHOUT_3_AND_5 = [0, 1, 2, 4, 6, 7];
+const FULL_EXPORT = { options: { changesFrom: "2024-10-01", endMissing: true } };
+
+const ends = async (orgId: string) =>
+  Object.fromEntries(
+    (
+      await db()
+        .select({ key: subscriptionItems.externalId, end: subscriptionItems.endDate })
+        .from(subscriptionItems)
+        .where(eq(subscriptionItems.orgId, orgId))
+    ).map((i) => [i.key, i.end]),
+  );
+const movements = (orgId: string) => getMovements(db(), { orgId, from: "2024-01", to: "2025-01" });
+const month = (list: Awaited<ReturnType<typeof movements>>, m: string) => {
+  const found = list.find((x) => x.month === m);
+  if (!found) throw new Error(`no ${m}`);
+  return found;
+};
+const undo = (orgId: string, uploadId: string) =>
+  deleteUpload(db(), { orgId, uploadId, actorUserId: null, asOf: AS_OF });
+
+describe("a full export ends the subscriptions it no longer lists (endMissing)", () => {
+  it("ends them on the day chosen: that month's churn, the months before unchanged; undo puts them back", async () => {
+    const orgId = await newOrg("end-missing");
+    await importText(orgId, file(ALL));
+    const before = await movements(orgId);
+
+    const b = await importText(orgId, file(WITHOUT_3_AND_5), FULL_EXPORT);
+    expect(b.options.endMissingOn).toBe("2024-10-01");
+    expect(counts(b)).toEqual({ status: "complete", read: 6, imported: 0, unchanged: 6, rejected: 0 });
+    expect(b.itemsEnded).toBe(2);
+    // s0 and s4 had ended before the day: they stay as they were.
+    expect(await ends(orgId)).toEqual({
+      s0: "2024-09-01",
+      s1: null,
+      s2: null,
+      s3: "2024-10-01",
+      s4: "2024-09-01",
+      s5: "2024-10-01",
+      s6: null,
+      s7: null,
+    });
+    const after = await movements(orgId);
+    for (const m of ["2024-04", "2024-06", "2024-09"]) expect(month(after, m)).toEqual(month(before, m));
+    // MOV-4: s3 ($40) and s5 ($10) churn in October (their customers have nothing else).
+    expect(month(after, "2024-10").churn - month(before, "2024-10").churn).toBe(5_000);
+    expect(month(before, "2024-12").endMrr - month(after, "2024-12").endMrr).toBe(5_000);
+    // Nothing of the run is left behind.
+    const seen = await queryRows<{ n: number | string }>(
+      db(),
+      sql`SELECT count(*) AS n FROM upload_seen_items WHERE upload_id = ${b.id}`,
+    );
+    expect(Number(seen[0]?.n)).toBe(0);
+
+    expect(await undo(orgId, b.id)).toMatchObject({ itemsDeleted: 0, itemsRestored: 2, changesKept: 0 });
+    expect((await ends(orgId)).s3).toBeNull();
+    expect(await movements(orgId)).toEqual(before);
+  });
+
+  it("without the option, or for another org's items, the Stripe sync's or a form's, nothing ends", async () => {
+    const orgId = await newOrg("end-missing-scope");
+    const other = await newOrg("end-missing-other");
+    await importText(orgId, file(ALL));
+    await importText(other, file(ALL));
+    const customer = await upsertCustomer(db(), orgId, { externalId: "c3", name: "Customer 3" });
+    await saveSubscriptionItem(db(), orgId, {
+      source: "manual",
+      externalId: "by-hand",
+      customerId: customer.id,
+      quantity: 1,
+      unitAmount: 9_900,
+      currency: "USD",
+      intervalUnit: "month",
+      startDate: "2024-02-01",
+    });
+
+    const plain = await importText(orgId, file(WITHOUT_3_AND_5), {
+      options: { changesFrom: "2024-10-01" },
+    });
+    expect(plain.itemsEnded).toBeNull();
+    expect((await ends(orgId)).s3).toBeNull();
+
+    const full = await importText(orgId, file([...WITHOUT_3_AND_5].reverse()), FULL_EXPORT);
+    expect(full.itemsEnded).toBe(2);
+    expect(await ends(orgId)).toMatchObject({ s3: "2024-10-01", s5: "2024-10-01", "by-hand": null });
+    expect(await ends(other)).toMatchObject({ s3: null, s5: null });
+  });
+
+  it("a stop mid-way, run again, ends exactly the same items once", async () => {
+    const orgId = await newOrg("end-missing-stop");
+    await importText(orgId, file(ALL));
+    const { upload } = await store(orgId, file(WITHOUT_3_AND_5), "full.csv");
+    await queueImport(db(), { orgId, uploadId: upload.id, ...FULL_EXPORT });
+    let batches = 0;
+    await expect(
+      importUpload(
+        db(),
+        { orgId, uploadId: upload.id },
+        {
+          asOf: AS_OF,
+          batchSize: 2,
+          onProgress: () => {
+            if (++batches === 2) throw new Error("killed");
+          },
+        },
+      ),
+    ).rejects.toThrow("killed");
+    const [stopped] = await db().select().from(uploads).where(eq(uploads.id, upload.id));
+    expect(stopped?.itemsEnded).toBeNull();
+    expect((await ends(orgId)).s3).toBeNull();
+
+    await queueImport(db(), { orgId, uploadId: upload.id });
+    const done = (await importUpload(db(), { orgId, uploadId: upload.id }, { asOf: AS_OF, batchSize: 2 }))
+      .upload;
+    expect(counts(done)).toEqual({ status: "complete", read: 6, imported: 0, unchanged: 6, rejected: 0 });
+    expect(done.itemsEnded).toBe(2);
+    expect(await ends(orgId)).toMatchObject({ s1: null, s2: null, s3: "2024-10-01", s5: "2024-10-01" });
+    const changes = await queryRows<{ n: number | string }>(
+      db(),
+      sql`SELECT count(*) AS n FROM upload_item_changes WHERE upload_id = ${upload.id}`,
+    );
+    expect(Number(changes[0]?.n)).toBe(2);
+  });
+
+  it("a trial left out ends with its trial period; an item that starts after the day is left alone", async () => {
+    const orgId = await newOrg("end-missing-trial");
+    const head = "subscription_id,customer_id,amount,interval,start_date,status\n";
+    await importText(
+      orgId,
+      `${head}t1,c1,20,month,2024-02-01,trialing\nt2,c2,10,month,2024-12-01,active\nt3,c3,10,month,2024-01-01,active\n`,
+    );
+    const u = await importText(orgId, `${head}t3,c3,10,month,2024-01-01,active\n`, {
+      options: { changesFrom: "2024-06-01", endMissing: true },
+    });
+    expect(u.itemsEnded).toBe(1);
+    expect(await ends(orgId)).toEqual({ t1: "2024-06-01", t2: null, t3: null });
+    const periods = await queryRows<{ kind: string; start_date: string; end_date: string | null }>(
+      db(),
+      sql`SELECT p.kind, p.start_date::text, p.end_date::text FROM subscription_item_periods p
+          JOIN subscription_items i ON i.id = p.item_id
+          WHERE i.org_id = ${orgId} AND i.external_id = 't1'`,
+    );
+    expect(periods).toEqual([{ kind: "trialing", start_date: "2024-02-01", end_date: "2024-06-01" }]);
+    const [t1] = await db()
+      .select({ status: subscriptionItems.status })
+      .from(subscriptionItems)
+      .where(and(eq(subscriptionItems.orgId, orgId), eq(subscriptionItems.externalId, "t1")));
+    expect(t1?.status).toBe("trialing");
+  });
+
+  it("corrections from the start end what is missing on the day the import is queued", async () => {
+    const orgId = await newOrg("end-missing-start");
+    await importText(orgId, file(ALL));
+    const u = await importText(orgId, file(WITHOUT_3_AND_5), {
+      options: { changesFrom: "start", endMissing: true },
+    });
+    const today = new Date().toISOString().slice(0, 10);
+    expect(u.options).toMatchObject({ changesFrom: "start", endMissingOn: today });
+    expect(await ends(orgId)).toMatchObject({ s1: null, s5: today });
+  });
+});
