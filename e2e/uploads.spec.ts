@@ -307,6 +307,46 @@ test("next month's export: its changes take effect on the day chosen, and undoin
   await expect(page.getByTestId("customer-c2")).not.toContainText("Globex Corp");
 });
 
+test("a full export: the subscriptions it leaves out end on the day chosen, and undo brings them back", async ({
+  page,
+}) => {
+  const owner = newAccount("fullexport");
+  await signUp(page, owner);
+  const mrrIn = async (month: string) => (await summary(page, owner.orgSlug, month)).mrr;
+  const upload = (name: string, text: string) => uploadToPreview(page, owner.orgSlug, { name, text });
+  const header = "Subscription ID,Customer ID,Customer Name,Amount,Interval,Start Date\n";
+  const s1 = "s1,c1,Acme,100.00,month,2024-01-01\n";
+  const s2 = "s2,c2,Globex,50.00,month,2024-01-01\n";
+  await upload("all-october.csv", `${header}${s1}${s2}s3,c3,Initech,30.00,month,2024-02-01\n`);
+  await importSubscriptions(page);
+  expect(await summary(page, owner.orgSlug)).toMatchObject({ mrr: 180, active_customers: 3 });
+
+  // December's export no longer lists Initech's subscription.
+  await upload("all-december.csv", `${header}${s2}${s1}`);
+  await expect(page.getByTestId("earlier-missing")).toHaveText(
+    "1 of the 3 live subscriptions imported before is not in this file. Left unticked, it stays as it is.",
+  );
+  await page.getByLabel(/This file lists every live subscription/).check();
+  await page.getByLabel("Take effect on", { exact: true }).fill("2024-12-01");
+  await expect(page.getByText("end those it leaves out on 2024-12-01")).toBeVisible();
+  await expect(page.getByTestId("earlier-missing")).toHaveText(
+    "1 of the 3 live subscriptions imported before is not in this file: it ends on 2024-12-01.",
+  );
+  await screenshots(page, "upload-preview-full-export");
+  await importSubscriptions(page);
+  await expect(page.getByTestId("ended-missing")).toHaveText(
+    "Ended 1 subscription item that earlier uploads imported and this file no longer lists, on 2024-12-01. Deleting this upload puts them back.",
+  );
+  await expect(page.getByTestId("changed-earlier")).toHaveCount(0);
+  expect(await mrrIn("2024-11")).toBe(180);
+  expect(await summary(page, owner.orgSlug, "2024-12")).toMatchObject({ mrr: 150, active_customers: 2 });
+
+  await page.getByLabel(/Yes, remove what the import of ‘all-december\.csv’ created/).check();
+  await page.getByRole("button", { name: "Delete upload and undo its import" }).click();
+  await expect(page.getByRole("status")).toContainText("1 item and 0 customers it had changed put back");
+  expect(await summary(page, owner.orgSlug, "2024-12")).toMatchObject({ mrr: 180, active_customers: 3 });
+});
+
 test("the demo org starts with the sample data, imported through the same pipeline", async ({ page }) => {
   await signIn(page, DEMO);
   await page.goto(`/${DEMO.slug}/uploads`);

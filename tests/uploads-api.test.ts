@@ -288,6 +288,54 @@ describe("uploads API", () => {
     },
   );
 
+  it("options.end_missing: the preview counts what a full export leaves out, the import ends it on the day", async () => {
+    const r = await routes();
+    const head = "Subscription ID,Customer ID,Amount,Interval,Start Date\n";
+    const importFile = async (name: string, text: string, options: Record<string, unknown>) => {
+      const up = await call(r.uploads.POST as Route, "/api/v1/uploads", {
+        method: "POST",
+        key: keyB,
+        form: multipart(text, name),
+      });
+      const id = up.body.upload.id as string;
+      const preview = await call(r.preview, "/api/v1/uploads/preview", {
+        method: "POST",
+        key: keyB,
+        json: { upload_id: id },
+      });
+      const start = await call(r.start, `/api/v1/uploads/${id}/import`, {
+        method: "POST",
+        key: keyB,
+        json: { kind: "subscriptions", options },
+        params: { id },
+      });
+      await getRunner().waitForIdle();
+      const done = await call(r.one.GET as Route, `/api/v1/uploads/${id}`, { key: keyB, params: { id } });
+      return { preview: preview.body, start, upload: done.body.upload };
+    };
+    const first = await importFile(
+      "all.csv",
+      `${head}e1,k1,10,month,2024-01-01\ne2,k2,20,month,2024-01-01\n`,
+      {},
+    );
+    expect(first.upload).toMatchObject({ status: "complete", items_ended: null });
+
+    const bad = await importFile("bad.csv", `${head}e1,k1,10,month,2024-01-01\n`, { end_missing: "soon" });
+    expect(bad.start).toMatchObject({ status: 422 });
+    expect(JSON.stringify(bad.start.body)).toContain("Use true, false or a date (YYYY-MM-DD).");
+    expect(bad.preview.earlier).toEqual({ matched: 1, changed: 0, live: 2, missing: 1 });
+
+    const full = await importFile("full.csv", `${head}e1,k1,10,month,2024-01-01\n\n`, {
+      end_missing: "2024-06-01",
+    });
+    expect(full.upload).toMatchObject({
+      status: "complete",
+      rows_unchanged: 1,
+      items_ended: 1,
+      options: { endMissingOn: "2024-06-01" },
+    });
+  });
+
   it("refuses files over MAX_UPLOAD_MB with 413 and keeps nothing", async () => {
     const r = await routes();
     const big = new Uint8Array(1024 * 1024 + 10).fill(0x61);

@@ -5,7 +5,7 @@ import { queryRows } from "@/db/rows";
 import { subscriptionItems, uploads } from "@/db/schema";
 import { saveSubscriptionItem, upsertCustomer } from "@/lib/revenue/items";
 import { importUpload } from "@/lib/uploads/import";
-import { queueImport } from "@/lib/uploads/plan";
+import { previewUpload, queueImport } from "@/lib/uploads/plan";
 import { deleteUpload } from "@/lib/uploads/undo";
 import { AS_OF, counts, setupUploads } from "./helpers/uploads";
 
@@ -83,6 +83,16 @@ describe("a full export ends the subscriptions it no longer lists (endMissing)",
     expect(await undo(orgId, b.id)).toMatchObject({ itemsDeleted: 0, itemsRestored: 2, changesKept: 0 });
     expect((await ends(orgId)).s3).toBeNull();
     expect(await movements(orgId)).toEqual(before);
+  });
+
+  it("the preview counts the live subscriptions imported before that the file leaves out", async () => {
+    const orgId = await newOrg("end-missing-preview");
+    await importText(orgId, file(ALL));
+    const { upload } = await store(orgId, file(WITHOUT_3_AND_5), "next.csv");
+    const preview = await previewUpload(db(), { orgId, uploadId: upload.id });
+    if (!preview.ok) throw new Error(preview.error.message);
+    // s0 and s4 ended in 2024: matched, but not live.
+    expect(preview.earlier).toEqual({ matched: 6, changed: 0, live: 6, missing: 2 });
   });
 
   it("without the option, or for another org's items, the Stripe sync's or a form's, nothing ends", async () => {

@@ -3,7 +3,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { groupThousands } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
-import type { TUploadPreview } from "@/lib/uploads/plan";
+import type { TEarlierItems, TUploadPreview } from "@/lib/uploads/plan";
 
 type Ok = Extract<TUploadPreview, { ok: true }>;
 type Options = {
@@ -49,6 +49,19 @@ function rememberedNote(r: NonNullable<Ok["remembered"]>): string {
   return `Read as your import of ‘${r.filename}’ (${r.importedAt.slice(0, 10)}), a file with the same columns: ${parts.join(", ")}.`;
 }
 
+/** What ending the subscriptions a file leaves out would end, as far as the preview can tell. */
+function missingText(e: TEarlierItems, endOn: string | null): string {
+  const live = `${e.live.toLocaleString("en-US")} live subscription${e.live === 1 ? "" : "s"} imported before`;
+  if (e.missing === null)
+    return `The preview read the start of the file only; of the ${live}, the import ends those the whole file does not list.`;
+  if (e.missing === 0)
+    return `${e.live === 1 ? "The" : "All"} ${live} ${e.live === 1 ? "is" : "are"} in this file: nothing would end.`;
+  const missing = `${e.missing.toLocaleString("en-US")} of the ${live} ${e.missing === 1 ? "is" : "are"} not in this file`;
+  return endOn
+    ? `${missing}: ${e.missing === 1 ? "it ends" : "they end"} on ${endOn}.`
+    : `${missing}. Left unticked, ${e.missing === 1 ? "it stays" : "they stay"} as ${e.missing === 1 ? "it is" : "they are"}.`;
+}
+
 /**
  * The preview step: what was detected (encoding, delimiter, header, kind), the column → field mapping
  * with confidences that the user can change, the problems found and 20 normalised sample rows. Every
@@ -75,9 +88,11 @@ export function PreviewMapper({
     amountsIn: "",
   });
   // Changes to subscriptions an earlier upload imported: from a day (split there), or from their start.
-  const [changes, setChanges] = useState<{ mode: "day" | "start"; day: string }>({
+  // …and whether the file lists every live subscription, so those it leaves out end on that day.
+  const [changes, setChanges] = useState<{ mode: "day" | "start"; day: string; endMissing: boolean }>({
     mode: "day",
     day: new Date().toISOString().slice(0, 10),
+    endMissing: false,
   });
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -123,7 +138,12 @@ export function PreviewMapper({
       body: JSON.stringify({
         kind,
         mapping,
-        options: { ...formats, ...(kind === "subscriptions" ? { changes_from: changesFrom } : {}) },
+        options: {
+          ...formats,
+          ...(kind === "subscriptions"
+            ? { changes_from: changesFrom, ...(changes.endMissing ? { end_missing: changes.day } : {}) }
+            : {}),
+        },
       }),
     });
     if (!response.ok) {
@@ -234,7 +254,7 @@ export function PreviewMapper({
         </div>
       </section>
 
-      {p.kind === "subscriptions" && p.earlier && p.earlier.matched > 0 && (
+      {p.kind === "subscriptions" && p.earlier && (p.earlier.matched > 0 || p.earlier.live > 0) && (
         <section
           aria-labelledby="earlier"
           className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200"
@@ -264,9 +284,9 @@ export function PreviewMapper({
                 <option value="start">are corrections, from the start</option>
               </select>
             </label>
-            {changes.mode === "day" && (
+            {(changes.mode === "day" || changes.endMissing) && (
               <label className="text-sm font-medium text-slate-800">
-                Take effect on
+                {changes.mode === "day" ? "Take effect on" : "End those left out on"}
                 <input
                   type="date"
                   required
@@ -277,6 +297,22 @@ export function PreviewMapper({
               </label>
             )}
           </div>
+          <label className="mt-4 flex items-start gap-2 text-sm text-slate-800">
+            <input
+              type="checkbox"
+              className="mt-0.5 rounded border-slate-300"
+              checked={changes.endMissing}
+              onChange={(e) => setChanges({ ...changes, endMissing: e.target.checked })}
+            />
+            <span>
+              <span className="font-medium">
+                This file lists every live subscription: end those it leaves out on {changes.day}
+              </span>
+              <span className="block text-slate-600" data-testid="earlier-missing">
+                {missingText(p.earlier, changes.endMissing ? changes.day : null)}
+              </span>
+            </span>
+          </label>
         </section>
       )}
 

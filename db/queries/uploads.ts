@@ -117,6 +117,8 @@ export function uploadJson(u: Upload) {
     rows_rejected: u.rowsRejected,
     rows_unchanged: u.rowsUnchanged,
     bytes_processed: u.bytesProcessed,
+    /** Subscriptions imported before that this file left out and the import ended (options.endMissingOn). */
+    items_ended: u.itemsEnded,
     error: u.error,
     mapping: u.mapping,
     options: u.options,

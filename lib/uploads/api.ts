@@ -28,6 +28,14 @@ export const ZImportOptions = z.object({
   changes_from: z
     .union([z.literal("start"), z.iso.date({ error: 'Use a date (YYYY-MM-DD) or "start".' })])
     .optional(),
+  /**
+   * Subscriptions: the file lists every live subscription, so those earlier uploads imported that it
+   * leaves out end: on this day, or with `true` on the changes_from day (today when that is "start" or
+   * unset). Default false.
+   */
+  end_missing: z
+    .union([z.boolean(), z.iso.date({ error: "Use true, false or a date (YYYY-MM-DD)." })])
+    .optional(),
 });
 
 /** An upload id from the path; anything that is not a uuid is simply not found. */

@@ -61,7 +61,17 @@ export type TRememberedMapping = {
  * how many of those change its terms (plan, quantity, amount, interval, discount, status or MRR) — which
  * then take effect on the import's `changesFrom` day.
  */
-export type TEarlierItems = { matched: number; changed: number };
+export type TEarlierItems = {
+  matched: number;
+  changed: number;
+  /** The org's items earlier uploads imported that have not ended (today) nor been canceled. */
+  live: number;
+  /**
+   * Of those, how many this file does not list (what `endMissing` would end), when the preview read the
+   * whole file; null when it read only its start.
+   */
+  missing: number | null;
+};
 
 export type TUploadPreview =
   | (Extract<TPreview, { ok: true }> & {
@@ -236,8 +246,10 @@ async function earlierItems(
   orgId: string,
   uploadId: string,
   items: readonly StagedItem[],
+  wholeFile: boolean,
 ): Promise<TEarlierItems> {
-  if (items.length === 0) return { matched: 0, changed: 0 };
+  const live = await liveEarlierItems(db, orgId, uploadId, wholeFile ? items.map((i) => i.key) : null);
+  if (items.length === 0) return { matched: 0, changed: 0, ...live };
   const rows = items.map((i) => ({
     key: i.key,
     plan: i.plan,
@@ -268,7 +280,29 @@ async function earlierItems(
           LIMIT 1) i
         LEFT JOIN plans p ON p.id = i.plan_id`,
   );
-  return { matched: Number(row?.matched ?? 0), changed: Number(row?.changed ?? 0) };
+  return { matched: Number(row?.matched ?? 0), changed: Number(row?.changed ?? 0), ...live };
+}
+
+/**
+ * TEarlierItems' `live`, and its `missing` when `keys` are all the file's item keys: the rule of
+ * endMissingItems (lib/uploads/import-sql.ts) on today instead of the import's day.
+ */
+async function liveEarlierItems(
+  db: Db,
+  orgId: string,
+  uploadId: string,
+  keys: string[] | null,
+): Promise<Pick<TEarlierItems, "live" | "missing">> {
+  const [row] = await queryRows<{ live: number | string; missing: number | string }>(
+    db,
+    sql`WITH k AS (SELECT DISTINCT key FROM jsonb_array_elements_text(${JSON.stringify(keys ?? [])}::jsonb) AS k(key))
+        SELECT count(*) AS live, count(*) FILTER (WHERE k.key IS NULL) AS missing
+        FROM subscription_items i LEFT JOIN k ON k.key = i.external_id
+        WHERE i.org_id = ${orgId} AND i.source = 'csv' AND i.source_upload_id IS DISTINCT FROM ${uploadId}::uuid
+          AND (i.end_date IS NULL OR i.end_date > current_date) AND i.status <> 'canceled'
+          AND NOT EXISTS (SELECT 1 FROM upload_item_changes x WHERE x.split_item_id = i.id)`,
+  );
+  return { live: Number(row?.live ?? 0), missing: keys === null ? null : Number(row?.missing ?? 0) };
 }
 
 /** Roughly how many columns the widest of the first lines has, by its most frequent delimiter. */
@@ -322,7 +356,9 @@ export async function previewUpload(
         : { ...preview, remembered: null, earlier: null };
       if (!result.ok) return result;
       const earlier =
-        result.kind === "subscriptions" ? await earlierItems(db, orgId, uploadId, staged) : null;
+        result.kind === "subscriptions"
+          ? await earlierItems(db, orgId, uploadId, staged, !result.truncated)
+          : null;
       return { ...result, earlier };
     }
     if (complete || preview.error.code !== "no_rows") return preview;
@@ -348,10 +384,11 @@ export type TQueueImport = {
     /** UploadOptions.changesFrom: a day (YYYY-MM-DD) or "start"; default the day the import is queued. */
     changesFrom?: string;
     /**
-     * The file lists every live subscription: the earlier uploads' items it leaves out end on the
-     * changesFrom day (the day the import is queued when that is "start" or unset): UploadOptions.endMissingOn.
+     * The file lists every live subscription: the earlier uploads' items it leaves out end on this day,
+     * or with `true` on the changesFrom day (the day the import is queued when that is "start" or
+     * unset): UploadOptions.endMissingOn.
      */
-    endMissing?: boolean;
+    endMissing?: boolean | string;
   };
 };
 
@@ -432,7 +469,11 @@ function subscriptionDays(o: NonNullable<TQueueImport["options"]>): UploadOption
   const changesFrom = o.changesFrom ?? today;
   return {
     changesFrom,
-    ...(o.endMissing ? { endMissingOn: changesFrom === "start" ? today : changesFrom } : {}),
+    ...(typeof o.endMissing === "string"
+      ? { endMissingOn: o.endMissing }
+      : o.endMissing
+        ? { endMissingOn: changesFrom === "start" ? today : changesFrom }
+        : {}),
   };
 }
 

@@ -107,6 +107,7 @@ describe("meridian import", () => {
       rows_imported: 1,
       rows_rejected: 1,
       rows_unchanged: 0,
+      items_ended: null,
       duplicate: false,
       warnings: [],
       error: null,
@@ -174,6 +175,44 @@ describe("meridian import", () => {
       { key: "n1@2024-01-01..2024-11-01", start: "2024-01-01", end: "2024-11-01" },
       { key: "n1", start: "2024-11-01", end: null },
     ]);
+  });
+
+  it("warns when a file leaves out live subscriptions, and --end-missing ends them on the --changes-from day", async () => {
+    await handle.db.insert(organizations).values({ slug: "acme-full", name: "Acme full" });
+    const head = "Subscription ID,Customer ID,Amount,Interval,Start Date\n";
+    const all = path.join(dir, "all.csv");
+    writeFileSync(all, `${head}f1,k1,100.00,month,2024-01-01\nf2,k2,50.00,month,2024-01-01\n`);
+    expect((await cli("import", all, "--org", "acme-full")).code).toBe(0);
+    const fewer = path.join(dir, "fewer.csv");
+    writeFileSync(fewer, `${head}f1,k1,100.00,month,2024-01-01\n`);
+    const kept = await cli("import", fewer, "--org", "acme-full", "--json");
+    expect(JSON.parse(kept.stdout)).toMatchObject({
+      items_ended: null,
+      warnings: [
+        expect.stringContaining("1 subscription imported before and still live is not in this file"),
+      ],
+    });
+    const f2 = () =>
+      handle.db
+        .select({ end: subscriptionItems.endDate })
+        .from(subscriptionItems)
+        .where(eq(subscriptionItems.externalId, "f2"));
+    expect(await f2()).toEqual([{ end: null }]);
+
+    // The same rows in another file, this time as the full list: f2 ends on the day given.
+    writeFileSync(fewer, `${head}f1,k1,100.00,month,2024-01-01\n\n`);
+    const ended = await cli(
+      "import",
+      fewer,
+      "--org",
+      "acme-full",
+      "--changes-from",
+      "2024-11-01",
+      "--end-missing",
+    );
+    expect(ended.code).toBe(0);
+    expect(ended.stdout).toContain("1 subscription imported before and not in this file ended.");
+    expect(await f2()).toEqual([{ end: "2024-11-01" }]);
   });
 
   it("fails with one line for an unreadable file, an unknown org or a bad --map", async () => {

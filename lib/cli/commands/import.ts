@@ -32,6 +32,8 @@ export type ImportOptions = {
   amountsIn?: string;
   /** A day (YYYY-MM-DD) or "start": when changes to subscriptions imported before take effect. */
   changesFrom?: string;
+  /** The file lists every live subscription: end those imported before that it leaves out. */
+  endMissing?: boolean;
 };
 
 export type ImportSummary = {
@@ -41,6 +43,8 @@ export type ImportSummary = {
   rows_imported: number;
   rows_rejected: number;
   rows_unchanged: number;
+  /** With --end-missing: subscriptions imported before that the file left out, ended; else null. */
+  items_ended: number | null;
   duplicate: boolean;
   /** What the preview warned about before importing (a date order it had to guess, …). */
   warnings: string[];
@@ -92,6 +96,7 @@ function formatOptions(o: ImportOptions) {
   }
   return {
     ...(changesFrom ? { changesFrom } : {}),
+    ...(o.endMissing ? { endMissing: true } : {}),
     ...(o.amountsIn ? { amountsIn: o.amountsIn === "cents" ? ("minor" as const) : ("units" as const) } : {}),
     ...(o.dateOrder ? { dateOrder: o.dateOrder as "dmy" | "mdy" } : {}),
     ...(o.decimal ? { decimal: o.decimal as "." | "," } : {}),
@@ -156,6 +161,10 @@ export async function runImport(
         warnings.push(...preview.problems.filter((p) => p.severity === "warning").map((p) => p.message));
         if (preview.earlier?.changed)
           warnings.push(earlierWarning(preview.earlier.changed, formats.changesFrom));
+        // Only for a file that repeats subscriptions imported before (a later export of the same
+        // system); a file of new subscriptions only leaves out everything and says nothing about it.
+        if (!formats.endMissing && preview.earlier?.matched && preview.earlier.missing)
+          warnings.push(missingWarning(preview.earlier.missing));
       }
       upload = await queueImport(db, plan);
     }
@@ -169,6 +178,7 @@ export async function runImport(
     rows_imported: upload.rowsImported,
     rows_rejected: upload.rowsRejected,
     rows_unchanged: upload.rowsUnchanged,
+    items_ended: upload.itemsEnded,
     duplicate: stored.duplicate,
     warnings,
     error: upload.error,
@@ -192,6 +202,11 @@ function earlierWarning(changed: number, changesFrom: string | undefined): strin
     : `${rows}: the changes take effect on ${changesFrom ?? new Date().toISOString().slice(0, 10)}, the months before keep their revenue (--changes-from DATE chooses the day, --changes-from start corrects them from each subscription's start instead).`;
 }
 
+function missingWarning(missing: number): string {
+  const one = missing === 1;
+  return `${missing.toLocaleString("en")} subscription${one ? "" : "s"} imported before and still live ${one ? "is" : "are"} not in this file and ${one ? "stays as it is" : "stay as they are"} (--end-missing ends ${one ? "it" : "them"}, when the file lists every live subscription).`;
+}
+
 function summaryText(s: ImportSummary): string {
   const n = (x: number) => x.toLocaleString("en");
   const lines = [
@@ -202,6 +217,11 @@ function summaryText(s: ImportSummary): string {
         ]
       : []),
     `${s.status}: ${n(s.rows_read)} rows read, ${n(s.rows_imported)} imported, ${n(s.rows_unchanged)} unchanged, ${n(s.rows_rejected)} rejected`,
+    ...(s.items_ended !== null
+      ? [
+          `${n(s.items_ended)} subscription${s.items_ended === 1 ? "" : "s"} imported before and not in this file ended.`,
+        ]
+      : []),
   ];
   if (s.warnings.length) {
     lines.push("Warnings:");
@@ -226,7 +246,7 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
     .description("import a CSV file of subscriptions, customers or product events into an organisation")
     .argument("<file>", "the CSV file")
     .usage(
-      '<file> --org <slug> [--kind subscriptions|customers|events] [--map "Header=field" ...] [--date-order dmy|mdy] [--decimal .|,] [--currency CODE] [--amounts-in units|cents] [--changes-from DAY|start]',
+      '<file> --org <slug> [--kind subscriptions|customers|events] [--map "Header=field" ...] [--date-order dmy|mdy] [--decimal .|,] [--currency CODE] [--amounts-in units|cents] [--changes-from DAY|start] [--end-missing]',
     )
     .requiredOption("--org <slug>", "organisation slug")
     .option("--kind <kind>", "subscriptions, customers or events (default: detected from the columns)")
@@ -246,6 +266,10 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
     .option(
       "--changes-from <day>",
       "the day changes to subscriptions imported before take effect (YYYY-MM-DD), or start to correct them from their start (default: today)",
+    )
+    .option(
+      "--end-missing",
+      "the file lists every live subscription: those imported before that it leaves out end on the --changes-from day (today with start)",
     )
     .addHelpText(
       "after",

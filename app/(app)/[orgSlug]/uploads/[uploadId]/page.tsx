@@ -49,7 +49,10 @@ export default async function UploadPage({
   const unreadable = upload.status === "failed" && !imported;
   const rejections = finished ? await listRejections(db, org.id, upload.id, { limit: REJECTIONS_SHOWN }) : [];
   const problems = upload.rowsRejected > 0 ? await countRejectionProblems(db, org.id, upload.id) : 0;
-  const changed = imported ? await countUploadChanges(db, org.id, upload.id) : null;
+  const counted = imported ? await countUploadChanges(db, org.id, upload.id) : null;
+  // The items it ended for leaving them out are among its changes; said on their own line.
+  const ended = upload.itemsEnded ?? 0;
+  const changed = counted && { ...counted, items: counted.items - ended };
   const changesFrom = upload.options.changesFrom;
   const preview =
     upload.status === "uploaded" && canWrite
@@ -157,6 +160,13 @@ export default async function UploadPage({
                 ? `: ${plural(changed.split, "change")} took effect on ${changesFrom} (the months before keep the earlier terms)${changed.items > changed.split ? ", the others apply from each item's start" : ""}`
                 : ""}
               . Deleting this upload puts them back as they were.
+            </p>
+          )}
+          {upload.itemsEnded !== null && (
+            <p className="mt-3 text-sm text-slate-700" data-testid="ended-missing">
+              {ended > 0
+                ? `Ended ${plural(ended, "subscription item")} that earlier uploads imported and this file no longer lists, on ${upload.options.endMissingOn}. Deleting this upload puts them back.`
+                : `Every live subscription imported before is in this file: nothing was ended.`}
             </p>
           )}
           <p className="mt-3 text-xs text-slate-500">

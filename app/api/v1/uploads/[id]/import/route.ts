@@ -29,6 +29,7 @@ export const POST = apiHandler<never, typeof ZImportBody, { id: string }>(
         delimiter: o.delimiter,
         amountsIn: o.amounts_in,
         changesFrom: o.changes_from,
+        endMissing: o.end_missing,
       },
     });
     await sendEvent(uploadImportRequested.create({ orgId: org.id, uploadId: upload.id }));
