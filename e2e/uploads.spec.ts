@@ -280,7 +280,7 @@ test("next month's export: its changes take effect on the day chosen, and undoin
     `${header}s1,c1,Acme,200.00,month,2024-01-01\ns2,c2,Globex Corp,50.00,month,2024-01-01\n`,
   );
   await expect(page.getByTestId("earlier")).toContainText(
-    "2 of the 2 rows checked are subscriptions an earlier upload imported; 1 of them changes its amount, plan, quantity or status.",
+    "2 of the 2 rows checked are subscriptions an earlier upload imported; 1 of them changes its amount, plan, quantity or status, or comes back after ending.",
   );
   await expect(page.getByRole("combobox", { name: "Changes", exact: true })).toHaveValue("day");
   await page.getByLabel("Take effect on", { exact: true }).fill("2024-11-01");

@@ -11,8 +11,8 @@ import { AS_OF, counts, setupUploads } from "./helpers/uploads";
 
 /*
  * A file that lists every live subscription (a full export each month): with `endMissing`, the items
- * earlier uploads imported that it leaves out end on the day chosen (churn that month, MOV-4), and undo
- * puts them back.
+ * earlier uploads imported that it leaves out end on the day chosen (churn or contraction that month,
+ * MOV-1), and undo puts them back; one listed again later comes back on that file's day (reactivation).
  */
 
 const { db, newOrg, store, importText } = setupUploads();
@@ -70,7 +70,7 @@ describe("a full export ends the subscriptions it no longer lists (endMissing)",
     });
     const after = await movements(orgId);
     for (const m of ["2024-04", "2024-06", "2024-09"]) expect(month(after, m)).toEqual(month(before, m));
-    // MOV-4: s3 ($40) and s5 ($10) churn in October (their customers have nothing else).
+    // MOV-1: s3 ($40) and s5 ($10) churn in October (their customers have nothing else).
     expect(month(after, "2024-10").churn - month(before, "2024-10").churn).toBe(5_000);
     expect(month(before, "2024-12").endMrr - month(after, "2024-12").endMrr).toBe(5_000);
     // Nothing of the run is left behind.
@@ -83,6 +83,90 @@ describe("a full export ends the subscriptions it no longer lists (endMissing)",
     expect(await undo(orgId, b.id)).toMatchObject({ itemsDeleted: 0, itemsRestored: 2, changesKept: 0 });
     expect((await ends(orgId)).s3).toBeNull();
     expect(await movements(orgId)).toEqual(before);
+  });
+
+  it("one left out and listed again later comes back on that file's day: a reactivation, the gap kept", async () => {
+    const orgId = await newOrg("end-missing-back");
+    await importText(orgId, file(ALL));
+    await importText(orgId, file(WITHOUT_3_AND_5), FULL_EXPORT);
+    const ended = await movements(orgId);
+    const endedOn = { s0: "2024-09-01", s3: "2024-10-01", s4: "2024-09-01", s5: "2024-10-01" };
+    expect(await ends(orgId)).toMatchObject(endedOn);
+
+    // January's export lists s3 again (as the first file had it); s5 stays out.
+    const { upload } = await store(orgId, file([0, 1, 2, 3, 4, 6, 7]), "january.csv");
+    const preview = await previewUpload(db(), { orgId, uploadId: upload.id });
+    if (!preview.ok) throw new Error(preview.error.message);
+    expect(preview.earlier).toMatchObject({ matched: 7, changed: 1, live: 4, missing: 0 });
+    await queueImport(db(), { orgId, uploadId: upload.id, options: { changesFrom: "2025-01-01" } });
+    const back = (await importUpload(db(), { orgId, uploadId: upload.id }, { asOf: AS_OF })).upload;
+    expect(counts(back)).toEqual({ status: "complete", read: 7, imported: 1, unchanged: 6, rejected: 0 });
+    const s3 = await db()
+      .select({
+        key: subscriptionItems.externalId,
+        start: subscriptionItems.startDate,
+        end: subscriptionItems.endDate,
+        startedOn: subscriptionItems.startedOn,
+      })
+      .from(subscriptionItems)
+      .where(and(eq(subscriptionItems.orgId, orgId), sql`${subscriptionItems.externalId} LIKE 's3%'`))
+      .orderBy(subscriptionItems.startDate);
+    expect(s3).toEqual([
+      { key: "s3@2024-04-01..2024-10-01", start: "2024-04-01", end: "2024-10-01", startedOn: null },
+      { key: "s3", start: "2025-01-01", end: null, startedOn: "2024-04-01" },
+    ]);
+    const after = await movements(orgId);
+    // October's churn and the gap's months stay; January counts s3's $40 as reactivation (MOV-1).
+    for (const m of ["2024-10", "2024-11", "2024-12"]) expect(month(after, m)).toEqual(month(ended, m));
+    expect(month(after, "2025-01")).toMatchObject({ reactivation: 4_000, new: 0 });
+    expect(month(after, "2025-01").endMrr - month(ended, "2025-01").endMrr).toBe(4_000);
+
+    // The same file again changes nothing; undo puts s3 back as the full export left it.
+    const again = await importText(orgId, `${file([0, 1, 2, 3, 4, 6, 7])}\n`, {
+      options: { changesFrom: "2025-02-01" },
+    });
+    expect(counts(again)).toMatchObject({ imported: 0, unchanged: 7 });
+    expect(await undo(orgId, again.id)).toMatchObject({ itemsRestored: 0 });
+    // The earlier part goes (it is the first upload's, so not counted as deleted); s3 gets its span back.
+    expect(await undo(orgId, back.id)).toMatchObject({ itemsDeleted: 0, itemsRestored: 1, changesKept: 0 });
+    expect(await ends(orgId)).toEqual({ ...Object.fromEntries(ALL.map((i) => [`s${i}`, null])), ...endedOn });
+    expect(await movements(orgId)).toEqual(ended);
+  });
+
+  it("a canceled subscription listed as live again comes back on the day; as a correction, from its start", async () => {
+    const orgId = await newOrg("end-missing-canceled");
+    const head = "subscription_id,customer_id,amount,interval,start_date,end_date\n";
+    await importText(
+      orgId,
+      `${head}k1,c1,20,month,2024-01-01,2024-05-01\nk2,c2,30,month,2024-01-01,2024-05-01\n`,
+    );
+    await importText(orgId, `${head}k1,c1,20,month,2024-01-01,\nk2,c2,30,month,2024-01-01,\n`, {
+      options: { changesFrom: "2024-08-01" },
+    });
+    const rows = await db()
+      .select({
+        key: subscriptionItems.externalId,
+        start: subscriptionItems.startDate,
+        end: subscriptionItems.endDate,
+        status: subscriptionItems.status,
+      })
+      .from(subscriptionItems)
+      .where(and(eq(subscriptionItems.orgId, orgId), sql`${subscriptionItems.externalId} LIKE 'k1%'`))
+      .orderBy(subscriptionItems.startDate);
+    expect(rows).toEqual([
+      { key: "k1@2024-01-01..2024-05-01", start: "2024-01-01", end: "2024-05-01", status: "canceled" },
+      { key: "k1", start: "2024-08-01", end: null, status: "active" },
+    ]);
+    const list = await movements(orgId);
+    expect(month(list, "2024-05").churn).toBe(5_000);
+    expect(month(list, "2024-06").endMrr).toBe(0);
+    expect(month(list, "2024-08")).toMatchObject({ reactivation: 5_000, endMrr: 5_000 });
+
+    const fixed = await newOrg("end-missing-canceled-fix");
+    await importText(fixed, `${head}k1,c1,20,month,2024-01-01,2024-05-01\n`);
+    await importText(fixed, `${head}k1,c1,20,month,2024-01-01,\n`, { options: { changesFrom: "start" } });
+    expect(await ends(fixed)).toEqual({ k1: null });
+    expect(month(await movements(fixed), "2024-06").endMrr).toBe(2_000);
   });
 
   it("the preview counts the live subscriptions imported before that the file leaves out", async () => {

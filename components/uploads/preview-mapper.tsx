@@ -267,10 +267,10 @@ export function PreviewMapper({
             checked {p.earlier.matched === 1 ? "is a subscription" : "are subscriptions"} an earlier upload
             imported
             {p.earlier.changed > 0
-              ? `; ${p.earlier.changed.toLocaleString("en-US")} of them ${p.earlier.changed === 1 ? "changes its" : "change their"} amount, plan, quantity or status.`
+              ? `; ${p.earlier.changed.toLocaleString("en-US")} of them ${p.earlier.changed === 1 ? "changes its" : "change their"} amount, plan, quantity or status, or ${p.earlier.changed === 1 ? "comes" : "come"} back after ending.`
               : ", unchanged."}{" "}
-            A change that takes effect on a day shows as expansion or contraction then, and the months before
-            keep their revenue; a correction rewrites the subscription from its start.
+            A change that takes effect on a day shows as expansion, contraction or reactivation then, and the
+            months before keep their revenue; a correction rewrites the subscription from its start.
           </p>
           <div className="mt-3 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
             <label className="text-sm font-medium text-slate-800">

@@ -263,8 +263,11 @@ export async function upsertItems(
  * new terms, keeping the file's start as `started_on`; a new item with the earlier terms (its key
  * `<key>@<start>..<changesFrom>`, created by the same upload as the item) runs from the item's start to
  * that day. So next month's export shows its changes as expansion or contraction from that day, and the
- * months before keep the revenue they had. The change record names the new item (undo deletes it and
- * restores the item). Status periods are rebuilt for both parts. Returns how many items were split.
+ * months before keep the revenue they had. An item that had ended by that day (its end date on or
+ * before it, canceled or not) and that the row lists as live after it comes back on that day the same
+ * way: its earlier part keeps its span up to its old end, and the gap between is a gap (MOV-1 counts
+ * the return as reactivation). The change record names the new item (undo deletes it and restores the
+ * item). Status periods are rebuilt for both parts. Returns how many items were split.
  */
 export async function splitChangedItems(
   tx: Db,
@@ -278,22 +281,26 @@ export async function splitChangedItems(
     tx,
     sql`WITH s AS (
           SELECT m.seq, i.id AS item_id, i.external_id AS key, i.source_upload_id AS src, b.*,
-            meridian_uuidv7() AS part_id
+            meridian_uuidv7() AS part_id, least(b.end_date, ${day}::date) AS part_end
           FROM upload_item_changes m
           JOIN subscription_items i ON i.id = m.item_id AND i.org_id = ${orgId}
           CROSS JOIN LATERAL jsonb_populate_record(null::subscription_items, m.before) b
           WHERE m.upload_id = ${uploadId} AND m.item_id = ANY(${`{${itemIds.join(",")}}`}::uuid[])
             AND m.split_item_id IS NULL
-            AND b.start_date < ${day}::date AND (b.end_date IS NULL OR b.end_date > ${day}::date)
-            AND i.start_date = b.start_date AND (i.end_date IS NULL OR i.end_date > ${day}::date)
-            AND b.status <> 'canceled' AND i.status <> 'canceled'
-            AND ${terms("b")} IS DISTINCT FROM ${terms("i")}
+            AND b.start_date < ${day}::date AND i.start_date = b.start_date
+            AND (i.end_date IS NULL OR i.end_date > ${day}::date) AND i.status <> 'canceled'
+            AND (
+              -- live on the day, with new terms from it
+              ((b.end_date IS NULL OR b.end_date > ${day}::date) AND b.status <> 'canceled'
+                AND ${terms("b")} IS DISTINCT FROM ${terms("i")})
+              -- ended by the day, live again after it
+              OR b.end_date <= ${day}::date)
         ), part AS (
           INSERT INTO subscription_items (id, org_id, source, external_id, source_upload_id, ${ITEM_VALUES}, started_on)
-          SELECT s.part_id, ${orgId}::uuid, 'csv', s.key || '@' || s.start_date || '..' || ${day}, s.src,
+          SELECT s.part_id, ${orgId}::uuid, 'csv', s.key || '@' || s.start_date || '..' || s.part_end, s.src,
             s.customer_id, (SELECT p.id FROM plans p WHERE p.id = s.plan_id), s.quantity, s.unit_amount,
             s.currency, s.interval_unit, s.interval_count, s.discount_percent, s.discount_amount, s.start_date,
-            ${day}::date, s.status, s.mrr, s.fx_rate, s.started_on
+            s.part_end, s.status, s.mrr, s.fx_rate, s.started_on
           FROM s
           RETURNING id, status, start_date, end_date
         ), moved AS (

@@ -58,8 +58,8 @@ export type TRememberedMapping = {
 
 /**
  * Subscriptions: of the rows checked, how many name an item an earlier upload imported (by its key), and
- * how many of those change its terms (plan, quantity, amount, interval, discount, status or MRR) — which
- * then take effect on the import's `changesFrom` day.
+ * how many of those change its terms (plan, quantity, amount, interval, discount, status or MRR) or
+ * list as live again an item that has ended — which then take effect on the import's `changesFrom` day.
  */
 export type TEarlierItems = {
   matched: number;
@@ -262,17 +262,20 @@ async function earlierItems(
     discount_amount: i.discountAmount,
     status: i.status,
     mrr: i.mrr,
+    end_date: i.endDate,
   }));
   const [row] = await queryRows<{ matched: number | string; changed: number | string }>(
     db,
+    // Changed: new terms, or ended (today) and live again in this file — a return on the import's day.
     sql`SELECT count(*) AS matched,
           count(*) FILTER (WHERE (p.external_id, i.quantity, i.unit_amount, i.currency, i.interval_unit::text,
             i.interval_count, i.discount_percent, i.discount_amount, i.status::text, i.mrr)
             IS DISTINCT FROM (s.plan, s.quantity, s.unit_amount, s.currency, s.interval_unit, s.interval_count,
-            s.discount_percent, s.discount_amount, s.status, s.mrr)) AS changed
+            s.discount_percent, s.discount_amount, s.status, s.mrr)
+            OR (i.end_date <= current_date AND (s.end_date IS NULL OR s.end_date > current_date))) AS changed
         FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS s(key text, plan text, quantity integer,
           unit_amount bigint, currency text, interval_unit text, interval_count integer, discount_percent numeric,
-          discount_amount bigint, status text, mrr bigint)
+          discount_amount bigint, status text, mrr bigint, end_date date)
         CROSS JOIN LATERAL (
           SELECT * FROM subscription_items x
           WHERE x.org_id = ${orgId} AND x.source = 'csv' AND x.external_id = s.key
