@@ -1,6 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { getMovements } from "@/db/queries/revenue";
 import { getUpload, listRejections } from "@/db/queries/uploads";
 import { customers, subscriptionItems, uploadTouchedCustomers } from "@/db/schema";
 import { rebuildRevenue } from "@/lib/metrics/derive";
@@ -11,7 +10,7 @@ import { AS_OF, counts, setupUploads } from "./helpers/uploads";
 
 // How batches meet: repeats of an earlier batch's item, customers named on rows of several batches,
 // and the derived metrics of an import (incremental, or one rebuild above `rebuildAbove` customers).
-const { db, newOrg, store, importText } = setupUploads();
+const { db, newOrg, store, importText, movements } = setupUploads();
 
 const HEADER = "subscription_id,customer_id,customer_name,plan,amount,currency,interval,start_date";
 const file = (lines: string[]) => `${[HEADER, ...lines].join("\n")}\n`;
@@ -28,7 +27,6 @@ const customerName = async (orgId: string, externalId: string) =>
       .from(customers)
       .where(and(eq(customers.orgId, orgId), eq(customers.externalId, externalId)))
   )[0]?.name;
-const movements = (orgId: string) => getMovements(db(), { orgId, from: "2024-01", to: "2025-01" });
 
 /** The derived metrics equal what a rebuild from scratch computes (MOV-2 holds either way). */
 async function expectMetricsRebuilt(orgId: string) {

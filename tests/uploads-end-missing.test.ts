@@ -1,13 +1,11 @@
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { getMovements } from "@/db/queries/revenue";
 import { queryRows } from "@/db/rows";
 import { subscriptionItems, uploads } from "@/db/schema";
 import { saveSubscriptionItem, upsertCustomer } from "@/lib/revenue/items";
 import { importUpload } from "@/lib/uploads/import";
 import { previewUpload, queueImport } from "@/lib/uploads/plan";
-import { deleteUpload } from "@/lib/uploads/undo";
-import { AS_OF, counts, setupUploads } from "./helpers/uploads";
+import { AS_OF, counts, monthOf as month, setupUploads } from "./helpers/uploads";
 
 /*
  * A file that lists every live subscription (a full export each month): with `endMissing`, the items
@@ -15,7 +13,7 @@ import { AS_OF, counts, setupUploads } from "./helpers/uploads";
  * MOV-1), and undo puts them back; one listed again later comes back on that file's day (reactivation).
  */
 
-const { db, newOrg, store, importText } = setupUploads();
+const { db, newOrg, store, importText, movements, undo } = setupUploads();
 
 const HEADER =
   "subscription_id,customer_id,customer_name,plan,amount,currency,interval,start_date,end_date,status";
@@ -38,14 +36,6 @@ const ends = async (orgId: string) =>
         .where(eq(subscriptionItems.orgId, orgId))
     ).map((i) => [i.key, i.end]),
   );
-const movements = (orgId: string) => getMovements(db(), { orgId, from: "2024-01", to: "2025-01" });
-const month = (list: Awaited<ReturnType<typeof movements>>, m: string) => {
-  const found = list.find((x) => x.month === m);
-  if (!found) throw new Error(`no ${m}`);
-  return found;
-};
-const undo = (orgId: string, uploadId: string) =>
-  deleteUpload(db(), { orgId, uploadId, actorUserId: null, asOf: AS_OF });
 
 describe("a full export ends the subscriptions it no longer lists (endMissing)", () => {
   it("ends them on the day chosen: that month's churn, the months before unchanged; undo puts them back", async () => {

@@ -1,6 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { getMovements } from "@/db/queries/revenue";
 import { getUpload, listRejections, listUploads } from "@/db/queries/uploads";
 import { queryRows } from "@/db/rows";
 import { auditLogs, customers, plans, subscriptionItems, uploads } from "@/db/schema";
@@ -9,9 +8,9 @@ import { endSubscriptionItem, saveSubscriptionItem, upsertCustomer } from "@/lib
 import { importUpload } from "@/lib/uploads/import";
 import { queueImport } from "@/lib/uploads/plan";
 import { deleteUpload } from "@/lib/uploads/undo";
-import { AS_OF, counts, setupUploads } from "./helpers/uploads";
+import { AS_OF, counts, monthOf as month, setupUploads } from "./helpers/uploads";
 
-const { db, newOrg, store, importText } = setupUploads();
+const { db, newOrg, store, importText, movements, undo } = setupUploads();
 
 const HEADER = "subscription_id,customer_id,customer_name,plan,amount,currency,interval,start_date,end_date";
 /** n rows: subscription s<i> of customer c<i % 7>, $10 × (i % 5 + 1) a month, some ended. */
@@ -33,7 +32,6 @@ const itemCount = async (orgId: string) =>
       .from(subscriptionItems)
       .where(eq(subscriptionItems.orgId, orgId))
   ).length;
-const movements = (orgId: string) => getMovements(db(), { orgId, from: "2024-01", to: "2025-01" });
 
 describe("idempotent imports", () => {
   it("the same file twice is the same upload; a reordered copy changes nothing; an overlapping file adds only its new rows", async () => {
@@ -374,9 +372,6 @@ describe("undo of an upload that changed an earlier upload's rows", () => {
         .from(customers)
         .where(and(eq(customers.orgId, orgId), eq(customers.externalId, key)))
     )[0]?.name;
-  const undo = (orgId: string, uploadId: string) =>
-    deleteUpload(db(), { orgId, uploadId, actorUserId: null, asOf: AS_OF });
-
   it("puts back the items and customers it changed, as they were before it, and the metrics with them", async () => {
     const orgId = await newOrg("undo-restore");
     await importText(orgId, file(rows(0, 8)));
@@ -489,13 +484,6 @@ describe("next month's export: changed terms take effect on the day chosen (chan
         and(eq(subscriptionItems.orgId, orgId), sql`${subscriptionItems.externalId} LIKE ${`${prefix}%`}`),
       )
       .orderBy(subscriptionItems.startDate);
-  const month = (list: Awaited<ReturnType<typeof movements>>, m: string) => {
-    const found = list.find((x) => x.month === m);
-    if (!found) throw new Error(`no ${m}`);
-    return found;
-  };
-  const undo = (orgId: string, uploadId: string) =>
-    deleteUpload(db(), { orgId, uploadId, actorUserId: null, asOf: AS_OF });
 
   it("splits the item there: the months before keep their revenue, the change is that month's expansion; undo joins it again", async () => {
     const orgId = await newOrg("split");

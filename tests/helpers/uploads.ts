@@ -1,10 +1,12 @@
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll } from "vitest";
 import type { Db, DbHandle } from "@/db/client";
+import { getMovements, type MovementMonth } from "@/db/queries/revenue-series";
 import { customers, organizations, plans, subscriptionItems, type Upload } from "@/db/schema";
 import { type ImportHooks, importUpload } from "@/lib/uploads/import";
 import { queueImport, type TQueueImport } from "@/lib/uploads/plan";
 import { storeUpload } from "@/lib/uploads/store";
+import { deleteUpload } from "@/lib/uploads/undo";
 import { createTestDb } from "./db";
 
 /**
@@ -54,7 +56,21 @@ export function setupUploads(open: () => Promise<DbHandle> = createTestDb) {
     return (await importUpload(db(), { orgId, uploadId: upload.id }, { asOf: AS_OF, ...hooks })).upload;
   }
 
-  return { db, newOrg, store, importText };
+  /** The org's movements (MOV-1) from 2024-01 to 2025-01. */
+  const movements = (orgId: string) => getMovements(db(), { orgId, from: "2024-01", to: "2025-01" });
+
+  /** Deletes an upload and undoes its import, as of AS_OF. */
+  const undo = (orgId: string, uploadId: string) =>
+    deleteUpload(db(), { orgId, uploadId, actorUserId: null, asOf: AS_OF });
+
+  return { db, newOrg, store, importText, movements, undo };
+}
+
+/** One month of a movements list; throws when it is not there. */
+export function monthOf(list: readonly MovementMonth[], month: string): MovementMonth {
+  const found = list.find((x) => x.month === month);
+  if (!found) throw new Error(`no ${month}`);
+  return found;
 }
 
 export const AS_OF = new Date("2025-01-15T12:00:00Z");
