@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { queryRows } from "@/db/rows";
 
@@ -15,6 +15,22 @@ export const ALL_CUSTOMERS = "00000000-0000-0000-0000-000000000000";
 /** `jsonb_build_object` of these columns of `alias`: a row's fields as upload_*_changes keep them. */
 export function fieldsJson(alias: string, fields: readonly string[]) {
   return sql.raw(`jsonb_build_object(${fields.map((f) => `'${f}', ${alias}.${f}`).join(", ")})`);
+}
+
+/**
+ * Two CTEs, `periods_gone` and `periods_new`, that rebuild the status periods (trialing, paused) of
+ * items a statement wrote: `gone` selects the ids whose periods go, `rows` the items as written (id,
+ * status, start_date, end_date). Written items' periods must follow their span, or MRR-1's "trialing and
+ * paused contribute 0" would apply to days the item no longer covers.
+ */
+export function rebuildPeriods(orgId: string, gone: SQL, rows: SQL): SQL {
+  return sql`periods_gone AS (
+      DELETE FROM subscription_item_periods WHERE item_id IN (${gone})
+    ), periods_new AS (
+      INSERT INTO subscription_item_periods (org_id, item_id, kind, start_date, end_date)
+      SELECT ${orgId}::uuid, id, status::text::item_period_kind, start_date, end_date FROM ${rows} x
+      WHERE status IN ('trialing', 'paused')
+    )`;
 }
 
 /** What the statements need to know of the batch. */
@@ -231,13 +247,7 @@ export async function upsertItems(
       WHERE NOT up.inserted
       ON CONFLICT (upload_id, item_id) DO UPDATE SET after = excluded.after
       RETURNING item_id
-    ), periods_gone AS (
-      DELETE FROM subscription_item_periods WHERE item_id IN (SELECT id FROM up WHERE NOT inserted)
-    ), periods_new AS (
-      INSERT INTO subscription_item_periods (org_id, item_id, kind, start_date, end_date)
-      SELECT ${orgId}::uuid, id, status::text::item_period_kind, start_date, end_date FROM up
-      WHERE status IN ('trialing', 'paused')
-    )${touched}
+    ), ${rebuildPeriods(orgId, sql`SELECT id FROM up WHERE NOT inserted`, sql`up`)}${touched}
     SELECT (SELECT count(*) FROM up) AS changed, (SELECT json_agg(item_id) FROM changes) AS changed_items,
       (SELECT json_agg(r.key)
         FROM (SELECT s.key FROM ${s} s WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.external_id = s.key)) r
@@ -311,14 +321,11 @@ export async function splitChangedItems(
         ), recorded AS (
           UPDATE upload_item_changes m SET split_item_id = s.part_id, after = moved.after
           FROM s JOIN moved ON moved.id = s.item_id WHERE m.seq = s.seq
-        ), periods_gone AS (
-          DELETE FROM subscription_item_periods WHERE item_id IN (SELECT item_id FROM s)
-        ), periods_new AS (
-          INSERT INTO subscription_item_periods (org_id, item_id, kind, start_date, end_date)
-          SELECT ${orgId}::uuid, id, status::text::item_period_kind, start_date, end_date
-          FROM (SELECT * FROM part UNION ALL SELECT id, status, start_date, end_date FROM moved) x
-          WHERE status IN ('trialing', 'paused')
-        )
+        ), ${rebuildPeriods(
+          orgId,
+          sql`SELECT item_id FROM s`,
+          sql`(SELECT * FROM part UNION ALL SELECT id, status, start_date, end_date FROM moved)`,
+        )}
         SELECT count(*) AS n FROM s`,
   );
   return Number(rows[0]?.n ?? 0);
@@ -367,13 +374,7 @@ export async function endMissingItems(
         ), changes AS (
           INSERT INTO upload_item_changes (upload_id, item_id, before, after)
           SELECT ${uploadId}::uuid, ended.id, gone.before, ended.after FROM ended JOIN gone ON gone.id = ended.id
-        ), periods_gone AS (
-          DELETE FROM subscription_item_periods WHERE item_id IN (SELECT id FROM ended)
-        ), periods_new AS (
-          INSERT INTO subscription_item_periods (org_id, item_id, kind, start_date, end_date)
-          SELECT ${orgId}::uuid, id, status::text::item_period_kind, start_date, end_date FROM ended
-          WHERE status IN ('trialing', 'paused')
-        )
+        ), ${rebuildPeriods(orgId, sql`SELECT id FROM ended`, sql`ended`)}
         SELECT customer_id FROM ended`,
   );
   return rows.map((r) => r.customer_id);

@@ -6,7 +6,7 @@ import { audit } from "@/lib/audit";
 import { conflict, notFound } from "@/lib/errors";
 import { rebuildEventRollups } from "@/lib/events/write";
 import { updateRevenueForCustomers } from "@/lib/metrics/derive";
-import { CHANGE_FIELDS, CUSTOMER_FIELDS, fieldsJson, itemJson } from "./import-sql";
+import { CHANGE_FIELDS, CUSTOMER_FIELDS, fieldsJson, itemJson, rebuildPeriods } from "./import-sql";
 
 /*
  * Undo of an upload: the items it created, the customers and plans it created that nothing else uses
@@ -220,13 +220,7 @@ async function restoreChanges(tx: Db, orgId: string, uploadId: string): Promise<
         ), parts_gone AS (
           DELETE FROM subscription_items WHERE org_id = ${orgId}
             AND id IN (SELECT split_item_id FROM restored WHERE split_item_id IS NOT NULL)
-        ), periods_gone AS (
-          DELETE FROM subscription_item_periods WHERE item_id IN (SELECT id FROM restored)
-        ), periods_new AS (
-          INSERT INTO subscription_item_periods (org_id, item_id, kind, start_date, end_date)
-          SELECT ${orgId}::uuid, id, status::text::item_period_kind, start_date, end_date FROM restored
-          WHERE status IN ('trialing', 'paused')
-        )
+        ), ${rebuildPeriods(orgId, sql`SELECT id FROM restored`, sql`restored`)}
         SELECT id, customer_id, was FROM restored`,
   );
   const customers = await queryRows<{ id: string }>(
