@@ -335,9 +335,10 @@ test("a full export: the subscriptions it leaves out end on the day chosen, and 
   await screenshots(page, "upload-preview-full-export");
   await importSubscriptions(page);
   await expect(page.getByTestId("ended-missing")).toHaveText(
-    "Ended 1 subscription item that earlier uploads imported and this file no longer lists, on 2024-12-01. Deleting this upload puts them back.",
+    "Ended 1 subscription item that earlier uploads imported and this file no longer lists, on 2024-12-01. Deleting this upload puts it back.",
   );
   await expect(page.getByTestId("changed-earlier")).toHaveCount(0);
+  await screenshots(page, "upload-full-export-result");
   expect(await mrrIn("2024-11")).toBe(180);
   expect(await summary(page, owner.orgSlug, "2024-12")).toMatchObject({ mrr: 150, active_customers: 2 });
 

@@ -165,7 +165,7 @@ export default async function UploadPage({
           {upload.itemsEnded !== null && (
             <p className="mt-3 text-sm text-slate-700" data-testid="ended-missing">
               {ended > 0
-                ? `Ended ${plural(ended, "subscription item")} that earlier uploads imported and this file no longer lists, on ${upload.options.endMissingOn}. Deleting this upload puts them back.`
+                ? `Ended ${plural(ended, "subscription item")} that earlier uploads imported and this file no longer lists, on ${upload.options.endMissingOn}. Deleting this upload puts ${ended === 1 ? "it" : "them"} back.`
                 : `Every live subscription imported before is in this file: nothing was ended.`}
             </p>
           )}
