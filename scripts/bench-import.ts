@@ -16,6 +16,8 @@
  * --steps: import as the import job does (inngest/functions/import-upload.ts): BATCHES_PER_STEP batches
  * per importUpload call, each call resuming at the offset the last committed batch stored. Without it,
  * one call imports the whole file, as the CLI does.
+ * --full-export: after (b), next month's full export: the same file without every 100th row, imported
+ * with endMissing (the subscriptions it leaves out end today), timed on its own (not part of the ratio).
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -55,6 +57,7 @@ const { values: flags } = parseArgs({
     autoanalyze: { type: "boolean", default: false },
     "floor-detail": { type: "boolean", default: false },
     steps: { type: "boolean", default: false },
+    "full-export": { type: "boolean", default: false },
     batch: { type: "string" },
     child: { type: "string" },
   },
@@ -428,6 +431,86 @@ async function importPipeline(h: DbHandle, file: string): Promise<PipelineResult
   }
 }
 
+type FullExportResult = {
+  rows: number;
+  ms: number;
+  plan: number;
+  derive: number;
+  steps: [string, number][];
+  itemsEnded: number;
+  unchanged: number;
+};
+
+/**
+ * --full-export: the bench org's next full export, the same file without every 100th data row (each is
+ * one CRLF line), stored, previewed and imported with endMissing: what a monthly re-import costs.
+ */
+async function importFullExport(h: DbHandle, file: string): Promise<FullExportResult> {
+  enter("full export");
+  const next = `${file}.next.csv`;
+  let kept = 0;
+  let n = 0;
+  async function* lines() {
+    let rest = "";
+    for await (const chunk of createReadStream(file, { encoding: "utf8" })) {
+      const parts = (rest + chunk).split("\r\n");
+      rest = parts.pop() ?? "";
+      const out = parts.filter(() => n++ === 0 || n % 100 !== 0);
+      kept += out.length;
+      if (out.length) yield `${out.join("\r\n")}\r\n`;
+    }
+    if (rest) yield rest;
+  }
+  await pipeline(lines, createWriteStream(next));
+  const [org] = await queryRows<{ id: string }>(h.db, sql`SELECT id FROM organizations WHERE slug = 'bench'`);
+  const orgId = org?.id as string;
+  const t0 = performance.now();
+  const { upload } = await storeUpload(h.db, {
+    orgId,
+    userId: null,
+    filename: "bench-next-month.csv",
+    contentType: "text/csv",
+    body: createReadStream(next),
+    maxBytes: Number.MAX_SAFE_INTEGER,
+  });
+  const preview = await previewUpload(h.db, { orgId, uploadId: upload.id });
+  if (!preview.ok) throw new Error(`preview: ${preview.error.message}`);
+  log(`full export: preview says ${JSON.stringify(preview.earlier)}`);
+  await queueImport(h.db, {
+    orgId,
+    uploadId: upload.id,
+    kind: "subscriptions",
+    options: { endMissing: true },
+  });
+  const t1 = performance.now();
+  const steps = new Map<string, number>();
+  const spans: number[] = [];
+  let batchSpans = 0;
+  const result = await importUpload(
+    timedTransactions(h.db, spans),
+    { orgId, uploadId: upload.id },
+    {
+      timings: steps,
+      onProgress: () => {
+        batchSpans = spans.length;
+      },
+    },
+  );
+  const ms = performance.now() - t0;
+  rmSync(next, { force: true });
+  if (!result.done || result.upload.status !== "complete")
+    throw new Error(`full export import ${result.upload.status}: ${result.upload.error}`);
+  return {
+    rows: kept - 1,
+    ms,
+    plan: t1 - t0,
+    derive: spans.slice(batchSpans).reduce((a, b) => a + b, 0),
+    steps: [...steps],
+    itemsEnded: result.upload.itemsEnded ?? 0,
+    unchanged: result.upload.rowsUnchanged,
+  };
+}
+
 /** The pipeline's CPU side alone, no database: csv-parse + the upload's normaliser + stageRow. */
 async function normaliseOnly(
   file: string,
@@ -598,6 +681,7 @@ type ChildResult = Omit<PipelineResult, "steps"> & {
   steps: [string, number][];
   peakRss: number;
   rss: string;
+  fullExport?: FullExportResult;
 };
 
 async function runChild(target: BenchDb, csv: string): Promise<ChildResult> {
@@ -606,6 +690,7 @@ async function runChild(target: BenchDb, csv: string): Promise<ChildResult> {
   if (flags.batch) args.push("--batch", flags.batch);
   if (flags.autoanalyze) args.push("--autoanalyze");
   if (flags.steps) args.push("--steps");
+  if (flags["full-export"]) args.push("--full-export");
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => {
@@ -628,10 +713,13 @@ if (flags.child) {
   const h = openBenchDb(target);
   try {
     const pipe = await importPipeline(h, csv);
+    const fullExport = flags["full-export"] ? await importFullExport(h, csv) : undefined;
     enter("end");
     const rss = [...peaks.entries()].map(([k, v]) => `${k} ${(v / MB).toFixed(0)}`).join(", ");
     const peakRss = Math.max(vmHwm() ?? 0, ...peaks.values());
-    console.info(JSON.stringify({ ...pipe, steps: [...pipe.steps], peakRss, rss } satisfies ChildResult));
+    console.info(
+      JSON.stringify({ ...pipe, steps: [...pipe.steps], peakRss, rss, fullExport } satisfies ChildResult),
+    );
   } finally {
     await h.close();
   }
@@ -785,6 +873,16 @@ try {
   console.info(
     `upload counters: read ${u.rowsRead}, imported ${u.rowsImported}, unchanged ${u.rowsUnchanged}, rejected ${u.rowsRejected}`,
   );
+  const next = pipe.fullExport;
+  if (next) {
+    console.info(
+      `\nfull export (--full-export): ${next.rows.toLocaleString("en")} rows in ${seconds(next.ms)} s ` +
+        `(${Math.round(next.rows / (next.ms / 1000)).toLocaleString("en")} rows/s; store + preview ${seconds(next.plan)} s, ` +
+        `ending the missing + derived metrics ${seconds(next.derive)} s), ${next.unchanged.toLocaleString("en")} unchanged, ` +
+        `${next.itemsEnded.toLocaleString("en")} items ended; in the transactions: ` +
+        next.steps.map(([step, ms]) => `${step} ${seconds(ms)} s`).join(", "),
+    );
+  }
   if (flags.json) {
     console.info(
       JSON.stringify({
@@ -794,6 +892,9 @@ try {
         peak_rss_mb: Number(peak.toFixed(1)),
         derive_s: Number((pipe.derive / 1000).toFixed(1)),
         schema_floor_ratio: Number((raw.ms / (floorMs + pipe.derive)).toFixed(4)),
+        ...(next
+          ? { full_export_s: Number((next.ms / 1000).toFixed(1)), full_export_items_ended: next.itemsEnded }
+          : {}),
       }),
     );
   }
