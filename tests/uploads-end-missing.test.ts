@@ -66,7 +66,7 @@ describe("a full export ends the subscriptions it no longer lists (endMissing)",
     // Nothing of the run is left behind.
     const seen = await queryRows<{ n: number | string }>(
       db(),
-      sql`SELECT count(*) AS n FROM upload_seen_items WHERE upload_id = ${b.id}`,
+      sql`SELECT count(*) AS n FROM upload_seen_keys WHERE upload_id = ${b.id}`,
     );
     expect(Number(seen[0]?.n)).toBe(0);
 

@@ -195,20 +195,21 @@ export const uploadTouchedCustomers = pgTable(
 );
 
 /**
- * With options.endMissingOn: the items the file lists (new, changed or unchanged), committed with each
- * batch, so the end of the import knows which of the earlier uploads' items the file left out, however
- * often it was interrupted. Emptied when the import ends. No foreign key to the item: rows live only
- * while the import runs, and deleting items need not look here.
+ * With options.endMissingOn: the item keys the file lists (new, changed or unchanged), committed with
+ * each batch, so the end of the import knows which of the earlier uploads' items the file left out,
+ * however often it was interrupted. Keys, not item ids: a batch stores its staged keys as they are (no
+ * lookup of each in subscription_items; that join cost a scan of the org's items per batch). Emptied
+ * when the import ends.
  */
-export const uploadSeenItems = pgTable(
-  "upload_seen_items",
+export const uploadSeenKeys = pgTable(
+  "upload_seen_keys",
   {
     uploadId: uuid("upload_id")
       .notNull()
       .references(() => uploads.id, { onDelete: "cascade" }),
-    itemId: uuid("item_id").notNull(),
+    key: text("key").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.uploadId, t.itemId] })],
+  (t) => [primaryKey({ columns: [t.uploadId, t.key] })],
 );
 
 /**

@@ -43,7 +43,7 @@ export type BatchTarget = {
    * (UploadOptions.changesFrom; splitChangedItems). Unset: from each item's start.
    */
   changesFrom?: string;
-  /** UploadOptions.endMissingOn: each batch records the items it saw (recordSeenItems). */
+  /** UploadOptions.endMissingOn: each batch records the item keys it saw (recordSeenKeys). */
   endMissingOn?: string;
 };
 
@@ -332,14 +332,13 @@ export async function splitChangedItems(
 }
 
 /**
- * With endMissingOn: the items the batch's rows name (written, unchanged, or new), by their unique key,
- * for endMissingItems at the end of the import.
+ * With endMissingOn: the item keys the batch's rows name (written, unchanged, or new), for
+ * endMissingItems at the end of the import. The staged keys as they are: no lookup in subscription_items.
  */
-export async function recordSeenItems(tx: Db, input: BatchTarget, stage: string): Promise<void> {
+export async function recordSeenKeys(tx: Db, input: BatchTarget, stage: string): Promise<void> {
   await tx.execute(
-    sql`INSERT INTO upload_seen_items (upload_id, item_id)
-        SELECT ${input.uploadId}::uuid, i.id FROM ${sql.raw(stage)} s
-        JOIN subscription_items i ON i.org_id = ${input.orgId} AND i.source = 'csv' AND i.external_id = s.key
+    sql`INSERT INTO upload_seen_keys (upload_id, key)
+        SELECT ${input.uploadId}::uuid, s.key FROM ${sql.raw(stage)} s
         ON CONFLICT DO NOTHING`,
   );
 }
@@ -365,7 +364,7 @@ export async function endMissingItems(
             AND i.start_date < ${day}::date AND (i.end_date IS NULL OR i.end_date > ${day}::date)
             AND i.status <> 'canceled'
             AND NOT EXISTS (
-              SELECT 1 FROM upload_seen_items s WHERE s.upload_id = ${uploadId} AND s.item_id = i.id)
+              SELECT 1 FROM upload_seen_keys s WHERE s.upload_id = ${uploadId} AND s.key = i.external_id)
             AND NOT EXISTS (SELECT 1 FROM upload_item_changes x WHERE x.split_item_id = i.id)
         ), ended AS (
           UPDATE subscription_items i SET end_date = ${day}::date, updated_at = now()

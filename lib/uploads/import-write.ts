@@ -7,7 +7,7 @@ import type { Rejection, StagedCustomer, StagedItem, StagedRow } from "./import-
 import {
   customerIdsByKey,
   customersWrittenByThisUpload,
-  recordSeenItems,
+  recordSeenKeys,
   splitChangedItems,
   trackTouched,
   upsertCustomers,
@@ -357,7 +357,7 @@ async function writeRows(
   if (repeats.length > 0) throw new RepeatsFound(repeats);
   if (changedItems.length > 0)
     await timed(input, "split items", () => splitChangedItems(tx, input, changedItems));
-  if (input.endMissingOn) await timed(input, "seen items", () => recordSeenItems(tx, input, stageI));
+  if (input.endMissingOn) await timed(input, "seen keys", () => recordSeenKeys(tx, input, stageI));
   written.push(...customers);
   return { imported: changed, keep, dups };
 }

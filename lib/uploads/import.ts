@@ -4,7 +4,7 @@ import { pipeline } from "node:stream/promises";
 import type { CsvError } from "csv-parse";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { organizations, type Upload, uploadSeenItems, uploads, uploadTouchedCustomers } from "@/db/schema";
+import { organizations, type Upload, uploadSeenKeys, uploads, uploadTouchedCustomers } from "@/db/schema";
 import { AppError, notFound } from "@/lib/errors";
 import type { TEvent } from "@/lib/events/event";
 import { createDecodeStream, type TEncoding } from "@/lib/ingest/encoding";
@@ -289,7 +289,7 @@ async function endMissing(db: Db, upload: Upload, day: string, hooks: ImportHook
         .values(distinct.map((customerId) => ({ uploadId: upload.id, customerId })))
         .onConflictDoNothing();
     }
-    await tx.delete(uploadSeenItems).where(eq(uploadSeenItems.uploadId, upload.id));
+    await tx.delete(uploadSeenKeys).where(eq(uploadSeenKeys.uploadId, upload.id));
     await tx
       .update(uploads)
       .set({ itemsEnded: customers.length, updatedAt: new Date() })
