@@ -90,7 +90,11 @@ export type BatchProgress = Pick<
 >;
 
 /** `fn`, its duration added to `timings` under `step`. */
-async function timed<T>(input: Pick<BatchInput, "timings">, step: string, fn: () => Promise<T>): Promise<T> {
+export async function timed<T>(
+  input: Pick<BatchInput, "timings">,
+  step: string,
+  fn: () => Promise<T>,
+): Promise<T> {
   if (!input.timings) return fn();
   const start = performance.now();
   try {

@@ -21,7 +21,14 @@ import {
   stageRow,
 } from "./import-rows";
 import { endMissingItems, trackTouched } from "./import-sql";
-import { ALL_CUSTOMERS, detectEngine, ImportSuperseded, prepareBatch, writeBatch } from "./import-write";
+import {
+  ALL_CUSTOMERS,
+  detectEngine,
+  ImportSuperseded,
+  prepareBatch,
+  timed,
+  writeBatch,
+} from "./import-write";
 import { loadRates, queueImport } from "./plan";
 import { uploadByteStream } from "./store";
 
@@ -239,7 +246,7 @@ export async function importUpload(
 async function finish(db: Db, upload: Upload, hooks: ImportHooks): Promise<Upload> {
   const day = upload.options.endMissingOn;
   if (day && upload.kind === "subscriptions" && upload.itemsEnded === null) {
-    await endMissing(db, upload, day, hooks);
+    await timed(hooks, "end missing (once)", () => endMissing(db, upload, day, hooks));
   }
   const touched = await db
     .select({ id: uploadTouchedCustomers.customerId })
