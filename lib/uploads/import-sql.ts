@@ -332,14 +332,18 @@ export async function splitChangedItems(
 }
 
 /**
- * With endMissingOn: the item keys the batch's rows name (written, unchanged, or new), for
- * endMissingItems at the end of the import. The staged keys as they are: no lookup in subscription_items.
+ * With endMissingOn: the item keys the batch's rows name (written, unchanged, or new), as one array
+ * keyed by the batch's first record, for endMissingItems at the end of the import.
  */
-export async function recordSeenKeys(tx: Db, input: BatchTarget, stage: string): Promise<void> {
+export async function recordSeenKeys(
+  tx: Db,
+  input: BatchTarget & { fromRecord: number },
+  stage: string,
+): Promise<void> {
   await tx.execute(
-    sql`INSERT INTO upload_seen_keys (upload_id, key)
-        SELECT ${input.uploadId}::uuid, s.key FROM ${sql.raw(stage)} s
-        ON CONFLICT DO NOTHING`,
+    sql`INSERT INTO upload_seen_keys (upload_id, from_record, keys)
+        SELECT ${input.uploadId}::uuid, ${input.fromRecord}, coalesce(array_agg(s.key), '{}') FROM ${sql.raw(stage)} s
+        ON CONFLICT (upload_id, from_record) DO UPDATE SET keys = excluded.keys`,
   );
 }
 
@@ -358,14 +362,19 @@ export async function endMissingItems(
   const { orgId, uploadId, endMissingOn: day } = input;
   const rows = await queryRows<{ customer_id: string }>(
     tx,
-    sql`WITH gone AS (
-          SELECT i.id, ${itemJson("i")} AS before FROM subscription_items i
+    // EXCEPT, a set operation (hashed or sorted), never a nested loop: the planner cannot estimate the
+    // unnested keys, and an anti-join it guessed small scanned them once per item.
+    sql`WITH gone_keys AS (
+          SELECT i.external_id AS key FROM subscription_items i
           WHERE i.org_id = ${orgId} AND i.source = 'csv' AND i.source_upload_id IS DISTINCT FROM ${uploadId}::uuid
             AND i.start_date < ${day}::date AND (i.end_date IS NULL OR i.end_date > ${day}::date)
             AND i.status <> 'canceled'
-            AND NOT EXISTS (
-              SELECT 1 FROM upload_seen_keys s WHERE s.upload_id = ${uploadId} AND s.key = i.external_id)
-            AND NOT EXISTS (SELECT 1 FROM upload_item_changes x WHERE x.split_item_id = i.id)
+          EXCEPT
+          SELECT unnest(keys) FROM upload_seen_keys WHERE upload_id = ${uploadId}
+        ), gone AS (
+          SELECT i.id, ${itemJson("i")} AS before FROM gone_keys g
+          JOIN subscription_items i ON i.org_id = ${orgId} AND i.source = 'csv' AND i.external_id = g.key
+          WHERE NOT EXISTS (SELECT 1 FROM upload_item_changes x WHERE x.split_item_id = i.id)
         ), ended AS (
           UPDATE subscription_items i SET end_date = ${day}::date, updated_at = now()
           FROM gone WHERE i.id = gone.id

@@ -361,7 +361,10 @@ async function writeRows(
   if (repeats.length > 0) throw new RepeatsFound(repeats);
   if (changedItems.length > 0)
     await timed(input, "split items", () => splitChangedItems(tx, input, changedItems));
-  if (input.endMissingOn) await timed(input, "seen keys", () => recordSeenKeys(tx, input, stageI));
+  if (input.endMissingOn)
+    await timed(input, "seen keys", () =>
+      recordSeenKeys(tx, { ...input, fromRecord: input.expectedDone }, stageI),
+    );
   written.push(...customers);
   return { imported: changed, keep, dups };
 }
