@@ -16,8 +16,9 @@
  * --steps: import as the import job does (inngest/functions/import-upload.ts): BATCHES_PER_STEP batches
  * per importUpload call, each call resuming at the offset the last committed batch stored. Without it,
  * one call imports the whole file, as the CLI does.
- * --full-export: after (b), next month's full export: the same file without every 100th row, imported
- * with endMissing (the subscriptions it leaves out end today), timed on its own (not part of the ratio).
+ * --full-export: after (b), next month's full export: the same rows without every 100th and with one
+ * seat more on every 10th, imported with endMissing (the subscriptions it leaves out end today, those
+ * with more seats are split today), timed on its own (not part of the ratio).
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -151,14 +152,19 @@ function customer(c: number): [name: string, email: string] {
 }
 
 /** One data line; `bad` rows get an unparseable start date (and are rejected). */
-function line(r: ReturnType<typeof seededRand>, customers: number): { text: string; bad: boolean } {
+function line(
+  r: ReturnType<typeof seededRand>,
+  customers: number,
+  moreSeats = false,
+): { text: string; bad: boolean } {
   const id = `sub_${r.int(0, 0x7fffffff).toString(36)}${r.int(0, 0x7fffffff).toString(36)}`;
   const [name, email] = customer(r.int(0, customers - 1));
   const [plan, monthly] = PLANS[Math.min(PLANS.length - 1, Math.floor(r.next() ** 2 * PLANS.length))] ?? [
     "Pro",
     1,
   ];
-  const qty = r.next() < 0.05 ? "" : String(r.int(1, 3) * r.int(1, 10));
+  const seats = r.next() < 0.05 ? null : r.int(1, 3) * r.int(1, 10);
+  const qty = moreSeats ? String((seats ?? 1) + 1) : seats === null ? "" : String(seats);
   const p = r.next();
   const [interval, amount] =
     p < 0.7
@@ -180,8 +186,12 @@ function line(r: ReturnType<typeof seededRand>, customers: number): { text: stri
   return { text: `${cells.map(quote).join(",")}\r\n`, bad };
 }
 
-/** Streams the file to disk 2,000 lines per write, honouring backpressure. Returns the bad rows' count. */
-async function generate(file: string): Promise<number> {
+/**
+ * Streams the file to disk 2,000 lines per write, honouring backpressure. Returns the bad rows' count.
+ * `nextMonth`: the same rows, but every 100th left out and every 10th with one seat more (a quantity
+ * change: split on the import's day), as next month's full export of the same system.
+ */
+async function generate(file: string, nextMonth = false): Promise<number> {
   const r = seededRand(seed);
   const customers = Math.max(1, Math.round(rows / 10));
   let bad = 0;
@@ -189,7 +199,8 @@ async function generate(file: string): Promise<number> {
     yield `\ufeff${HEADER.map(quote).join(",")}\r\n`; // Excel writes a BOM
     let buf = "";
     for (let i = 1; i <= rows; i++) {
-      const l = line(r, customers);
+      const l = line(r, customers, nextMonth && i % 10 === 5);
+      if (nextMonth && i % 100 === 0) continue;
       if (l.bad) bad++;
       buf += l.text;
       if (i % 2_000 === 0) {
@@ -442,26 +453,14 @@ type FullExportResult = {
 };
 
 /**
- * --full-export: the bench org's next full export, the same file without every 100th data row (each is
- * one CRLF line), stored, previewed and imported with endMissing: what a monthly re-import costs.
+ * --full-export: the bench org's next full export (generate's `nextMonth`), stored, previewed and
+ * imported with endMissing: what a monthly re-import costs.
  */
 async function importFullExport(h: DbHandle, file: string): Promise<FullExportResult> {
   enter("full export");
   const next = `${file}.next.csv`;
-  let kept = 0;
-  let n = 0;
-  async function* lines() {
-    let rest = "";
-    for await (const chunk of createReadStream(file, { encoding: "utf8" })) {
-      const parts = (rest + chunk).split("\r\n");
-      rest = parts.pop() ?? "";
-      const out = parts.filter(() => n++ === 0 || n % 100 !== 0);
-      kept += out.length;
-      if (out.length) yield `${out.join("\r\n")}\r\n`;
-    }
-    if (rest) yield rest;
-  }
-  await pipeline(lines, createWriteStream(next));
+  await generate(next, true);
+  const kept = rows - Math.floor(rows / 100);
   const [org] = await queryRows<{ id: string }>(h.db, sql`SELECT id FROM organizations WHERE slug = 'bench'`);
   const orgId = org?.id as string;
   const t0 = performance.now();
@@ -501,7 +500,7 @@ async function importFullExport(h: DbHandle, file: string): Promise<FullExportRe
   if (!result.done || result.upload.status !== "complete")
     throw new Error(`full export import ${result.upload.status}: ${result.upload.error}`);
   return {
-    rows: kept - 1,
+    rows: kept,
     ms,
     plan: t1 - t0,
     derive: spans.slice(batchSpans).reduce((a, b) => a + b, 0),
@@ -687,6 +686,7 @@ type ChildResult = Omit<PipelineResult, "steps"> & {
 async function runChild(target: BenchDb, csv: string): Promise<ChildResult> {
   const script = fileURLToPath(import.meta.url);
   const args = [...process.execArgv, script, "--child", JSON.stringify({ target, csv })];
+  args.push("--rows", String(rows), "--seed", String(seed));
   if (flags.batch) args.push("--batch", flags.batch);
   if (flags.autoanalyze) args.push("--autoanalyze");
   if (flags.steps) args.push("--steps");

@@ -317,10 +317,12 @@ export async function splitChangedItems(
           UPDATE subscription_items i SET start_date = ${day}::date,
             started_on = coalesce(s.started_on, s.start_date), updated_at = now()
           FROM s WHERE i.id = s.item_id
-          RETURNING i.id, i.status, i.start_date, i.end_date, ${itemJson("i")} AS after
+          RETURNING i.id, i.status, i.start_date, i.end_date, s.seq, s.part_id, ${itemJson("i")} AS after
         ), recorded AS (
-          UPDATE upload_item_changes m SET split_item_id = s.part_id, after = moved.after
-          FROM s JOIN moved ON moved.id = s.item_id WHERE m.seq = s.seq
+          -- moved carries s's columns: joining two CTEs, whose sizes the planner cannot know, risks a
+          -- nested loop over both (quadratic in the batch's changed items).
+          UPDATE upload_item_changes m SET split_item_id = moved.part_id, after = moved.after
+          FROM moved WHERE m.seq = moved.seq
         ), ${rebuildPeriods(
           orgId,
           sql`SELECT item_id FROM s`,
@@ -378,10 +380,10 @@ export async function endMissingItems(
         ), ended AS (
           UPDATE subscription_items i SET end_date = ${day}::date, updated_at = now()
           FROM gone WHERE i.id = gone.id
-          RETURNING i.id, i.customer_id, i.status, i.start_date, i.end_date, ${itemJson("i")} AS after
+          RETURNING i.id, i.customer_id, i.status, i.start_date, i.end_date, gone.before, ${itemJson("i")} AS after
         ), changes AS (
           INSERT INTO upload_item_changes (upload_id, item_id, before, after)
-          SELECT ${uploadId}::uuid, ended.id, gone.before, ended.after FROM ended JOIN gone ON gone.id = ended.id
+          SELECT ${uploadId}::uuid, id, before, after FROM ended
         ), ${rebuildPeriods(orgId, sql`SELECT id FROM ended`, sql`ended`)}
         SELECT customer_id FROM ended`,
   );
