@@ -23,7 +23,15 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import {
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -84,6 +92,12 @@ const enter = (name: string) => {
   sample();
   phase = name;
 };
+/** Resets the kernel's high-water mark of this process's RSS to its current RSS (Linux ≥ 4.0). */
+function resetVmHwm(): void {
+  try {
+    writeFileSync("/proc/self/clear_refs", "5");
+  } catch {}
+}
 /** The kernel's high-water mark of this process's RSS (Linux), in bytes. */
 function vmHwm(): number | null {
   try {
@@ -450,16 +464,20 @@ type FullExportResult = {
   steps: [string, number][];
   itemsEnded: number;
   unchanged: number;
+  /** VmHWM from after the file's generation to the end of its import. */
+  peakRss?: number;
 };
 
+/** --full-export's file, next to (a)'s: generate's `nextMonth`, written by the parent process. */
+const nextMonthFile = (file: string) => `${file}.next.csv`;
+
 /**
- * --full-export: the bench org's next full export (generate's `nextMonth`), stored, previewed and
- * imported with endMissing: what a monthly re-import costs.
+ * --full-export: the bench org's next full export, stored, previewed and imported with endMissing:
+ * what a monthly re-import costs.
  */
 async function importFullExport(h: DbHandle, file: string): Promise<FullExportResult> {
   enter("full export");
-  const next = `${file}.next.csv`;
-  await generate(next, true);
+  const next = nextMonthFile(file);
   const kept = rows - Math.floor(rows / 100);
   const [org] = await queryRows<{ id: string }>(h.db, sql`SELECT id FROM organizations WHERE slug = 'bench'`);
   const orgId = org?.id as string;
@@ -496,7 +514,6 @@ async function importFullExport(h: DbHandle, file: string): Promise<FullExportRe
     },
   );
   const ms = performance.now() - t0;
-  rmSync(next, { force: true });
   if (!result.done || result.upload.status !== "complete")
     throw new Error(`full export import ${result.upload.status}: ${result.upload.error}`);
   return {
@@ -713,10 +730,16 @@ if (flags.child) {
   const h = openBenchDb(target);
   try {
     const pipe = await importPipeline(h, csv);
-    const fullExport = flags["full-export"] ? await importFullExport(h, csv) : undefined;
     enter("end");
-    const rss = [...peaks.entries()].map(([k, v]) => `${k} ${(v / MB).toFixed(0)}`).join(", ");
     const peakRss = Math.max(vmHwm() ?? 0, ...peaks.values());
+    let fullExport: FullExportResult | undefined;
+    if (flags["full-export"]) {
+      resetVmHwm(); // the full export's peak on its own
+      fullExport = await importFullExport(h, csv);
+      enter("end");
+      fullExport.peakRss = Math.max(vmHwm() ?? 0, peaks.get("full export") ?? 0);
+    }
+    const rss = [...peaks.entries()].map(([k, v]) => `${k} ${(v / MB).toFixed(0)}`).join(", ");
     console.info(
       JSON.stringify({ ...pipe, steps: [...pipe.steps], peakRss, rss, fullExport } satisfies ChildResult),
     );
@@ -767,6 +790,7 @@ try {
   log(
     `wrote ${rows} rows (${bad} with a bad date), ${sizeMb.toFixed(1)} MB in ${seconds(performance.now() - start)} s`,
   );
+  if (flags["full-export"]) await generate(nextMonthFile(file), true);
   const { raw, pipe, normaliseMs, floor } = await withDatabase(async (target, rawTarget, h) => {
     let raw: Awaited<ReturnType<typeof rawBaseline>>;
     try {
@@ -879,7 +903,7 @@ try {
       `\nfull export (--full-export): ${next.rows.toLocaleString("en")} rows in ${seconds(next.ms)} s ` +
         `(${Math.round(next.rows / (next.ms / 1000)).toLocaleString("en")} rows/s; store + preview ${seconds(next.plan)} s, ` +
         `ending the missing + derived metrics ${seconds(next.derive)} s), ${next.unchanged.toLocaleString("en")} unchanged, ` +
-        `${next.itemsEnded.toLocaleString("en")} items ended; in the transactions: ` +
+        `${next.itemsEnded.toLocaleString("en")} items ended, peak RSS ${((next.peakRss ?? 0) / MB).toFixed(0)} MB; in the transactions: ` +
         next.steps.map(([step, ms]) => `${step} ${seconds(ms)} s`).join(", "),
     );
   }
@@ -893,7 +917,11 @@ try {
         derive_s: Number((pipe.derive / 1000).toFixed(1)),
         schema_floor_ratio: Number((raw.ms / (floorMs + pipe.derive)).toFixed(4)),
         ...(next
-          ? { full_export_s: Number((next.ms / 1000).toFixed(1)), full_export_items_ended: next.itemsEnded }
+          ? {
+              full_export_s: Number((next.ms / 1000).toFixed(1)),
+              full_export_items_ended: next.itemsEnded,
+              full_export_peak_rss_mb: Number(((next.peakRss ?? 0) / MB).toFixed(1)),
+            }
           : {}),
       }),
     );
