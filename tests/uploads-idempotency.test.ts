@@ -10,7 +10,7 @@ import { queueImport } from "@/lib/uploads/plan";
 import { deleteUpload } from "@/lib/uploads/undo";
 import { AS_OF, counts, monthOf as month, setupUploads } from "./helpers/uploads";
 
-const { db, newOrg, store, importText, movements, undo } = setupUploads();
+const { db, newOrg, store, importText, movements, undo, parts } = setupUploads();
 
 const HEADER = "subscription_id,customer_id,customer_name,plan,amount,currency,interval,start_date,end_date";
 /** n rows: subscription s<i> of customer c<i % 7>, $10 × (i % 5 + 1) a month, some ended. */
@@ -469,22 +469,6 @@ describe("undo of an upload that changed an earlier upload's rows", () => {
 });
 
 describe("next month's export: changed terms take effect on the day chosen (changesFrom)", () => {
-  const parts = (orgId: string, prefix: string) =>
-    db()
-      .select({
-        key: subscriptionItems.externalId,
-        startDate: subscriptionItems.startDate,
-        endDate: subscriptionItems.endDate,
-        startedOn: subscriptionItems.startedOn,
-        unitAmount: subscriptionItems.unitAmount,
-        status: subscriptionItems.status,
-      })
-      .from(subscriptionItems)
-      .where(
-        and(eq(subscriptionItems.orgId, orgId), sql`${subscriptionItems.externalId} LIKE ${`${prefix}%`}`),
-      )
-      .orderBy(subscriptionItems.startDate);
-
   it("splits the item there: the months before keep their revenue, the change is that month's expansion; undo joins it again", async () => {
     const orgId = await newOrg("split");
     const a = await importText(orgId, file(rows(0, 8)));

@@ -1,4 +1,4 @@
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll } from "vitest";
 import type { Db, DbHandle } from "@/db/client";
 import { getMovements, type MovementMonth } from "@/db/queries/revenue-series";
@@ -63,7 +63,24 @@ export function setupUploads(open: () => Promise<DbHandle> = createTestDb) {
   const undo = (orgId: string, uploadId: string) =>
     deleteUpload(db(), { orgId, uploadId, actorUserId: null, asOf: AS_OF });
 
-  return { db, newOrg, store, importText, movements, undo };
+  /** The org's items whose key starts with `prefix` (an item and its split parts), by start. */
+  const parts = (orgId: string, prefix: string) =>
+    db()
+      .select({
+        key: subscriptionItems.externalId,
+        startDate: subscriptionItems.startDate,
+        endDate: subscriptionItems.endDate,
+        startedOn: subscriptionItems.startedOn,
+        unitAmount: subscriptionItems.unitAmount,
+        status: subscriptionItems.status,
+      })
+      .from(subscriptionItems)
+      .where(
+        and(eq(subscriptionItems.orgId, orgId), sql`${subscriptionItems.externalId} LIKE ${`${prefix}%`}`),
+      )
+      .orderBy(subscriptionItems.startDate);
+
+  return { db, newOrg, store, importText, movements, undo, parts };
 }
 
 /** One month of a movements list; throws when it is not there. */
