@@ -154,6 +154,28 @@ describe("a full export ends the subscriptions it no longer lists (endMissing)",
     expect(preview.earlier).toEqual({ matched: 6, changed: 0, live: 6, missing: 2 });
   });
 
+  it("a row the import rejects still lists its subscription by id: it neither changes nor ends", async () => {
+    const orgId = await newOrg("end-missing-rejected");
+    await importText(orgId, file(ALL));
+    // s1's start date cannot be read (the mapping's parsing); s2 is in a currency with no exchange rate
+    // (the import's staging rules); s5 is left out.
+    const rows = [0, 1, 2, 3, 4, 6, 7].map((i) =>
+      i === 1 ? row(i).replace("2024-02-01", "2024-13-45") : i === 2 ? row(i).replace("USD", "JPY") : row(i),
+    );
+    const text = `${[HEADER, ...rows].join("\n")}\n`;
+    const { upload } = await store(orgId, text, "with-bad-rows.csv");
+    const preview = await previewUpload(db(), { orgId, uploadId: upload.id });
+    if (!preview.ok) throw new Error(preview.error.message);
+    expect(preview.rowsWithErrors).toBe(2);
+    expect(preview.earlier).toMatchObject({ live: 6, missing: 1 });
+
+    await queueImport(db(), { orgId, uploadId: upload.id, ...FULL_EXPORT });
+    const done = (await importUpload(db(), { orgId, uploadId: upload.id }, { asOf: AS_OF })).upload;
+    expect(counts(done)).toEqual({ status: "complete", read: 7, imported: 0, unchanged: 5, rejected: 2 });
+    expect(done.itemsEnded).toBe(1);
+    expect(await ends(orgId)).toMatchObject({ s1: null, s2: null, s3: null, s5: "2024-10-01" });
+  });
+
   it("without the option, or for another org's items, the Stripe sync's or a form's, nothing ends", async () => {
     const orgId = await newOrg("end-missing-scope");
     const other = await newOrg("end-missing-other");

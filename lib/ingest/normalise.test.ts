@@ -98,6 +98,14 @@ describe("normaliseRow", () => {
           code: "parse",
         },
       ],
+      // What did parse: the rejected row still names its subscription and customer.
+      row: expect.objectContaining({
+        subscription_id: "sub_2",
+        customer_name: "Acme",
+        customer_email: null,
+        amount: null,
+        start_date: null,
+      }),
     });
     if (!result.ok) {
       expect(describeRowError(result.errors[3]!)).toBe(

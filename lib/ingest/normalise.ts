@@ -67,7 +67,8 @@ export type TRowError = {
 };
 export type TNormalised<K extends TKind = TKind> =
   | { ok: true; row: TCanonicalRow<K> }
-  | { ok: false; errors: TRowError[] };
+  /** `row`: the values that did parse (a rejected row's id still tells which subscription it is). */
+  | { ok: false; errors: TRowError[]; row: Record<string, unknown> };
 export type TNormaliseOptions = { defaultCurrency?: string | null };
 
 /** "row 14, column 'Start Date': '31/31/2024' is not a date" */
@@ -247,7 +248,7 @@ export function createRowNormaliser<K extends TKind>(
           code: "rule",
         });
     }
-    if (errors.length) return { ok: false, errors };
+    if (errors.length) return { ok: false, errors, row };
     // The schema only checks: every value is already in its canonical form.
     return { ok: true, row: row as TCanonicalRow<K> };
   };

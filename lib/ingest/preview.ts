@@ -43,6 +43,8 @@ export type TPreviewOptions = {
   complete?: boolean;
   /** The import's own rules beyond the file (lib/uploads/plan.ts passes the org's exchange rates). */
   check?: TImportCheck;
+  /** Called with each row that fails the mapping's parsing and rules: the values that did parse. */
+  rejected?: (row: Record<string, unknown>) => void;
   /** How an earlier import of the same columns read them, for what this file cannot decide (formats.ts). */
   formatHints?: TFormatChoices["hints"];
   formatHintSource?: string;
@@ -159,6 +161,7 @@ export function previewCsv(bytes: Uint8Array, options: TPreviewOptions = {}): TP
     options: { defaultCurrency: options.defaultCurrency ?? null },
     warnings,
     check: check && ((row, line, context) => check(row, line, { ...context, amountsIn })),
+    rejected: options.rejected,
   });
   const problems = [
     ...structureProblems(data, headerRecord?.fields.length ?? width, scanned.openQuoteLine),

@@ -103,6 +103,7 @@ export function profileRecords({
   options = {},
   warnings = [],
   check,
+  rejected,
 }: {
   kind: TKind;
   headers: readonly string[];
@@ -111,6 +112,8 @@ export function profileRecords({
   options?: TNormaliseOptions;
   warnings?: readonly TFormatWarning[];
   check?: TImportCheck;
+  /** Called with each row the mapping rejects: the values that did parse (TNormalised). */
+  rejected?: (row: Record<string, unknown>) => void;
 }): TProfile {
   const problems: TProblem[] = mappingProblems(kind, mapping);
   for (const w of warnings)
@@ -122,6 +125,7 @@ export function profileRecords({
   let rowsWithErrors = 0;
   for (const record of records) {
     const result = normalise(record.fields, record.line);
+    if (!result.ok) rejected?.(result.row);
     const checked = result.ok && check ? check(result.row, record.line, context) : null;
     const errors = result.ok ? (checked?.errors ?? []) : result.errors;
     if (sample.length < SAMPLE_ROWS) {

@@ -127,6 +127,15 @@ export function itemKeyOf(row: AnyRow, customerKey: string): string {
   return `row:${digest.slice(0, 32)}`;
 }
 
+/**
+ * The item a rejected subscriptions row names by its id (`row`: the values that parsed), else null. The
+ * row still lists its subscription, which a full export must not end for it (endMissingItems); a row
+ * keyed by a hash of its values names no item once one of them is wrong.
+ */
+export function listedItemKey(row: AnyRow): string | null {
+  return str(row.subscription_id);
+}
+
 const LIMITS: [field: string, max: number][] = [
   ["customer_name", 200],
   ["company", 200],

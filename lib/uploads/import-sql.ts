@@ -334,17 +334,24 @@ export async function splitChangedItems(
 }
 
 /**
- * With endMissingOn: the item keys the batch's rows name (written, unchanged, or new), as one array
- * keyed by the batch's first record, for endMissingItems at the end of the import.
+ * With endMissingOn: the item keys the batch's rows name (written, unchanged, or new; and `listed`, those
+ * its rejected rows name by id), as one array keyed by the batch's first record, for endMissingItems at
+ * the end of the import.
  */
 export async function recordSeenKeys(
   tx: Db,
   input: BatchTarget & { fromRecord: number },
   stage: string,
+  listed: readonly string[],
 ): Promise<void> {
+  const rejected =
+    listed.length === 0
+      ? sql``
+      : sql`UNION ALL SELECT jsonb_array_elements_text(${JSON.stringify(listed)}::jsonb)`;
   await tx.execute(
     sql`INSERT INTO upload_seen_keys (upload_id, from_record, keys)
-        SELECT ${input.uploadId}::uuid, ${input.fromRecord}, coalesce(array_agg(s.key), '{}') FROM ${sql.raw(stage)} s
+        SELECT ${input.uploadId}::uuid, ${input.fromRecord}, coalesce(array_agg(s.key), '{}')
+        FROM (SELECT key FROM ${sql.raw(stage)} ${rejected}) s
         ON CONFLICT (upload_id, from_record) DO UPDATE SET keys = excluded.keys`,
   );
 }

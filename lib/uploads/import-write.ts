@@ -70,6 +70,8 @@ export type BatchInput = {
   changesFrom?: string;
   /** UploadOptions.endMissingOn: the batch records the items it saw (BatchTarget.endMissingOn). */
   endMissingOn?: string;
+  /** With endMissingOn: the item keys the batch's rejected rows name by id (listedItemKey). */
+  listedKeys?: readonly string[];
   /** Milliseconds per step are added here (bench:import's breakdown). */
   timings?: Map<string, number>;
 };
@@ -363,7 +365,7 @@ async function writeRows(
     await timed(input, "split items", () => splitChangedItems(tx, input, changedItems));
   if (input.endMissingOn)
     await timed(input, "seen keys", () =>
-      recordSeenKeys(tx, { ...input, fromRecord: input.expectedDone }, stageI),
+      recordSeenKeys(tx, { ...input, fromRecord: input.expectedDone }, stageI, input.listedKeys ?? []),
     );
   written.push(...customers);
   return { imported: changed, keep, dups };

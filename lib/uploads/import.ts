@@ -14,6 +14,7 @@ import { PositionedParser, type PositionedRecord } from "@/lib/ingest/positioned
 import { rebuildRevenue, updateRevenueForCustomers } from "@/lib/metrics/derive";
 import { stageEvent, writeEventBatch } from "./import-events";
 import {
+  listedItemKey,
   type Rejection,
   type StageContext,
   type StagedCustomer,
@@ -311,6 +312,8 @@ type Batch = {
   rejections: Rejection[];
   /** Rows rejected before staging (parse errors): counted in rows_read and rows_rejected. */
   rejectedRows: number;
+  /** Subscriptions: the item keys rejected rows name by id (listedItemKey), seen by end-missing too. */
+  listed: string[];
   /** Data records the batch consumes: what records_done moves by. */
   records: number;
   /** Where the batch ends: decoded bytes read through its last record, and the line that record ends on. */
@@ -323,10 +326,16 @@ const emptyBatch = (at: { bytes: number; line: number }): Batch => ({
   events: [],
   rejections: [],
   rejectedRows: 0,
+  listed: [],
   records: 0,
   bytes: at.bytes,
   line: at.line,
 });
+
+function listRejected(batch: Batch, row: Record<string, unknown>): void {
+  const key = listedItemKey(row);
+  if (key !== null) batch.listed.push(key);
+}
 
 /** Drops the first `bytes` bytes (UTF-8) of a decoded text stream: a record boundary, so a character's. */
 function skipDecoded(bytes: number): Transform {
@@ -427,7 +436,9 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
         rejectedRows: batch.rejectedRows,
         rebuildAbove: hooks.rebuildAbove,
         ...(changesFrom ? { changesFrom } : {}),
-        ...(kind === "subscriptions" && options.endMissingOn ? { endMissingOn: options.endMissingOn } : {}),
+        ...(kind === "subscriptions" && options.endMissingOn
+          ? { endMissingOn: options.endMissingOn, listedKeys: batch.listed }
+          : {}),
         alreadyWritten: kind === "subscriptions" ? (c) => memory.wrote(c) : undefined,
         knownCustomerId: kind === "subscriptions" ? (key) => memory.idOf(key) : undefined,
       });
@@ -531,6 +542,7 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
         const before = batch.rejections.length;
         if (!n.ok) {
           batch.rejectedRows++;
+          if (kind === "subscriptions") listRejected(batch, n.row);
           for (const e of n.errors) {
             batch.rejections.push({
               line,
@@ -552,6 +564,7 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
           if (staged.ok) batch.rows.push(staged.row);
           else {
             batch.rejectedRows++;
+            if (kind === "subscriptions") listRejected(batch, n.row as Record<string, unknown>);
             batch.rejections.push(...staged.rejections);
           }
         }

@@ -10,7 +10,7 @@ import { overriddenColumn } from "@/lib/ingest/mapping";
 import { previewCsv, type TPreview, type TPreviewOptions } from "@/lib/ingest/preview";
 import type { TAmountsIn, TImportCheck } from "@/lib/ingest/profile";
 import type { TDateOrder, TDecimalMark } from "@/lib/ingest/values";
-import { type RateTable, type StagedItem, stageRow } from "./import-rows";
+import { listedItemKey, type RateTable, type StagedItem, stageRow } from "./import-rows";
 import { readUploadBytes } from "./store";
 
 /*
@@ -214,6 +214,7 @@ async function importCheck(
   orgId: string,
   reportingCurrency: string,
   onItem: (item: StagedItem) => void,
+  onListed: (key: string) => void,
 ): Promise<TImportCheck> {
   const ctx = {
     reportingCurrency,
@@ -235,20 +236,26 @@ async function importCheck(
       if (item) onItem(item);
       return { errors: [], mrr: item ? { minor: item.mrr, currency: reportingCurrency } : null };
     }
+    const listed = kind === "subscriptions" ? listedItemKey(row as Record<string, unknown>) : null;
+    if (listed !== null) onListed(listed);
     const errors = staged.rejections.map((r) => ({ ...r, field: r.field ?? "", code: "rule" as const }));
     return { errors, mrr: null };
   };
 }
 
-/** TEarlierItems of the preview's staged items: one lookup by the items' unique key each. */
+/**
+ * TEarlierItems of the preview's staged items (and `listed`, the keys its rejected rows name by id, which
+ * the file lists all the same): one lookup by the items' unique key each.
+ */
 async function earlierItems(
   db: Db,
   orgId: string,
   uploadId: string,
-  items: readonly StagedItem[],
+  { items, listed }: { items: readonly StagedItem[]; listed: readonly string[] },
   wholeFile: boolean,
 ): Promise<TEarlierItems> {
-  const live = await liveEarlierItems(db, orgId, uploadId, wholeFile ? items.map((i) => i.key) : null);
+  const keys = wholeFile ? [...items.map((i) => i.key), ...listed] : null;
+  const live = await liveEarlierItems(db, orgId, uploadId, keys);
   if (items.length === 0) return { matched: 0, changed: 0, ...live };
   const rows = items.map((i) => ({
     key: i.key,
@@ -331,7 +338,13 @@ export async function previewUpload(
   const defaultCurrency = options.defaultCurrency ?? reportingCurrency;
   // The items the latest run of the preview staged (the one returned), for earlierItems.
   let staged: StagedItem[] = [];
-  const check = await importCheck(db, orgId, reportingCurrency, (item) => staged.push(item));
+  let listed: string[] = [];
+  const list = (key: string) => listed.push(key);
+  const check = await importCheck(db, orgId, reportingCurrency, (item) => staged.push(item), list);
+  const rejected = (row: Record<string, unknown>) => {
+    const key = listedItemKey(row);
+    if (key !== null) list(key);
+  };
   for (const head of HEADS) {
     const bytes = await readUploadBytes(db, orgId, uploadId, { maxBytes: head });
     const complete = bytes.length >= upload.sizeBytes;
@@ -347,7 +360,8 @@ export async function previewUpload(
     }
     const run = (o: TPreviewOptions) => {
       staged = [];
-      return previewCsv(bytes, { ...o, defaultCurrency, complete, check });
+      listed = [];
+      return previewCsv(bytes, { ...o, defaultCurrency, complete, check, rejected });
     };
     const preview = run(options);
     if (preview.ok) {
@@ -360,7 +374,7 @@ export async function previewUpload(
       if (!result.ok) return result;
       const earlier =
         result.kind === "subscriptions"
-          ? await earlierItems(db, orgId, uploadId, staged, !result.truncated)
+          ? await earlierItems(db, orgId, uploadId, { items: staged, listed }, !result.truncated)
           : null;
       return { ...result, earlier };
     }
