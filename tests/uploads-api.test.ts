@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { eq } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { organizations } from "@/db/schema";
+import { organizations, uploads } from "@/db/schema";
 import { getRunner, setRunner } from "@/inngest";
 import { createApiKey } from "@/lib/api-keys";
 import { createTestDb } from "./helpers/db";
@@ -53,6 +54,7 @@ const routes = async () => ({
   preview: (await import("@/app/api/v1/uploads/preview/route")).POST as Route,
   one: await import("@/app/api/v1/uploads/[id]/route"),
   start: (await import("@/app/api/v1/uploads/[id]/import/route")).POST as Route,
+  leftOut: (await import("@/app/api/v1/uploads/[id]/left-out/route")).POST as Route,
   csv: (await import("@/app/api/v1/uploads/[id]/rejections.csv/route")).GET as Route,
   rows: (await import("@/app/api/v1/uploads/[id]/rejected-rows.csv/route")).GET as Route,
 });
@@ -324,6 +326,33 @@ describe("uploads API", () => {
     expect(bad.start).toMatchObject({ status: 422 });
     expect(JSON.stringify(bad.start.body)).toContain("Use true, false or a date (YYYY-MM-DD).");
     expect(bad.preview.earlier).toEqual({ matched: 1, changed: 0, live: 2, missing: 1 });
+
+    // What importing it as a full export would end, on the day, read from the whole file; nothing written.
+    const id = bad.upload.id as string;
+    const leftOut = (key: string, body: Record<string, unknown>) =>
+      call(r.leftOut, `/api/v1/uploads/${id}/left-out`, { method: "POST", key, json: body, params: { id } });
+    const check = await leftOut(keyB, { kind: "subscriptions", options: { end_missing: "2024-06-01" } });
+    expect(check).toMatchObject({
+      status: 200,
+      body: {
+        day: "2024-06-01",
+        rows_read: 1,
+        live: 2,
+        missing: 1,
+        missing_mrr: 2_000,
+        currency: "USD",
+        examples: [{ subscription_id: "e2", customer: "k2", plan: null, mrr: 2_000 }],
+      },
+    });
+    // Before both started, nothing could end; another org's upload is not found; customers end nothing.
+    const early = await leftOut(keyB, { kind: "subscriptions", options: { end_missing: "2024-01-01" } });
+    expect(early.body).toMatchObject({ live: 0, missing: 0, missing_mrr: 0, examples: [] });
+    expect((await leftOut(keyA, { kind: "subscriptions" })).status).toBe(404);
+    const customers = await leftOut(keyB, { kind: "customers" });
+    expect(customers).toMatchObject({ status: 422 });
+    expect(JSON.stringify(customers.body)).toContain("Only a file of subscriptions");
+    const [stillThere] = await h.db.select().from(uploads).where(eq(uploads.id, id));
+    expect(stillThere).toMatchObject({ status: "uploaded", itemsEnded: null, kind: null });
 
     const full = await importFile("full.csv", `${head}e1,k1,10,month,2024-01-01\n\n`, {
       end_missing: "2024-06-01",

@@ -4,6 +4,7 @@ import { queryRows } from "@/db/rows";
 import { subscriptionItems, uploads } from "@/db/schema";
 import { saveSubscriptionItem, upsertCustomer } from "@/lib/revenue/items";
 import { importUpload } from "@/lib/uploads/import";
+import { leftOutItems } from "@/lib/uploads/left-out";
 import { previewUpload, queueImport } from "@/lib/uploads/plan";
 import { AS_OF, counts, monthOf as month, setupUploads } from "./helpers/uploads";
 
@@ -174,6 +175,41 @@ describe("a full export ends the subscriptions it no longer lists (endMissing)",
     expect(counts(done)).toEqual({ status: "complete", read: 7, imported: 0, unchanged: 5, rejected: 2 });
     expect(done.itemsEnded).toBe(1);
     expect(await ends(orgId)).toMatchObject({ s1: null, s2: null, s3: null, s5: "2024-10-01" });
+  });
+
+  it("before the import, the whole file is read to say what it would end on the day: as many as the import ends", async () => {
+    const orgId = await newOrg("end-missing-left-out");
+    // More rows than the preview reads: it can only say how many were live.
+    const many = Array.from({ length: 1_500 }, (_, i) => i + 8);
+    await importText(orgId, file([...ALL, ...many]));
+    const next = [0, 1, 2, 4, 6, 7, ...many.filter((i) => i % 500 !== 1)].map((i) =>
+      i === 9 ? row(i).replace("2024-02-01", "2024-13-45") : row(i),
+    );
+    const { upload } = await store(orgId, `${[HEADER, ...next].join("\n")}\n`, "next.csv");
+    const preview = await previewUpload(db(), { orgId, uploadId: upload.id });
+    if (!preview.ok) throw new Error(preview.error.message);
+    expect(preview.truncated).toBe(true);
+    // Every 4th ended in 2024-09 (row()).
+    expect(preview.earlier).toMatchObject({ live: 1_131, missing: null });
+
+    const input = { orgId, uploadId: upload.id, ...FULL_EXPORT };
+    const left = await leftOutItems(db(), input);
+    // s3 ($40), s5 ($10), s501, s1001, s1501 ($20 each); s9 (its date unreadable) stays listed.
+    expect(left).toMatchObject({ day: "2024-10-01", rowsRead: 1_503, live: 1_131, missing: 5 });
+    expect(left.missingMrr).toBe(11_000);
+    expect(left.examples.map((e) => [e.subscriptionId, e.customer, e.plan, e.mrr])).toEqual([
+      ["s3", "Customer 3", "P0", 4_000],
+      ["s1001", "Customer 1001", "P2", 2_000],
+      ["s1501", "Customer 1501", "P1", 2_000],
+      ["s501", "Customer 501", "P0", 2_000],
+      ["s5", "Customer 5", "P2", 1_000],
+    ]);
+    // On 2024-03-01 only s1001 of them had started (February); the others start later in 2024.
+    expect((await leftOutItems(db(), { ...input, options: { endMissing: "2024-03-01" } })).missing).toBe(1);
+
+    await queueImport(db(), input);
+    const done = (await importUpload(db(), { orgId, uploadId: upload.id }, { asOf: AS_OF })).upload;
+    expect(done).toMatchObject({ rowsRejected: 1, itemsEnded: 5 });
   });
 
   it("without the option, or for another org's items, the Stripe sync's or a form's, nothing ends", async () => {

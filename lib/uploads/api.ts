@@ -5,6 +5,7 @@ import { UPLOAD_KINDS } from "@/db/schema/uploads";
 import { apiHandler } from "@/lib/api/handler";
 import { csvStreamResponse } from "@/lib/csv";
 import { notFound } from "@/lib/errors";
+import type { TQueueImport } from "./plan";
 
 /** Shared by the /api/v1/uploads routes. */
 
@@ -37,6 +38,37 @@ export const ZImportOptions = z.object({
     .union([z.boolean(), z.iso.date({ error: "Use true, false or a date (YYYY-MM-DD)." })])
     .optional(),
 });
+
+/** The body of POST /api/v1/uploads/:id/import and /left-out: the kind, mapping and options to read with. */
+export const ZImportBody = z.object({
+  kind: ZKind,
+  mapping: ZMappingOverrides.optional(),
+  options: ZImportOptions.optional(),
+});
+
+/** queueImport's (and leftOutItems') input from that body. */
+export function importInput(
+  orgId: string,
+  uploadId: string,
+  body: z.infer<typeof ZImportBody>,
+): TQueueImport {
+  const o = body.options ?? {};
+  return {
+    orgId,
+    uploadId,
+    kind: body.kind,
+    mapping: body.mapping,
+    options: {
+      dateOrder: o.date_order,
+      decimal: o.decimal,
+      defaultCurrency: o.default_currency,
+      delimiter: o.delimiter,
+      amountsIn: o.amounts_in,
+      changesFrom: o.changes_from,
+      endMissing: o.end_missing,
+    },
+  };
+}
 
 /** An upload id from the path; anything that is not a uuid is simply not found. */
 export function uploadIdParam(id: string): string {

@@ -357,6 +357,17 @@ export async function recordSeenKeys(
 }
 
 /**
+ * The items (alias i) a full export on `day` ends if it leaves them out: the org's CSV items of other
+ * uploads, started before the day, live on it (no end date, or one after it) and not canceled. The
+ * earlier part of a split is left out after (its key is the split's): endMissingItems, leftOutItems.
+ */
+export function endableOn(orgId: string, uploadId: string, day: string): SQL {
+  return sql`i.org_id = ${orgId} AND i.source = 'csv' AND i.source_upload_id IS DISTINCT FROM ${uploadId}::uuid
+    AND i.start_date < ${day}::date AND (i.end_date IS NULL OR i.end_date > ${day}::date)
+    AND i.status <> 'canceled'`;
+}
+
+/**
  * With endMissingOn, after the last batch: the items earlier uploads imported that were live on that day
  * (started before it, not yet ended, not canceled) and that this file does not list end that day. Each
  * keeps its fields from before in upload_item_changes, so undoing the upload puts its end back; its
@@ -374,10 +385,7 @@ export async function endMissingItems(
     // EXCEPT, a set operation (hashed or sorted), never a nested loop: the planner cannot estimate the
     // unnested keys, and an anti-join it guessed small scanned them once per item.
     sql`WITH gone_keys AS (
-          SELECT i.external_id AS key FROM subscription_items i
-          WHERE i.org_id = ${orgId} AND i.source = 'csv' AND i.source_upload_id IS DISTINCT FROM ${uploadId}::uuid
-            AND i.start_date < ${day}::date AND (i.end_date IS NULL OR i.end_date > ${day}::date)
-            AND i.status <> 'canceled'
+          SELECT i.external_id AS key FROM subscription_items i WHERE ${endableOn(orgId, uploadId, day)}
           EXCEPT
           SELECT unnest(keys) FROM upload_seen_keys WHERE upload_id = ${uploadId}
         ), gone AS (

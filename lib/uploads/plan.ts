@@ -179,7 +179,7 @@ async function findUpload(db: Db, orgId: string, uploadId: string): Promise<Uplo
   return upload;
 }
 
-async function orgCurrency(db: Db, orgId: string): Promise<string> {
+export async function orgCurrency(db: Db, orgId: string): Promise<string> {
   const [org] = await db
     .select({ currency: organizations.currency })
     .from(organizations)
@@ -427,42 +427,12 @@ export async function queueImport(db: Db, input: TQueueImport): Promise<Upload> 
   const resume = upload.recordsDone > 0 && upload.mapping !== null && upload.kind !== null;
   let set: Partial<Upload> = {};
   if (!resume) {
-    const o = input.options ?? {};
-    const preview = await previewUpload(db, {
-      orgId: input.orgId,
-      uploadId: input.uploadId,
-      kind: input.kind,
-      mapping: input.mapping,
-      ...o,
-    });
-    if (!preview.ok) {
-      await failUnreadable(db, upload, preview.error.message);
-      throw new AppError(422, preview.error.message);
+    try {
+      set = await planImport(db, input);
+    } catch (error) {
+      if (error instanceof UnreadableUpload) await failUnreadable(db, upload, error.message);
+      throw error;
     }
-    if (!preview.canImport) {
-      const blocking = preview.problems.filter((p) => BLOCKING.has(p.code));
-      throw new AppError(422, blocking.map((p) => p.message).join(" ") || "The mapping cannot be imported.");
-    }
-    // What the preview used is what the import reads and what the next file with these columns is offered.
-    const remembered = preview.remembered;
-    const overrides = remembered ? { ...remembered.overrides, ...input.mapping } : input.mapping;
-    const dateOrder = o.dateOrder ?? remembered?.dateOrder;
-    const decimal = o.decimal ?? remembered?.decimal;
-    const options: UploadOptions = {
-      encoding: preview.encoding.name,
-      delimiter: preview.delimiter,
-      headerLine: preview.headerLine,
-      ...(dateOrder ? { dateOrder } : {}),
-      ...(decimal ? { decimal } : {}),
-      defaultCurrency: o.defaultCurrency ?? (await orgCurrency(db, input.orgId)),
-      ...(preview.amountsIn === "minor" ? { amountsIn: "minor" as const } : {}),
-      ...(preview.kind === "subscriptions" ? subscriptionDays(o) : {}),
-      ...(overrides ? { overrides } : {}),
-      ...(remembered
-        ? { rememberedFrom: { uploadId: remembered.uploadId, filename: remembered.filename } }
-        : {}),
-    };
-    set = { kind: preview.kind, mapping: preview.mapping, options };
   }
   const [queued] = await db
     .update(uploads)
@@ -478,6 +448,59 @@ export async function queueImport(db: Db, input: TQueueImport): Promise<Upload> 
     .returning();
   if (!queued) throw notFound("Upload not found.");
   return queued;
+}
+
+/** The file cannot be read as CSV at all (the preview's one message). */
+class UnreadableUpload extends AppError {
+  constructor(message: string) {
+    super(422, message);
+  }
+}
+
+export type TImportPlan = {
+  kind: TKind;
+  mapping: Extract<TUploadPreview, { ok: true }>["mapping"];
+  options: UploadOptions;
+};
+
+/**
+ * What an import of the upload with these choices reads: the preview's kind, mapping and options (what
+ * queueImport stores on the upload). A 422 when the file cannot be read or the mapping cannot be imported.
+ */
+export async function planImport(db: Db, input: TQueueImport): Promise<TImportPlan> {
+  const o = input.options ?? {};
+  const preview = await previewUpload(db, {
+    orgId: input.orgId,
+    uploadId: input.uploadId,
+    kind: input.kind,
+    mapping: input.mapping,
+    ...o,
+  });
+  if (!preview.ok) throw new UnreadableUpload(preview.error.message);
+  if (!preview.canImport) {
+    const blocking = preview.problems.filter((p) => BLOCKING.has(p.code));
+    throw new AppError(422, blocking.map((p) => p.message).join(" ") || "The mapping cannot be imported.");
+  }
+  // What the preview used is what the import reads and what the next file with these columns is offered.
+  const remembered = preview.remembered;
+  const overrides = remembered ? { ...remembered.overrides, ...input.mapping } : input.mapping;
+  const dateOrder = o.dateOrder ?? remembered?.dateOrder;
+  const decimal = o.decimal ?? remembered?.decimal;
+  const options: UploadOptions = {
+    encoding: preview.encoding.name,
+    delimiter: preview.delimiter,
+    headerLine: preview.headerLine,
+    ...(dateOrder ? { dateOrder } : {}),
+    ...(decimal ? { decimal } : {}),
+    defaultCurrency: o.defaultCurrency ?? (await orgCurrency(db, input.orgId)),
+    ...(preview.amountsIn === "minor" ? { amountsIn: "minor" as const } : {}),
+    ...(preview.kind === "subscriptions" ? subscriptionDays(o) : {}),
+    ...(overrides ? { overrides } : {}),
+    ...(remembered
+      ? { rememberedFrom: { uploadId: remembered.uploadId, filename: remembered.filename } }
+      : {}),
+  };
+  return { kind: preview.kind, mapping: preview.mapping, options };
 }
 
 /** UploadOptions.changesFrom and endMissingOn from the import's options. */
