@@ -329,9 +329,16 @@ test("a full export: the subscriptions it leaves out end on the day chosen, and 
   await page.getByLabel(/This file lists every live subscription/).check();
   await page.getByLabel("Take effect on", { exact: true }).fill("2024-12-01");
   await expect(page.getByText("end those it leaves out on 2024-12-01")).toBeVisible();
-  await expect(page.getByTestId("earlier-missing")).toHaveText(
-    "1 of the 3 live subscriptions imported before is not in this file: it ends on 2024-12-01.",
+  // Ticked, the whole file is read on the day chosen: what ends, its MRR, and whose.
+  await expect(page.getByTestId("left-out")).toHaveText(
+    "The whole file (2 rows) leaves out 1 of the 3 subscriptions live on 2024-12-01 that earlier uploads imported: Initech (s3, $30.00 MRR). It ends on 2024-12-01; deleting the upload afterwards puts it back.",
   );
+  await page.getByLabel("Take effect on", { exact: true }).fill("2024-01-15");
+  await expect(page.getByTestId("left-out")).toHaveText(
+    "The whole file (2 rows) lists all 2 subscriptions live on 2024-01-15 that earlier uploads imported: nothing ends.",
+  );
+  await page.getByLabel("Take effect on", { exact: true }).fill("2024-12-01");
+  await expect(page.getByTestId("left-out")).toContainText("leaves out 1 of the 3");
   await screenshots(page, "upload-preview-full-export");
   await importSubscriptions(page);
   await expect(page.getByTestId("ended-missing")).toHaveText(

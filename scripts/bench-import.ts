@@ -52,6 +52,7 @@ import type { TMappedColumn } from "@/lib/ingest/formats";
 import { createRowNormaliser } from "@/lib/ingest/normalise";
 import { importUpload } from "@/lib/uploads/import";
 import { stageRow } from "@/lib/uploads/import-rows";
+import { leftOutItems } from "@/lib/uploads/left-out";
 import { previewUpload, queueImport } from "@/lib/uploads/plan";
 import { storeUpload } from "@/lib/uploads/store";
 import { seededRand } from "@/tests/helpers/revenue-gen";
@@ -464,6 +465,8 @@ type FullExportResult = {
   steps: [string, number][];
   itemsEnded: number;
   unchanged: number;
+  /** leftOutItems before the import (what the preview's box shows); it matched itemsEnded. */
+  leftOutMs: number;
   /** VmHWM from after the file's generation to the end of its import. */
   peakRss?: number;
 };
@@ -493,6 +496,13 @@ async function importFullExport(h: DbHandle, file: string): Promise<FullExportRe
   const preview = await previewUpload(h.db, { orgId, uploadId: upload.id });
   if (!preview.ok) throw new Error(`preview: ${preview.error.message}`);
   log(`full export: preview says ${JSON.stringify(preview.earlier)}`);
+  // What the preview's box asks before the import (POST /api/v1/uploads/:id/left-out): not in `ms`.
+  const l0 = performance.now();
+  const left = await leftOutItems(h.db, { orgId, uploadId: upload.id, options: { endMissing: true } });
+  const leftOutMs = performance.now() - l0;
+  log(
+    `full export: left-out check ${seconds(leftOutMs)} s: ${left.missing} of ${left.live} live, MRR ${left.missingMrr}`,
+  );
   await queueImport(h.db, {
     orgId,
     uploadId: upload.id,
@@ -513,13 +523,16 @@ async function importFullExport(h: DbHandle, file: string): Promise<FullExportRe
       },
     },
   );
-  const ms = performance.now() - t0;
+  const ms = performance.now() - t0 - leftOutMs;
   if (!result.done || result.upload.status !== "complete")
     throw new Error(`full export import ${result.upload.status}: ${result.upload.error}`);
+  if (left.missing !== result.upload.itemsEnded)
+    throw new Error(`the left-out check said ${left.missing}, the import ended ${result.upload.itemsEnded}`);
   return {
     rows: kept,
     ms,
-    plan: t1 - t0,
+    plan: t1 - t0 - leftOutMs,
+    leftOutMs,
     derive: spans.slice(batchSpans).reduce((a, b) => a + b, 0),
     steps: [...steps],
     itemsEnded: result.upload.itemsEnded ?? 0,
@@ -903,7 +916,7 @@ try {
       `\nfull export (--full-export): ${next.rows.toLocaleString("en")} rows in ${seconds(next.ms)} s ` +
         `(${Math.round(next.rows / (next.ms / 1000)).toLocaleString("en")} rows/s; store + preview ${seconds(next.plan)} s, ` +
         `ending the missing + derived metrics ${seconds(next.derive)} s), ${next.unchanged.toLocaleString("en")} unchanged, ` +
-        `${next.itemsEnded.toLocaleString("en")} items ended, peak RSS ${((next.peakRss ?? 0) / MB).toFixed(0)} MB; in the transactions: ` +
+        `${next.itemsEnded.toLocaleString("en")} items ended (the left-out check before it said as many, in ${seconds(next.leftOutMs)} s), peak RSS ${((next.peakRss ?? 0) / MB).toFixed(0)} MB; in the transactions: ` +
         next.steps.map(([step, ms]) => `${step} ${seconds(ms)} s`).join(", "),
     );
   }
@@ -920,6 +933,7 @@ try {
           ? {
               full_export_s: Number((next.ms / 1000).toFixed(1)),
               full_export_items_ended: next.itemsEnded,
+              full_export_left_out_s: Number((next.leftOutMs / 1000).toFixed(1)),
               full_export_peak_rss_mb: Number(((next.peakRss ?? 0) / MB).toFixed(1)),
             }
           : {}),

@@ -4,6 +4,7 @@ import { useState, useTransition } from "react";
 import { groupThousands } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 import type { TEarlierItems, TUploadPreview } from "@/lib/uploads/plan";
+import { LeftOutCheck } from "./left-out-check";
 
 type Ok = Extract<TUploadPreview, { ok: true }>;
 type Options = {
@@ -49,17 +50,15 @@ function rememberedNote(r: NonNullable<Ok["remembered"]>): string {
   return `Read as your import of ‘${r.filename}’ (${r.importedAt.slice(0, 10)}), a file with the same columns: ${parts.join(", ")}.`;
 }
 
-/** What ending the subscriptions a file leaves out would end, as far as the preview can tell. */
-function missingText(e: TEarlierItems, endOn: string | null): string {
+/** What ticking "end those it leaves out" would end, as far as the preview can tell (LeftOutCheck says exactly). */
+function missingText(e: TEarlierItems): string {
   const live = `${e.live.toLocaleString("en-US")} live subscription${e.live === 1 ? "" : "s"} imported before`;
   if (e.missing === null)
-    return `The preview read the start of the file only; of the ${live}, the import ends those the whole file does not list.`;
+    return `The preview read the start of the file only; tick the box to read the whole file and see which of the ${live} it leaves out.`;
   if (e.missing === 0)
     return `${e.live === 1 ? "The" : "All"} ${live} ${e.live === 1 ? "is" : "are"} in this file: nothing would end.`;
   const missing = `${e.missing.toLocaleString("en-US")} of the ${live} ${e.missing === 1 ? "is" : "are"} not in this file`;
-  return endOn
-    ? `${missing}: ${e.missing === 1 ? "it ends" : "they end"} on ${endOn}.`
-    : `${missing}. Left unticked, ${e.missing === 1 ? "it stays" : "they stay"} as ${e.missing === 1 ? "it is" : "they are"}.`;
+  return `${missing}. Left unticked, ${e.missing === 1 ? "it stays" : "they stay"} as ${e.missing === 1 ? "it is" : "they are"}.`;
 }
 
 /**
@@ -126,25 +125,29 @@ export function PreviewMapper({
     });
   }
 
+  /** The body of POST /api/v1/uploads/:id/import (and /left-out): the preview's format choices under `options`. */
+  function importBody(): string {
+    const { upload_id: _, kind, mapping, ...formats } = body(overrides, options);
+    const changesFrom = changes.mode === "start" ? "start" : changes.day;
+    return JSON.stringify({
+      kind,
+      mapping,
+      options: {
+        ...formats,
+        ...(kind === "subscriptions"
+          ? { changes_from: changesFrom, ...(changes.endMissing ? { end_missing: changes.day } : {}) }
+          : {}),
+      },
+    });
+  }
+
   async function startImport() {
     setImporting(true);
     setError(null);
-    // The import takes the preview's format choices under `options` (POST /api/v1/uploads/:id/import).
-    const { upload_id: _, kind, mapping, ...formats } = body(overrides, options);
-    const changesFrom = changes.mode === "start" ? "start" : changes.day;
     const response = await fetch(api(`/${uploadId}/import`), {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        kind,
-        mapping,
-        options: {
-          ...formats,
-          ...(kind === "subscriptions"
-            ? { changes_from: changesFrom, ...(changes.endMissing ? { end_missing: changes.day } : {}) }
-            : {}),
-        },
-      }),
+      body: importBody(),
     });
     if (!response.ok) {
       const json = await response.json().catch(() => null);
@@ -308,9 +311,13 @@ export function PreviewMapper({
               <span className="font-medium">
                 This file lists every live subscription: end those it leaves out on {changes.day}
               </span>
-              <span className="block text-slate-600" data-testid="earlier-missing">
-                {missingText(p.earlier, changes.endMissing ? changes.day : null)}
-              </span>
+              {changes.endMissing && changes.day ? (
+                <LeftOutCheck url={api(`/${uploadId}/left-out`)} body={importBody()} />
+              ) : (
+                <span className="block text-slate-600" data-testid="earlier-missing">
+                  {missingText(p.earlier)}
+                </span>
+              )}
             </span>
           </label>
         </section>

@@ -389,8 +389,13 @@ export async function endMissingItems(
           EXCEPT
           SELECT unnest(keys) FROM upload_seen_keys WHERE upload_id = ${uploadId}
         ), gone AS (
+          -- From each key to its item by the unique index (LATERAL … LIMIT 1 keeps that order): a join the
+          -- planner was free to turn round, with the table's statistics from before the import that filled
+          -- it (one row), ran the EXCEPT's result once per item of the org: 6.4 s at 20,000 items.
           SELECT i.id, ${itemJson("i")} AS before FROM gone_keys g
-          JOIN subscription_items i ON i.org_id = ${orgId} AND i.source = 'csv' AND i.external_id = g.key
+          CROSS JOIN LATERAL (
+            SELECT * FROM subscription_items x
+            WHERE x.org_id = ${orgId} AND x.source = 'csv' AND x.external_id = g.key LIMIT 1) i
           WHERE NOT EXISTS (SELECT 1 FROM upload_item_changes x WHERE x.split_item_id = i.id)
         ), ended AS (
           UPDATE subscription_items i SET end_date = ${day}::date, updated_at = now()

@@ -289,15 +289,21 @@ async function endMissing(db: Db, upload: Upload, day: string, hooks: ImportHook
       .for("update");
     if (!now || now.itemsEnded !== null) return;
     const target = { orgId: upload.orgId, uploadId: upload.id, rebuildAbove: hooks.rebuildAbove };
-    const customers = await endMissingItems(tx, { ...target, endMissingOn: day });
+    const customers = await timed(hooks, "end missing: items", () =>
+      endMissingItems(tx, { ...target, endMissingOn: day }),
+    );
     const distinct = [...new Set(customers)];
-    if (distinct.length > 0 && (await trackTouched(tx, target, distinct.length))) {
-      await tx
-        .insert(uploadTouchedCustomers)
-        .values(distinct.map((customerId) => ({ uploadId: upload.id, customerId })))
-        .onConflictDoNothing();
-    }
-    await tx.delete(uploadSeenKeys).where(eq(uploadSeenKeys.uploadId, upload.id));
+    await timed(hooks, "end missing: touched", async () => {
+      if (distinct.length > 0 && (await trackTouched(tx, target, distinct.length))) {
+        await tx
+          .insert(uploadTouchedCustomers)
+          .values(distinct.map((customerId) => ({ uploadId: upload.id, customerId })))
+          .onConflictDoNothing();
+      }
+    });
+    await timed(hooks, "end missing: seen keys", () =>
+      tx.delete(uploadSeenKeys).where(eq(uploadSeenKeys.uploadId, upload.id)),
+    );
     await tx
       .update(uploads)
       .set({ itemsEnded: customers.length, updatedAt: new Date() })
