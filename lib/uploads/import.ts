@@ -496,17 +496,8 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
     // before it are not lost with a failed stream; reading stops at the first one (what follows it cannot
     // be trusted) and it becomes one rejected row.
     let broken: { error: CsvError; after: number } | null = null;
-    const parser: PositionedParser = new PositionedParser({
-      delimiter: options.delimiter ?? ",",
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-      max_record_size: MAX_RECORD_CHARS,
-      skip_records_with_error: true,
-      on_skip: (error) => {
-        if (error && !broken) broken = { error, after: parser.emitted };
-        return undefined;
-      },
+    const parser = uploadParser(options.delimiter ?? ",", (error, after) => {
+      broken = { error, after };
     });
     const source = Readable.from(uploadByteStream(db, orgId, uploadId));
     const decode = createDecodeStream((options.encoding ?? "utf-8") as TEncoding);
@@ -612,6 +603,35 @@ async function readAndWrite(db: Db, upload: Upload, hooks: ImportHooks): Promise
     // Whatever ends the read, no write is left running behind the caller's back.
     if (writing) await (writing as Promise<void>).catch(() => {});
   }
+}
+
+/**
+ * The parser every read of a stored upload uses (the import, leftOutItems): csv-parse, lenient about
+ * ragged rows and stray quotes. A structure error (a quote never closed, a record over
+ * MAX_RECORD_CHARS) is skipped rather than thrown; `onBroken` hears of the first one, with the number of
+ * records emitted before it, where reading stops.
+ */
+export function uploadParser(
+  delimiter: string,
+  onBroken: (error: CsvError, after: number) => void,
+): PositionedParser {
+  let seen = false;
+  const parser: PositionedParser = new PositionedParser({
+    delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    max_record_size: MAX_RECORD_CHARS,
+    skip_records_with_error: true,
+    on_skip: (error) => {
+      if (error && !seen) {
+        seen = true;
+        onBroken(error, parser.emitted);
+      }
+      return undefined;
+    },
+  });
+  return parser;
 }
 
 function crlfCount(record: readonly string[]): number {

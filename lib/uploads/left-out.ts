@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { sql } from "drizzle-orm";
@@ -7,7 +8,7 @@ import { AppError } from "@/lib/errors";
 import { createDecodeStream, type TEncoding } from "@/lib/ingest/encoding";
 import { columnOfField } from "@/lib/ingest/formats";
 import { createRowNormaliser } from "@/lib/ingest/normalise";
-import { PositionedParser } from "@/lib/ingest/positioned-parser";
+import { uploadParser } from "./import";
 import { listedItemKey, type StageContext, stageRow } from "./import-rows";
 import { endableOn } from "./import-sql";
 import { loadRates, orgCurrency, planImport, type TImportPlan, type TQueueImport } from "./plan";
@@ -37,7 +38,7 @@ export type TLeftOut = {
 };
 
 const EXAMPLES = 5;
-const MAX_RECORD_CHARS = 32 * 1024 * 1024;
+const KEYS_PER_INSERT = 10_000;
 
 export async function leftOutItems(db: Db, input: TQueueImport): Promise<TLeftOut> {
   const { orgId, uploadId } = input;
@@ -49,17 +50,6 @@ export async function leftOutItems(db: Db, input: TQueueImport): Promise<TLeftOu
   if (plan.kind !== "subscriptions" || !day) {
     throw new AppError(422, "Only a file of subscriptions can end the subscriptions it leaves out.");
   }
-  // What could end, by key: the file's rows take theirs off as they are read.
-  const live = new Map<string, number>();
-  const candidates = await queryRows<{ key: string; mrr: number | string }>(
-    db,
-    sql`SELECT i.external_id AS key, i.mrr FROM subscription_items i
-        WHERE ${endableOn(orgId, uploadId, day)}
-          AND NOT EXISTS (SELECT 1 FROM upload_item_changes x WHERE x.split_item_id = i.id)`,
-  );
-  for (const c of candidates) live.set(c.key, Number(c.mrr));
-  const total = live.size;
-
   const currency = await orgCurrency(db, orgId);
   const ctx = {
     reportingCurrency: currency,
@@ -67,46 +57,70 @@ export async function leftOutItems(db: Db, input: TQueueImport): Promise<TLeftOu
     today: new Date().toISOString().slice(0, 10),
     minorUnits: plan.options.amountsIn === "minor",
   };
-  const rowsRead = await forEachListedKey(db, { orgId, uploadId, ...plan, ctx }, (key) => live.delete(key));
-
-  let missingMrr = 0;
-  for (const mrr of live.values()) missingMrr += mrr;
-  const largest = [...live].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, EXAMPLES);
-  const named =
-    largest.length === 0
-      ? []
-      : await queryRows<{ key: string; customer: string; plan: string | null }>(
-          db,
-          sql`SELECT i.external_id AS key, c.name AS customer, p.name AS plan
-              FROM subscription_items i
-              JOIN customers c ON c.org_id = i.org_id AND c.id = i.customer_id
-              LEFT JOIN plans p ON p.id = i.plan_id
-              WHERE i.org_id = ${orgId} AND i.source = 'csv'
-                AND i.external_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(largest.map(([k]) => k))}::jsonb))`,
-        );
-  const byKey = new Map(named.map((n) => [n.key, n]));
-  return {
-    day,
-    rowsRead,
-    live: total,
-    missing: live.size,
-    missingMrr,
-    currency,
-    examples: largest.map(([key, mrr]) => ({
-      subscriptionId: key,
-      customer: byKey.get(key)?.customer ?? "",
-      plan: byKey.get(key)?.plan ?? null,
-      mrr,
-    })),
-  };
+  // The keys go to a temporary table as they are read (memory stays flat at any size), and the set
+  // difference is the database's, as in endMissingItems. One transaction: the table lives in it, and on
+  // PGlite (one connection) the file is read through it too.
+  return db.transaction(async (tx) => {
+    const listed = `left_out_keys_${randomBytes(4).toString("hex")}`;
+    await tx.execute(sql.raw(`CREATE TEMP TABLE ${listed} (key text) ON COMMIT DROP`));
+    const rowsRead = await readListedKeys(tx, { orgId, uploadId, ...plan, ctx }, (keys) =>
+      tx.execute(
+        sql`INSERT INTO ${sql.raw(listed)} (key) SELECT jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb)`,
+      ),
+    );
+    const notSplit = sql`NOT EXISTS (SELECT 1 FROM upload_item_changes x WHERE x.split_item_id = i.id)`;
+    const [live] = await queryRows<{ n: number | string }>(
+      tx,
+      sql`SELECT count(*) AS n FROM subscription_items i WHERE ${endableOn(orgId, uploadId, day)} AND ${notSplit}`,
+    );
+    const [gone] = await queryRows<{ n: number | string; mrr: number | string; examples: unknown }>(
+      tx,
+      sql`WITH gone_keys AS (
+            SELECT i.external_id AS key FROM subscription_items i WHERE ${endableOn(orgId, uploadId, day)}
+            EXCEPT
+            SELECT key FROM ${sql.raw(listed)}
+          ), gone AS (
+            SELECT i.external_id AS key, i.mrr, i.customer_id, i.plan_id FROM gone_keys g
+            CROSS JOIN LATERAL (
+              SELECT * FROM subscription_items x
+              WHERE x.org_id = ${orgId} AND x.source = 'csv' AND x.external_id = g.key LIMIT 1) i
+            WHERE ${notSplit}
+          )
+          SELECT count(*) AS n, coalesce(sum(mrr), 0) AS mrr,
+            (SELECT coalesce(json_agg(e), '[]') FROM (
+              SELECT g.key, c.name AS customer, p.name AS plan, g.mrr FROM gone g
+              JOIN customers c ON c.org_id = ${orgId} AND c.id = g.customer_id
+              LEFT JOIN plans p ON p.id = g.plan_id
+              ORDER BY g.mrr DESC, g.key COLLATE "C" LIMIT ${EXAMPLES}) e) AS examples
+          FROM gone`,
+    );
+    const examples = (
+      typeof gone?.examples === "string" ? JSON.parse(gone.examples) : (gone?.examples ?? [])
+    ) as { key: string; customer: string; plan: string | null; mrr: number | string }[];
+    return {
+      day,
+      rowsRead,
+      live: Number(live?.n ?? 0),
+      missing: Number(gone?.n ?? 0),
+      missingMrr: Number(gone?.mrr ?? 0),
+      currency,
+      examples: examples.map((e) => ({
+        subscriptionId: e.key,
+        customer: e.customer,
+        plan: e.plan,
+        mrr: Number(e.mrr),
+      })),
+    };
+  });
 }
 
 /**
  * Reads the whole stored file as the import does (lib/uploads/import.ts: the same decoder, parser
- * options, normaliser and staging rules; reading stops at the first broken record) and calls `listed`
- * with the item key of each row: the staged item's, or the id a rejected row names. Returns the rows read.
+ * options, normaliser and staging rules; reading stops at the first broken record) and hands `listed`
+ * the item keys of its rows, KEYS_PER_INSERT at a time: the staged item's, or the id a rejected row names.
+ * Returns the rows read.
  */
-async function forEachListedKey(
+async function readListedKeys(
   db: Db,
   {
     orgId,
@@ -115,23 +129,14 @@ async function forEachListedKey(
     options,
     ctx,
   }: { orgId: string; uploadId: string; ctx: StageContext } & Omit<TImportPlan, "kind">,
-  listed: (key: string) => void,
+  listed: (keys: string[]) => Promise<unknown>,
 ): Promise<number> {
   const kind = "subscriptions";
   const normalise = createRowNormaliser(kind, mapping, { defaultCurrency: options.defaultCurrency ?? null });
   const headerOf = columnOfField(mapping);
   let brokenAfter: number | null = null;
-  const parser: PositionedParser = new PositionedParser({
-    delimiter: options.delimiter ?? ",",
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    max_record_size: MAX_RECORD_CHARS,
-    skip_records_with_error: true,
-    on_skip: () => {
-      brokenAfter ??= parser.emitted;
-      return undefined;
-    },
+  const parser = uploadParser(options.delimiter ?? ",", (_error, after) => {
+    brokenAfter = after;
   });
   const reading = pipeline(
     Readable.from(uploadByteStream(db, orgId, uploadId)),
@@ -142,21 +147,22 @@ async function forEachListedKey(
   const headerLine = options.headerLine ?? 0;
   let consumed = 0;
   let rows = 0;
+  let keys: string[] = [];
   for await (const { record, lines } of parser) {
     if (brokenAfter !== null && consumed >= brokenAfter) break;
     consumed++;
     if (lines <= headerLine) continue;
     rows++;
     const n = normalise(record, lines);
-    if (!n.ok) {
-      const key = listedItemKey(n.row);
-      if (key !== null) listed(key);
-      continue;
+    const staged = n.ok ? stageRow(kind, n.row as Record<string, unknown>, lines, headerOf, ctx) : null;
+    const key = staged?.ok ? (staged.row.item?.key ?? null) : listedItemKey(n.row as Record<string, unknown>);
+    if (key !== null) keys.push(key);
+    if (keys.length >= KEYS_PER_INSERT) {
+      await listed(keys);
+      keys = [];
     }
-    const staged = stageRow(kind, n.row as Record<string, unknown>, lines, headerOf, ctx);
-    const key = staged.ok ? (staged.row.item?.key ?? null) : listedItemKey(n.row as Record<string, unknown>);
-    if (key !== null) listed(key);
   }
   parser.destroy();
+  if (keys.length > 0) await listed(keys);
   return rows;
 }
