@@ -212,6 +212,25 @@ describe("a full export ends the subscriptions it no longer lists (endMissing)",
     expect(done).toMatchObject({ rowsRejected: 1, itemsEnded: 5 });
   });
 
+  it("without an id column, rows are known by their values: a row whose amount cannot be read names nothing", async () => {
+    const orgId = await newOrg("end-missing-no-ids");
+    const head = "customer_id,plan,amount,currency,interval,start_date\n";
+    const line = (c: number, amount = `${10 * c}`) => `c${c},Pro,${amount},USD,month,2024-0${c}-01\n`;
+    await importText(orgId, head + line(1) + line(2) + line(3) + line(4));
+    const text = head + line(2) + line(1) + line(3, "abc");
+    const { upload } = await store(orgId, text, "no-ids.csv");
+    const input = { orgId, uploadId: upload.id, ...FULL_EXPORT };
+    const left = await leftOutItems(db(), input);
+    expect(left).toMatchObject({ rowsRead: 3, live: 4, missing: 2, missingMrr: 7_000 });
+    expect(left.examples.map((e) => [e.customer, e.mrr])).toEqual([
+      ["c4", 4_000],
+      ["c3", 3_000],
+    ]);
+    await queueImport(db(), input);
+    const done = (await importUpload(db(), { orgId, uploadId: upload.id }, { asOf: AS_OF })).upload;
+    expect(done).toMatchObject({ rowsRejected: 1, rowsUnchanged: 2, itemsEnded: 2 });
+  });
+
   it("without the option, or for another org's items, the Stripe sync's or a form's, nothing ends", async () => {
     const orgId = await newOrg("end-missing-scope");
     const other = await newOrg("end-missing-other");
