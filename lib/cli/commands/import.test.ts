@@ -4,7 +4,7 @@ import path from "node:path";
 import { eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { organizations, subscriptionItems } from "@/db/schema";
+import { organizations, subscriptionItems, uploads } from "@/db/schema";
 import { setFxRate } from "@/lib/revenue/fx";
 import { runCliOn } from "@/tests/helpers/cli";
 import { createTestDb } from "@/tests/helpers/db";
@@ -198,6 +198,46 @@ describe("meridian import", () => {
         .from(subscriptionItems)
         .where(eq(subscriptionItems.externalId, "f2"));
     expect(await f2()).toEqual([{ end: null }]);
+
+    // A dry run says what --end-missing would end, and keeps nothing.
+    const uploadsBefore = await handle.db.select({ id: uploads.id }).from(uploads);
+    const check = path.join(dir, "check.csv");
+    writeFileSync(check, `${head}f1,k1,100.00,month,2024-01-01\n\n\n`);
+    const dry = await cli(
+      "import",
+      check,
+      "--org",
+      "acme-full",
+      "--changes-from",
+      "2024-11-01",
+      "--end-missing",
+      "--dry-run",
+    );
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toBe(
+      [
+        "Dry run: nothing was imported, and the file was not kept.",
+        "With --end-missing: the file (1 row) leaves out 1 of the 2 subscriptions live on 2024-11-01 that earlier uploads imported; they would end on 2024-11-01, $50.00 of MRR. The largest:",
+        "  f2  k2  $50.00",
+        "",
+      ].join("\n"),
+    );
+    const dryJson = await cli("import", check, "--org", "acme-full", "--end-missing", "--dry-run", "--json");
+    expect(JSON.parse(dryJson.stdout)).toMatchObject({
+      dry_run: true,
+      upload_id: null,
+      duplicate: false,
+      kind: "subscriptions",
+      left_out: {
+        rows_read: 1,
+        live: 2,
+        missing: 1,
+        missing_mrr: 5_000,
+        examples: [{ subscription_id: "f2" }],
+      },
+    });
+    expect(await f2()).toEqual([{ end: null }]);
+    expect(await handle.db.select({ id: uploads.id }).from(uploads)).toEqual(uploadsBefore);
 
     // The same rows in another file, this time as the full list: f2 ends on the day given.
     writeFileSync(fewer, `${head}f1,k1,100.00,month,2024-01-01\n\n`);

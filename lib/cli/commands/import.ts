@@ -7,9 +7,12 @@ import { listRejections } from "@/db/queries/uploads";
 import { organizations, UPLOAD_KINDS, type Upload, type UploadKind } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { describeRowError } from "@/lib/ingest/normalise";
+import { formatMoney } from "@/lib/money";
 import { type ImportProgress, importUpload } from "@/lib/uploads/import";
-import { previewUpload, queueImport } from "@/lib/uploads/plan";
+import { leftOutItems } from "@/lib/uploads/left-out";
+import { previewUpload, queueImport, type TQueueImport } from "@/lib/uploads/plan";
 import { maxUploadBytes, storeUpload } from "@/lib/uploads/store";
+import { deleteUpload } from "@/lib/uploads/undo";
 import type { CliContext } from "../context";
 
 /*
@@ -34,6 +37,28 @@ export type ImportOptions = {
   changesFrom?: string;
   /** The file lists every live subscription: end those imported before that it leaves out. */
   endMissing?: boolean;
+  /** Check only: the preview's warnings and, with endMissing, what it would end; nothing is kept. */
+  dryRun?: boolean;
+};
+
+/** What `--dry-run` prints: nothing was imported, and the stored file was discarded again. */
+export type DryRunSummary = {
+  dry_run: true;
+  /** The upload this file already was (duplicate), else null: the one stored for the check is gone. */
+  upload_id: string | null;
+  duplicate: boolean;
+  kind: UploadKind | null;
+  warnings: string[];
+  /** With --end-missing, for subscriptions: leftOutItems (POST /api/v1/uploads/:id/left-out). */
+  left_out: {
+    day: string;
+    rows_read: number;
+    live: number;
+    missing: number;
+    missing_mrr: number;
+    currency: string;
+    examples: { subscription_id: string; customer: string; plan: string | null; mrr: number }[];
+  } | null;
 };
 
 export type ImportSummary = {
@@ -117,7 +142,7 @@ export async function runImport(
   file: string,
   o: ImportOptions,
   onProgress?: (p: ImportProgress) => void,
-): Promise<ImportSummary> {
+): Promise<ImportSummary | DryRunSummary> {
   const [org] = await db
     .select({ id: organizations.id })
     .from(organizations)
@@ -146,26 +171,29 @@ export async function runImport(
   });
   let upload = stored.upload;
   const warnings: string[] = [];
+  const plan = {
+    orgId: org.id,
+    uploadId: upload.id,
+    kind: o.kind as UploadKind | undefined,
+    mapping: o.map?.length ? parseMapOptions(o.map) : undefined,
+    options: formats,
+  };
+  /** What the app's preview would show before the import button: said before importing. */
+  const previewWarnings = async () => {
+    const preview = await previewUpload(db, { ...plan, ...plan.options });
+    if (!preview.ok) return preview;
+    warnings.push(...preview.problems.filter((p) => p.severity === "warning").map((p) => p.message));
+    if (preview.earlier?.changed) warnings.push(earlierWarning(preview.earlier.changed, formats.changesFrom));
+    // Only for a file that repeats subscriptions imported before (a later export of the same system);
+    // a file of new subscriptions only leaves out everything and says nothing about it.
+    if (!formats.endMissing && preview.earlier?.matched && preview.earlier.missing)
+      warnings.push(missingWarning(preview.earlier.missing));
+    return preview;
+  };
+  if (o.dryRun) return dryRun(db, { stored, plan, warnings, previewWarnings });
   if (upload.status !== "complete") {
     if (upload.status !== "importing" && upload.status !== "queued") {
-      const plan = {
-        orgId: org.id,
-        uploadId: upload.id,
-        kind: o.kind as UploadKind | undefined,
-        mapping: o.map?.length ? parseMapOptions(o.map) : undefined,
-        options: formats,
-      };
-      // What the app's preview would show before the import button: said before importing.
-      const preview = await previewUpload(db, { ...plan, ...plan.options });
-      if (preview.ok) {
-        warnings.push(...preview.problems.filter((p) => p.severity === "warning").map((p) => p.message));
-        if (preview.earlier?.changed)
-          warnings.push(earlierWarning(preview.earlier.changed, formats.changesFrom));
-        // Only for a file that repeats subscriptions imported before (a later export of the same
-        // system); a file of new subscriptions only leaves out everything and says nothing about it.
-        if (!formats.endMissing && preview.earlier?.matched && preview.earlier.missing)
-          warnings.push(missingWarning(preview.earlier.missing));
-      }
+      await previewWarnings();
       upload = await queueImport(db, plan);
     }
     upload = (await importUpload(db, { orgId: org.id, uploadId: upload.id }, { onProgress })).upload;
@@ -192,6 +220,98 @@ export async function runImport(
       : {}),
     rejections: rejections.map(({ line, column, value, message }) => ({ line, column, value, message })),
   };
+}
+
+/**
+ * --dry-run: the preview's warnings and, with --end-missing, what the import would end (read from the
+ * whole file); then the stored file is discarded, unless it was an upload already.
+ */
+async function dryRun(
+  db: Db,
+  {
+    stored,
+    plan,
+    warnings,
+    previewWarnings,
+  }: {
+    stored: Awaited<ReturnType<typeof storeUpload>>;
+    plan: TQueueImport;
+    warnings: string[];
+    previewWarnings: () => ReturnType<typeof previewUpload>;
+  },
+): Promise<DryRunSummary> {
+  const { upload } = stored;
+  try {
+    if (upload.status !== "uploaded") {
+      return {
+        dry_run: true,
+        upload_id: upload.id,
+        duplicate: true,
+        kind: upload.kind,
+        warnings,
+        left_out: null,
+      };
+    }
+    const preview = await previewWarnings();
+    // Unreadable: the import would fail with this one message.
+    if (!preview.ok) throw new AppError(422, preview.error.message);
+    const left =
+      plan.options?.endMissing && preview.kind === "subscriptions" ? await leftOutItems(db, plan) : null;
+    return {
+      dry_run: true,
+      upload_id: stored.duplicate ? upload.id : null,
+      duplicate: stored.duplicate,
+      kind: preview.kind,
+      warnings,
+      left_out: left && {
+        day: left.day,
+        rows_read: left.rowsRead,
+        live: left.live,
+        missing: left.missing,
+        missing_mrr: left.missingMrr,
+        currency: left.currency,
+        examples: left.examples.map((e) => ({
+          subscription_id: e.subscriptionId,
+          customer: e.customer,
+          plan: e.plan,
+          mrr: e.mrr,
+        })),
+      },
+    };
+  } finally {
+    if (!stored.duplicate)
+      await deleteUpload(db, { orgId: plan.orgId, uploadId: upload.id, actorUserId: null });
+  }
+}
+
+function dryRunText(s: DryRunSummary): string {
+  const n = (x: number) => x.toLocaleString("en");
+  const lines = [
+    s.duplicate && s.upload_id
+      ? `Dry run: this file was uploaded before (upload ${s.upload_id}); nothing was changed.`
+      : "Dry run: nothing was imported, and the file was not kept.",
+  ];
+  const l = s.left_out;
+  if (l) {
+    const rows = `${n(l.rows_read)} row${l.rows_read === 1 ? "" : "s"}`;
+    const live = `${n(l.live)} subscription${l.live === 1 ? "" : "s"} live on ${l.day} that earlier uploads imported`;
+    if (l.missing === 0)
+      lines.push(`With --end-missing: the file (${rows}) lists all ${live}; nothing would end.`);
+    else {
+      lines.push(
+        `With --end-missing: the file (${rows}) leaves out ${n(l.missing)} of the ${live}; they would end on ${l.day}, ${formatMoney(l.missing_mrr, l.currency)} of MRR. The largest:`,
+      );
+      for (const e of l.examples)
+        lines.push(
+          `  ${e.subscription_id}  ${e.customer}${e.plan ? ` (${e.plan})` : ""}  ${formatMoney(e.mrr, l.currency)}`,
+        );
+    }
+  }
+  if (s.warnings.length) {
+    lines.push("Warnings:");
+    for (const w of s.warnings) lines.push(`  ${w}`);
+  }
+  return lines.join("\n");
 }
 
 /** The warning for rows that change subscriptions an earlier upload imported. */
@@ -246,7 +366,7 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
     .description("import a CSV file of subscriptions, customers or product events into an organisation")
     .argument("<file>", "the CSV file")
     .usage(
-      '<file> --org <slug> [--kind subscriptions|customers|events] [--map "Header=field" ...] [--date-order dmy|mdy] [--decimal .|,] [--currency CODE] [--amounts-in units|cents] [--changes-from DAY|start] [--end-missing]',
+      '<file> --org <slug> [--kind subscriptions|customers|events] [--map "Header=field" ...] [--date-order dmy|mdy] [--decimal .|,] [--currency CODE] [--amounts-in units|cents] [--changes-from DAY|start] [--end-missing] [--dry-run]',
     )
     .requiredOption("--org <slug>", "organisation slug")
     .option("--kind <kind>", "subscriptions, customers or events (default: detected from the columns)")
@@ -271,6 +391,10 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
       "--end-missing",
       "the file lists every live subscription: those imported before that it leaves out end on the --changes-from day (today with start)",
     )
+    .option(
+      "--dry-run",
+      "check only: print the preview's warnings and, with --end-missing, what the import would end; import and keep nothing",
+    )
     .addHelpText(
       "after",
       [
@@ -294,6 +418,10 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
         tty ? (p) => ctx.io.stderr(progressBar(p)) : undefined,
       );
       if (tty) ctx.io.stderr("\n");
+      if ("dry_run" in summary) {
+        ctx.io.stdout(json ? `${JSON.stringify(summary)}\n` : `${dryRunText(summary)}\n`);
+        return;
+      }
       if (json) {
         const { rejections: _r, duplicate: _d, error: _e, warnings: _w, ...counts } = summary;
         ctx.io.stdout(
