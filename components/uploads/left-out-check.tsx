@@ -1,17 +1,10 @@
 "use client";
 import { useEffect, useState } from "react";
 import { formatMoney } from "@/lib/money";
+import type { TLeftOutJson } from "@/lib/uploads/left-out";
 
 /** The JSON of POST /api/v1/uploads/:id/left-out. */
-type LeftOut = {
-  day: string;
-  rows_read: number;
-  live: number;
-  missing: number;
-  missing_mrr: number;
-  currency: string;
-  examples: { subscription_id: string; customer: string; plan: string | null; mrr: number }[];
-};
+type LeftOut = TLeftOutJson;
 
 const count = (n: number, one: string, many = `${one}s`) =>
   `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;

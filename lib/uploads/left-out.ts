@@ -38,6 +38,26 @@ export type TLeftOut = {
   examples: { subscriptionId: string; customer: string; plan: string | null; mrr: number }[];
 };
 
+/** TLeftOut as the API and the CLI's --json print it. */
+export type TLeftOutJson = ReturnType<typeof leftOutJson>;
+
+export function leftOutJson(left: TLeftOut) {
+  return {
+    day: left.day,
+    rows_read: left.rowsRead,
+    live: left.live,
+    missing: left.missing,
+    missing_mrr: left.missingMrr,
+    currency: left.currency,
+    examples: left.examples.map((e) => ({
+      subscription_id: e.subscriptionId,
+      customer: e.customer,
+      plan: e.plan,
+      mrr: e.mrr,
+    })),
+  };
+}
+
 const EXAMPLES = 5;
 const KEYS_PER_INSERT = 10_000;
 

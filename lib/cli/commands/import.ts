@@ -9,7 +9,7 @@ import { AppError } from "@/lib/errors";
 import { describeRowError } from "@/lib/ingest/normalise";
 import { formatMoney } from "@/lib/money";
 import { type ImportProgress, importUpload } from "@/lib/uploads/import";
-import { leftOutItems } from "@/lib/uploads/left-out";
+import { leftOutItems, leftOutJson, type TLeftOutJson } from "@/lib/uploads/left-out";
 import { previewUpload, queueImport, type TQueueImport } from "@/lib/uploads/plan";
 import { maxUploadBytes, storeUpload } from "@/lib/uploads/store";
 import { deleteUpload } from "@/lib/uploads/undo";
@@ -50,15 +50,7 @@ export type DryRunSummary = {
   kind: UploadKind | null;
   warnings: string[];
   /** With --end-missing, for subscriptions: leftOutItems (POST /api/v1/uploads/:id/left-out). */
-  left_out: {
-    day: string;
-    rows_read: number;
-    live: number;
-    missing: number;
-    missing_mrr: number;
-    currency: string;
-    examples: { subscription_id: string; customer: string; plan: string | null; mrr: number }[];
-  } | null;
+  left_out: TLeftOutJson | null;
 };
 
 export type ImportSummary = {
@@ -263,20 +255,7 @@ async function dryRun(
       duplicate: stored.duplicate,
       kind: preview.kind,
       warnings,
-      left_out: left && {
-        day: left.day,
-        rows_read: left.rowsRead,
-        live: left.live,
-        missing: left.missing,
-        missing_mrr: left.missingMrr,
-        currency: left.currency,
-        examples: left.examples.map((e) => ({
-          subscription_id: e.subscriptionId,
-          customer: e.customer,
-          plan: e.plan,
-          mrr: e.mrr,
-        })),
-      },
+      left_out: left && leftOutJson(left),
     };
   } finally {
     if (!stored.duplicate)
