@@ -64,7 +64,7 @@ describe("batches", () => {
       [
         5,
         "s1",
-        "repeats the subscription of an earlier row (same id 's1'); it is imported once. If the file has a row per subscription item, map the item's id column as the subscription id to import each item",
+        "repeats the subscription of an earlier row (same id 's1'); it is imported once. If the file has a row per subscription item, map the item's id column as the subscription item id to import each item",
       ],
     ]);
   });

@@ -19,19 +19,53 @@ const subscription_id = {
     "subscription no",
     "subscription ref",
     "subscription reference",
-    "subscription item id",
     "sub id",
     "subscription",
     "contract id",
     "contract number",
     "agreement id",
     "recurring profile id",
-    "line item id",
     "deal id",
     "stripe subscription id",
     "chargebee subscription id",
   ],
-  weakAliases: ["item id", "sub"],
+  // Zuora's Subscription.Name is the subscription's number (A-S00000123); elsewhere it can be a plan's
+  // name, which the column's values settle (plan below).
+  weakAliases: ["sub", "subscription name"],
+} as const satisfies TFieldDef;
+
+/**
+ * One line of a subscription, where an export writes a row per item: Stripe's subscription items
+ * (`si_…`), Zuora's rate plan charges (`C-00000123`), HubSpot's or a CRM's line items, a base plan and
+ * its add-on. When mapped, it is the item's key instead of the subscription id (itemKeyOf,
+ * lib/uploads/import-rows.ts), so a subscription's rows are its items instead of repeats of each other.
+ */
+const item_id = {
+  key: "item_id",
+  label: "Subscription item id",
+  type: "id",
+  aliases: [
+    "subscription item id",
+    "subscription item",
+    "subscription items id",
+    "subscription line id",
+    "subscription line item id",
+    "line item id",
+    "line id",
+    "item line id",
+    "stripe subscription item id",
+    "si id",
+    "charge id",
+    "charge number",
+    "rate plan charge id",
+    "rate plan charge number",
+    "subscription charge id",
+    "recurring item id",
+    "contract line id",
+    "contract line item id",
+  ],
+  // Chargebee's catalogue calls its plans and add-ons "items": its item_id names a plan, not a line.
+  weakAliases: ["item id"],
 } as const satisfies TFieldDef;
 
 const rest = [
@@ -51,6 +85,8 @@ const rest = [
       "subscription plan",
       "rate plan name",
       "rate plan",
+      "rate plan charge name",
+      "charge name",
       "product",
       "product name",
       "product id",
@@ -412,4 +448,4 @@ const rest = [
   },
 ] as const satisfies readonly TFieldDef[];
 
-export const SUBSCRIPTION_FIELDS = { subscription_id, rest };
+export const SUBSCRIPTION_FIELDS = { subscription_id, item_id, rest };

@@ -279,6 +279,7 @@ export const KINDS = {
     extraAliases: { subscription_id: ["id", "record id", "object id"] },
     fields: [
       SUBSCRIPTION_FIELDS.subscription_id,
+      SUBSCRIPTION_FIELDS.item_id,
       ...Object.values(CUSTOMER_ON_SUBSCRIPTION),
       ...SUBSCRIPTION_FIELDS.rest,
     ],

@@ -55,6 +55,16 @@ const DISCOUNT_WORD: TByLanguage = {
 
 /** Per canonical field: spellings that name it outright, and spellings that may name it or another. */
 export const HEADER_SPELLINGS: Readonly<Record<string, { strong: TByLanguage; weak?: TByLanguage }>> = {
+  item_id: {
+    strong: {
+      de: ["Positions-ID", "Abo-Positions-ID", "Vertragspositions-ID", "Vertragsposition"],
+      fr: ["ID ligne d'abonnement", "Identifiant de ligne", "ID ligne"],
+      es: ["ID de línea", "ID de línea de suscripción", "ID de artículo de suscripción"],
+      pt: ["ID da linha", "ID do item da assinatura"],
+      nl: ["Regel-ID", "Abonnementsregel-ID"],
+      it: ["ID riga", "ID riga abbonamento"],
+    },
+  },
   subscription_id: {
     strong: {
       de: [

@@ -627,3 +627,81 @@ describe("applyOverrides", () => {
     expect(unmatched).toEqual(["Nope"]);
   });
 });
+
+describe("a row per subscription item", () => {
+  it("maps the item's id beside the subscription's: Stripe's subscription items, HubSpot's line items", () => {
+    const stripe = suggestMapping(
+      "subscriptions",
+      ["Subscription ID", "Subscription Item ID", "Customer ID", "Plan", "Amount", "Interval", "Start Date"],
+      [
+        ["sub_1", "si_1", "cus_1", "Base", "100.00", "month", "2024-01-01"],
+        ["sub_1", "si_2", "cus_1", "Add-on", "20.00", "month", "2024-01-01"],
+        ["sub_2", "si_3", "cus_2", "Base", "50.00", "month", "2024-02-01"],
+      ],
+    );
+    expect(fieldsOf(stripe)).toMatchObject({ "Subscription ID": "subscription_id", "Subscription Item ID": "item_id" });
+    const hubspot = suggestMapping(
+      "subscriptions",
+      ["Deal ID", "Line Item ID", "Company", "Amount", "Billing frequency", "Start date"],
+      [
+        ["d1", "l1", "Acme", "100", "monthly", "2024-01-01"],
+        ["d1", "l2", "Acme", "20", "monthly", "2024-01-01"],
+        ["d2", "l3", "Beta", "100", "monthly", "2024-01-01"],
+      ],
+    );
+    expect(fieldsOf(hubspot)).toMatchObject({ "Deal ID": "subscription_id", "Line Item ID": "item_id" });
+  });
+
+  it("reads Zuora's rate plan charges: the charge number is the item, EffectiveEndDate an end date", () => {
+    const headers = [
+      "Account.AccountNumber",
+      "Account.Name",
+      "Subscription.Name",
+      "RatePlanCharge.ChargeNumber",
+      "RatePlanCharge.Name",
+      "RatePlanCharge.MRR",
+      "RatePlanCharge.EffectiveStartDate",
+      "RatePlanCharge.EffectiveEndDate",
+    ];
+    const rows = [
+      ["A0001", "Acme", "A-S00000001", "C-00000001", "Base", "100", "2024-01-01", ""],
+      ["A0001", "Acme", "A-S00000001", "C-00000002", "Add-on", "20", "2024-01-01", "2024-06-01"],
+      ["A0002", "Beta", "A-S00000002", "C-00000003", "Base", "50", "2024-02-01", ""],
+    ];
+    expect(fieldsOf(suggestMapping("subscriptions", headers, rows))).toEqual({
+      "Account.AccountNumber": "customer_id",
+      "Account.Name": "customer_name",
+      "Subscription.Name": "subscription_id",
+      "RatePlanCharge.ChargeNumber": "item_id",
+      "RatePlanCharge.Name": "plan",
+      "RatePlanCharge.MRR": "mrr",
+      "RatePlanCharge.EffectiveStartDate": "start_date",
+      "RatePlanCharge.EffectiveEndDate": "end_date",
+    });
+  });
+
+  it("does not take a catalogue's item id, shared by many subscriptions, for the item (Chargebee)", () => {
+    const mapping = suggestMapping(
+      "subscriptions",
+      ["Subscription ID", "Item ID", "Amount", "Interval", "Start Date"],
+      [
+        ["s1", "pro-USD-monthly", "100", "month", "2024-01-01"],
+        ["s2", "pro-USD-monthly", "100", "month", "2024-01-01"],
+        ["s3", "basic-USD-monthly", "10", "month", "2024-01-01"],
+      ],
+    );
+    expect(fieldsOf(mapping)["Item ID"]).not.toBe("item_id");
+    // The same header over one id per row is the item's.
+    const unique = suggestMapping("subscriptions", ["Subscription ID", "Item ID"], [["s1", "i1"], ["s1", "i2"], ["s2", "i3"]]);
+    expect(fieldsOf(unique)["Item ID"]).toBe("item_id");
+  });
+
+  it("still reads a subscription name of plan names as the plan", () => {
+    const mapping = suggestMapping(
+      "subscriptions",
+      ["Subscription Name", "Amount"],
+      [["Pro Monthly", "100"], ["Basic Monthly", "10"], ["Pro Monthly", "100"]],
+    );
+    expect(fieldsOf(mapping)["Subscription Name"]).toBe("plan");
+  });
+});

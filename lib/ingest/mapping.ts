@@ -93,7 +93,17 @@ function headerCandidates(kind: TKind, index: number, header: string): TCandidat
   }
   const dotted = dottedCandidates(aliases, index, header);
   if (dotted.length) return dotted;
-  // A known spelling of two or more words inside a longer header: "Subscription Start Date (local)".
+  // A known spelling of two or more words inside a longer header: "Subscription Start Date (local)". In
+  // a dotted header the attribute is looked in first: Zuora's "RatePlanCharge.EffectiveEndDate" is an
+  // end date, though its entity's words spell "rate plan".
+  const attribute = DOTTED.exec(header)?.[2];
+  const inAttribute = attribute === undefined ? [] : longestContained(aliases, normaliseHeader(attribute));
+  const longest = inAttribute.length > 0 ? inAttribute : longestContained(aliases, words);
+  return longest.map((h) => hit(index, h, h.weak ? 0.4 : 0.7, `header ${quoted} contains ${spelling(h)}`));
+}
+
+/** The hits of the longest known spelling of two or more words inside `words`; [] when none. */
+function longestContained(aliases: Map<string, TAliasHit[]>, words: string): TAliasHit[] {
   let longest: TAliasHit[] = [];
   let longestAlias = "";
   const padded = ` ${words} `;
@@ -103,7 +113,7 @@ function headerCandidates(kind: TKind, index: number, header: string): TCandidat
     longest = hits;
     longestAlias = alias;
   }
-  return longest.map((h) => hit(index, h, h.weak ? 0.4 : 0.7, `header ${quoted} contains ${spelling(h)}`));
+  return longest;
 }
 
 /** "subscriptions.id", "customers.email": an export's entity before a dot, as Chargebee writes headers. */
@@ -146,6 +156,10 @@ function checkAgainstContent(c: TCandidate, def: TFieldDef, content: TContentPro
       reason: `${c.reason} (its values are ids, not names)`,
     };
   }
+  // A subscription's item is on one row: a column whose values mostly repeat names something else
+  // (Chargebee's catalogue item_id is a plan many subscriptions share), and keying items by it would
+  // merge them. A few repeats are the file's mistakes, which the preview lists as repeated ids.
+  if (def.key === "item_id" && content.distinct < 0.7 * content.filled) return { ...c, confidence: 0 };
   if (def.type === "text") return c;
   const rate = content.rates[def.type];
   if (rate >= 0.9) {

@@ -35,6 +35,7 @@ describe("normaliseRow", () => {
       ok: true,
       row: {
         subscription_id: "sub_1",
+        item_id: null,
         customer_id: null,
         customer_name: "Müller GmbH",
         customer_email: "ops@muller.de",

@@ -145,7 +145,10 @@ describe("previewCsv", () => {
       ["missing_required", "Map either the amount and the billing interval, or a ready MRR column."],
       ["unparseable", "row 3, column 'Amount': 'ten' is not an amount"],
       ["unparseable", "row 4, column 'Start Date': '31/31/2024' is not a date"],
-      ["duplicate_id", "subscription id 's1' appears on rows 2, 4"],
+      [
+        "duplicate_id",
+        "subscription id 's1' appears on rows 2, 4: its rows name different plans or amounts; if the file has a row per subscription item, map the item's id column as the subscription item id",
+      ],
     ]);
     expect(p.canImport).toBe(false);
     // Row 2 lacks an amount, but that is the mapping's problem, listed once above, not the row's.
@@ -155,6 +158,28 @@ describe("previewCsv", () => {
       min: "2024-01-01",
       max: "2024-01-02",
     });
+  });
+
+  it("a subscription's items on rows of their own are not repeats; a repeated item id is", () => {
+    const text =
+      "Subscription ID,Subscription Item ID,Customer,Plan,Amount,Interval,Start Date\n" +
+      "sub_1,si_1,Acme,Base,100.00,month,2024-01-01\n" +
+      "sub_1,si_2,Acme,Add-on,20.00,month,2024-01-01\n" +
+      "sub_2,si_3,Beta,Base,50.00,month,2024-02-01\n" +
+      "sub_2,si_3,Beta,Base,50.00,month,2024-03-01\n";
+    const p = okPreview(previewCsv(utf8(text), { kind: "subscriptions" }));
+    expect(p.problems.map((x) => [x.code, x.message, x.column])).toEqual([
+      ["duplicate_id", "item id 'si_3' appears on rows 4, 5", "Subscription Item ID"],
+    ]);
+    // Without the item's column the subscription's rows repeat it; rows naming the same plan and amount
+    // are a plain repeat, rows naming different ones likely its items.
+    const withoutItems = okPreview(
+      previewCsv(utf8(text), { kind: "subscriptions", mapping: { "Subscription Item ID": null } }),
+    );
+    expect(withoutItems.problems.map((x) => x.message)).toEqual([
+      "subscription id 'sub_1' appears on rows 2, 3: its rows name different plans or amounts; if the file has a row per subscription item, map the item's id column as the subscription item id",
+      "subscription id 'sub_2' appears on rows 4, 5",
+    ]);
   });
 
   it("reads Excel serial days in a date column", () => {

@@ -196,16 +196,46 @@ function mappingProblems(kind: TKind, mapping: readonly TMappedColumn[]): TProbl
 /** Repeated row ids (an id on two rows would import as one) and rows repeated exactly. */
 function duplicates(kind: TKind, mapping: readonly TMappedColumn[], records: readonly TRecord[]): TProblem[] {
   const problems: TProblem[] = [];
-  const idField = kindDef(kind).rowId;
-  const idColumn = mapping.find((m) => m.field === idField);
-  if (idColumn) {
-    for (const [value, lines] of groupLines(records, (r) => (r.fields[idColumn.index] ?? "").trim())) {
+  // A row's id is its item id where a subscriptions file has one (listedItemKey), else the kind's row id.
+  const idFields = kind === "subscriptions" ? ["item_id", kindDef(kind).rowId] : [kindDef(kind).rowId];
+  const idColumns = idFields.flatMap((field) => {
+    const column = mapping.find((m) => m.field === field);
+    return column ? [{ field, column }] : [];
+  });
+  const idOf = (r: TRecord) => {
+    for (const id of idColumns) {
+      const value = (r.fields[id.column.index] ?? "").trim();
+      if (!isBlank(value)) return { ...id, value };
+    }
+    return null;
+  };
+  // Rows of one subscription with different plans or amounts are likely its items (a base plan, an add-on).
+  const termColumns = ["plan", "amount", "mrr"].flatMap((field) => {
+    const column = mapping.find((m) => m.field === field);
+    return column ? [column.index] : [];
+  });
+  const byLine = new Map(records.map((r) => [r.line, r]));
+  const differ = (lines: readonly number[]) =>
+    new Set(lines.map((line) => JSON.stringify(termColumns.map((i) => byLine.get(line)?.fields[i]?.trim()))))
+      .size > 1;
+  if (idColumns.length > 0) {
+    const ids = groupLines(records, (r) => {
+      const id = idOf(r);
+      return id ? `${id.field}\u0000${id.value}` : "";
+    });
+    for (const [key, lines] of ids) {
+      const [field = "", value = ""] = key.split("\u0000");
+      const column = idColumns.find((id) => id.field === field)?.column;
+      const hint =
+        field === "subscription_id" && !idColumns.some((id) => id.field === "item_id") && differ(lines)
+          ? ": its rows name different plans or amounts; if the file has a row per subscription item, map the item's id column as the subscription item id"
+          : "";
       problems.push({
         code: "duplicate_id",
         severity: "error",
-        message: `${idField.replace(/_/g, " ")} '${value}' appears on rows ${lines.join(", ")}`,
+        message: `${field.replace(/_/g, " ")} '${value}' appears on rows ${lines.join(", ")}${hint}`,
         lines,
-        column: idColumn.header,
+        ...(column ? { column: column.header } : {}),
         value,
       });
     }

@@ -13,9 +13,10 @@ import { fastItemMrr as itemMrr, minorUnits as toMinorUnits } from "./fast-money
  * - Customer: the customer id column as written (trimmed). Without one, `email:<email in lower case>`,
  *   else `name:<name in lower case, accents kept, runs of spaces as one>`. So rows naming the same person
  *   the same way meet on one customer, in any file.
- * - Item: the subscription id as written. Without one, `row:` + the first 32 hex digits of the sha256 of
- *   customer key, plan (lower case), start date and amount (decimal, currency, interval; or the ready MRR),
- *   so the same row in any order or any file is the same item.
+ * - Item: the subscription item id as written (a file with a row per item: Stripe's `si_…`, Zuora's charge
+ *   numbers), else the subscription id as written. Without either, `row:` + the first 32 hex digits of the
+ *   sha256 of customer key, plan (lower case), start date and amount (decimal, currency, interval; or the
+ *   ready MRR), so the same row in any order or any file is the same item.
  */
 
 export type Rejection = {
@@ -115,7 +116,7 @@ export function customerKeyOf(row: AnyRow): string | null {
 }
 
 export function itemKeyOf(row: AnyRow, customerKey: string): string {
-  const id = str(row.subscription_id);
+  const id = listedItemKey(row);
   if (id) return id;
   const interval = row.interval as TInterval | null;
   const amount =
@@ -128,12 +129,12 @@ export function itemKeyOf(row: AnyRow, customerKey: string): string {
 }
 
 /**
- * The item a rejected subscriptions row names by its id (`row`: the values that parsed), else null. The
- * row still lists its subscription, which a full export must not end for it (endMissingItems); a row
- * keyed by a hash of its values names no item once one of them is wrong.
+ * The item a subscriptions row names by its item id or subscription id (`row`: the values that parsed),
+ * else null. A rejected row still lists its subscription, which a full export must not end for it
+ * (endMissingItems); a row keyed by a hash of its values names no item once one of them is wrong.
  */
 export function listedItemKey(row: AnyRow): string | null {
-  return str(row.subscription_id);
+  return str(row.item_id) ?? str(row.subscription_id);
 }
 
 const LIMITS: [field: string, max: number][] = [

@@ -257,7 +257,7 @@ function repeatRejection(kind: BatchInput["kind"], key: string, row: StagedRow, 
     }); it is imported once${
       // A subscription with several items on rows of their own (an add-on): say how to keep each.
       kind === "subscriptions" && !byRow
-        ? ". If the file has a row per subscription item, map the item's id column as the subscription id to import each item"
+        ? ". If the file has a row per subscription item, map the item's id column as the subscription item id to import each item"
         : ""
     }`,
   };
