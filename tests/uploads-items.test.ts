@@ -13,7 +13,8 @@ import { counts, itemsByCustomer, monthOf as month, setupUploads } from "./helpe
 
 const { db, newOrg, store, importText, movements, undo } = setupUploads();
 
-const HEADER = "Subscription ID,Subscription Item ID,Customer ID,Customer Name,Plan,Amount,Currency,Interval,Start Date";
+const HEADER =
+  "Subscription ID,Subscription Item ID,Customer ID,Customer Name,Plan,Amount,Currency,Interval,Start Date";
 const LINES = {
   base: "sub_1,si_1,cus_1,Acme,Base,100.00,USD,month,2024-01-01",
   addon: "sub_1,si_2,cus_1,Acme,Add-on,20.00,USD,month,2024-03-01",
@@ -26,7 +27,7 @@ describe("a row per subscription item", () => {
     const orgId = await newOrg("items-per-row");
     const { upload } = await store(orgId, file(LINES.base, LINES.addon, LINES.beta), "items.csv");
     const preview = await previewUpload(db(), { orgId, uploadId: upload.id });
-    if (!preview.ok) throw new Error(preview.error);
+    if (!preview.ok) throw new Error(preview.error.message);
     expect(preview.mapping.filter((m) => m.field?.endsWith("_id")).map((m) => [m.header, m.field])).toEqual([
       ["Subscription ID", "subscription_id"],
       ["Subscription Item ID", "item_id"],
@@ -69,7 +70,9 @@ describe("a row per subscription item", () => {
 
   it("without the item column, a subscription's second row is a repeat and says how to import each item", async () => {
     const orgId = await newOrg("items-unmapped");
-    const u = await importText(orgId, file(LINES.base, LINES.addon), { mapping: { "Subscription Item ID": null } });
+    const u = await importText(orgId, file(LINES.base, LINES.addon), {
+      mapping: { "Subscription Item ID": null },
+    });
     expect(counts(u)).toEqual({ status: "complete", read: 2, imported: 1, unchanged: 0, rejected: 1 });
     expect((await itemsByCustomer(db(), orgId)).map((i) => i.key)).toEqual(["sub_1"]);
     const [rejection] = await db()

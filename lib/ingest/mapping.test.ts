@@ -639,7 +639,10 @@ describe("a row per subscription item", () => {
         ["sub_2", "si_3", "cus_2", "Base", "50.00", "month", "2024-02-01"],
       ],
     );
-    expect(fieldsOf(stripe)).toMatchObject({ "Subscription ID": "subscription_id", "Subscription Item ID": "item_id" });
+    expect(fieldsOf(stripe)).toMatchObject({
+      "Subscription ID": "subscription_id",
+      "Subscription Item ID": "item_id",
+    });
     const hubspot = suggestMapping(
       "subscriptions",
       ["Deal ID", "Line Item ID", "Company", "Amount", "Billing frequency", "Start date"],
@@ -692,7 +695,15 @@ describe("a row per subscription item", () => {
     );
     expect(fieldsOf(mapping)["Item ID"]).not.toBe("item_id");
     // The same header over one id per row is the item's.
-    const unique = suggestMapping("subscriptions", ["Subscription ID", "Item ID"], [["s1", "i1"], ["s1", "i2"], ["s2", "i3"]]);
+    const unique = suggestMapping(
+      "subscriptions",
+      ["Subscription ID", "Item ID"],
+      [
+        ["s1", "i1"],
+        ["s1", "i2"],
+        ["s2", "i3"],
+      ],
+    );
     expect(fieldsOf(unique)["Item ID"]).toBe("item_id");
   });
 
@@ -700,7 +711,11 @@ describe("a row per subscription item", () => {
     const mapping = suggestMapping(
       "subscriptions",
       ["Subscription Name", "Amount"],
-      [["Pro Monthly", "100"], ["Basic Monthly", "10"], ["Pro Monthly", "100"]],
+      [
+        ["Pro Monthly", "100"],
+        ["Basic Monthly", "10"],
+        ["Pro Monthly", "100"],
+      ],
     );
     expect(fieldsOf(mapping)["Subscription Name"]).toBe("plan");
   });
