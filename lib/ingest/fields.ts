@@ -271,6 +271,13 @@ export const CUSTOMER_FIELDS = {
 
 const { created_at: _createdAt, ...CUSTOMER_ON_SUBSCRIPTION } = CUSTOMER_FIELDS;
 
+/**
+ * The columns that name a subscriptions row's item, first filled one wins: its own item id (a file with a
+ * row per item), else its subscription's id. The import's key (itemKeyOf), the preview's repeated ids and
+ * the left-out check all read them in this order.
+ */
+export const ITEM_KEY_FIELDS = ["item_id", "subscription_id"] as const;
+
 export const KINDS = {
   subscriptions: {
     label: "Subscriptions",

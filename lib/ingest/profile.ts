@@ -1,5 +1,5 @@
 import { compareDecimal } from "./amounts";
-import { fieldDef, kindDef, type TKind, type TValueType } from "./fields";
+import { fieldDef, ITEM_KEY_FIELDS, kindDef, type TKind, type TValueType } from "./fields";
 import { columnOfField, type TFormatWarning, type TMappedColumn } from "./formats";
 import { validateMapping } from "./mapping";
 import {
@@ -197,7 +197,7 @@ function mappingProblems(kind: TKind, mapping: readonly TMappedColumn[]): TProbl
 function duplicates(kind: TKind, mapping: readonly TMappedColumn[], records: readonly TRecord[]): TProblem[] {
   const problems: TProblem[] = [];
   // A row's id is its item id where a subscriptions file has one (listedItemKey), else the kind's row id.
-  const idFields = kind === "subscriptions" ? ["item_id", kindDef(kind).rowId] : [kindDef(kind).rowId];
+  const idFields: readonly string[] = kind === "subscriptions" ? ITEM_KEY_FIELDS : [kindDef(kind).rowId];
   const idColumns = idFields.flatMap((field) => {
     const column = mapping.find((m) => m.field === field);
     return column ? [{ field, column }] : [];

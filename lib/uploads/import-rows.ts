@@ -1,5 +1,6 @@
 import { hash } from "node:crypto";
 import type { IntervalUnit, ItemStatus } from "@/db/schema";
+import { ITEM_KEY_FIELDS } from "@/lib/ingest/fields";
 import type { TCanonicalRow } from "@/lib/ingest/normalise";
 import type { TInterval } from "@/lib/ingest/values";
 import { currencyExponent, decimalToFraction, roundHalfAwayFromZero } from "@/lib/metrics/mrr";
@@ -134,7 +135,11 @@ export function itemKeyOf(row: AnyRow, customerKey: string): string {
  * (endMissingItems); a row keyed by a hash of its values names no item once one of them is wrong.
  */
 export function listedItemKey(row: AnyRow): string | null {
-  return str(row.item_id) ?? str(row.subscription_id);
+  for (const field of ITEM_KEY_FIELDS) {
+    const id = str(row[field]);
+    if (id) return id;
+  }
+  return null;
 }
 
 const LIMITS: [field: string, max: number][] = [
